@@ -1,0 +1,1 @@
+"""Shipped question packs (data only); installed as ``studyapp.question_banks``."""

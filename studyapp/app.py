@@ -1,0 +1,83 @@
+"""Composition root: parse the command line, set up logging, then run the GUI or a command.
+
+Only here do the GUI and the CLI meet. Errors that are the user's (``StudyAppError``)
+become one line on stderr; anything else is logged with its traceback and reported as
+one line naming the log file.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+
+from studyapp.cli import EXIT_USAGE, build_parser, run_headless
+from studyapp.config import AppPaths
+from studyapp.domain.clock import Clock
+from studyapp.domain.errors import StudyAppError
+from studyapp.services.system_clock import OffsetClock, SystemClock
+
+EXIT_UNEXPECTED = 70
+log = logging.getLogger("studyapp")
+
+
+def setup_logging(paths: AppPaths) -> None:
+    """A rotating log file in the log folder; silently none if it cannot be created."""
+    root = logging.getLogger()
+    if any(getattr(h, "_studyapp", False) for h in root.handlers):
+        return
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._studyapp = True  # type: ignore[attr-defined]  # marks our handler
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"studyapp: error: {message}\n")
+    sys.stderr.flush()
+    return code
+
+
+def main(argv: list[str]) -> int:
+    """Entry point shared by ``studyapp`` and ``python -m studyapp``."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except StudyAppError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    paths = AppPaths.resolve(args.data_dir)
+    setup_logging(paths)
+    clock: Clock = OffsetClock(args.now) if args.now else SystemClock()
+    command = args.command or "gui"
+    try:
+        if command in ("gui", "selftest"):
+            from studyapp.ui.application import run_gui  # Qt only when needed
+
+            return run_gui(
+                paths,
+                clock,
+                selftest=command == "selftest",
+                screenshots=getattr(args, "screenshots", None),
+            )
+        return run_headless(args, paths, clock)
+    except StudyAppError as exc:
+        log.warning("%s failed: %s", command, exc)
+        return _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:
+        log.exception("unexpected error in %s", command)
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug; details are in "
+            f"{paths.log_file}",
+            EXIT_UNEXPECTED,
+        )

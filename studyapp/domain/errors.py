@@ -1,0 +1,41 @@
+"""The project's own exceptions.
+
+Every error a user can meet is a :class:`StudyAppError` whose ``str()`` is a complete,
+plain-language sentence: what went wrong, where, and what to do. Front ends (CLI, GUI)
+print that sentence and never a traceback. Anything else that escapes is a bug and is
+logged with its traceback.
+"""
+
+from __future__ import annotations
+
+
+class StudyAppError(Exception):
+    """Base of every error that is the user's input or environment, not a bug.
+
+    ``exit_code`` is what the CLI returns for it (1 = bad input, 2 = usage,
+    3 = profile problem).
+    """
+
+    exit_code: int = 1
+
+
+class ProfileError(StudyAppError):
+    """The profile folder or its database cannot be used as it is."""
+
+    exit_code = 3
+
+
+class SchemaTooNewError(ProfileError):
+    """The database was written by a newer StudyApp; it is refused and left untouched."""
+
+
+class ProfileInUseError(ProfileError):
+    """Another StudyApp process holds the profile."""
+
+
+class FrameworkError(StudyAppError):
+    """A framework definition (categories, skill areas, weights) is invalid."""
+
+
+class PackError(StudyAppError):
+    """A question pack (or an interchange file) cannot be read or applied."""

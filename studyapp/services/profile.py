@@ -1,0 +1,112 @@
+"""Opening a profile and describing it.
+
+:class:`Profile` is what every other service works on: the migrated database, the clock,
+the paths. Opening it also loads the shipped framework definitions, so a fresh profile
+knows CETL's 3 categories and 10 skill areas before any pack is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studyapp.config import AppPaths, package_data_dir
+from studyapp.domain.clock import Clock
+from studyapp.domain.framework import Framework
+from studyapp.domain.settings import Settings
+from studyapp.packs.framework_files import read_framework_dir
+from studyapp.services.changes import Change, Outcome
+from studyapp.storage.counts import profile_counts
+from studyapp.storage.database import Database
+from studyapp.storage.frameworks import load_frameworks, upsert_framework
+from studyapp.storage.settings import read_settings, write_settings
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileInfo:
+    """What ``studyapp info`` reports."""
+
+    data_dir: Path
+    database: Path
+    schema_revision: str | None
+    app_version: str
+    counts: dict[str, int]
+    frameworks: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented ``info --json`` document (keys only ever grow)."""
+        return {
+            "data_dir": str(self.data_dir),
+            "database": str(self.database),
+            "schema_revision": self.schema_revision,
+            "app_version": self.app_version,
+            "counts": dict(self.counts),
+            "frameworks": list(self.frameworks),
+        }
+
+
+class Profile:
+    """An open profile: database, clock and paths."""
+
+    def __init__(self, paths: AppPaths, db: Database, clock: Clock, app_version: str) -> None:
+        self.paths = paths
+        self.db = db
+        self.clock = clock
+        self.app_version = app_version
+
+    @classmethod
+    def open(cls, paths: AppPaths, clock: Clock, app_version: str) -> Profile:
+        """Create or open the profile folder, migrate, and load shipped frameworks."""
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database.open(paths.database, app_version)
+        profile = cls(paths, db, clock, app_version)
+        try:
+            profile.sync_frameworks(read_framework_dir(package_data_dir() / "frameworks"))
+        except BaseException:
+            db.close()
+            raise
+        return profile
+
+    def sync_frameworks(self, frameworks: list[Framework]) -> Outcome[int]:
+        """Store these framework definitions; the value is how many changed."""
+        with self.db.unit_of_work() as session:
+            changed = sum(upsert_framework(session, fw) for fw in frameworks)
+        return Outcome(changed, Change.FRAMEWORKS if changed else Change.NONE)
+
+    def frameworks(self) -> list[Framework]:
+        """Every framework the profile knows."""
+        with self.db.reader() as session:
+            return load_frameworks(session)
+
+    def info(self) -> ProfileInfo:
+        """Folder, database, schema revision and counts."""
+        with self.db.reader() as session:
+            counts = profile_counts(session)
+            keys = tuple(fw.id for fw in load_frameworks(session))
+        return ProfileInfo(
+            data_dir=self.paths.data_dir,
+            database=self.paths.database,
+            schema_revision=self.db.schema_revision(),
+            app_version=self.app_version,
+            counts=counts,
+            frameworks=keys,
+        )
+
+    def settings(self) -> Settings:
+        """The profile's settings (defaults where unset)."""
+        with self.db.reader() as session:
+            return Settings.from_stored(read_settings(session))
+
+    def update_settings(self, **values: Any) -> Outcome[Settings]:
+        """Validate and store changed settings; ``ValueError`` names a bad one."""
+        current = self.settings()
+        for key, value in values.items():
+            current = current.with_value(key, value)
+        with self.db.unit_of_work() as session:
+            write_settings(session, {k: getattr(current, k) for k in values})
+        return Outcome(current, Change.SETTINGS)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()

@@ -1,0 +1,93 @@
+"""The GUI's composition: the open profile, the task runner, the window.
+
+The controller opens the profile on the worker thread (start-up never blocks the GUI
+thread on migrations), hands screens a ``query`` helper that runs a function of the
+profile off the GUI thread, and routes failures to the error dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from studyapp import __version__
+from studyapp.config import AppPaths
+from studyapp.domain.clock import Clock
+from studyapp.services.profile import Profile
+from studyapp.ui.errors import show_error
+from studyapp.ui.tasks import TaskRunner
+from studyapp.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Owns the profile and the worker; screens call :meth:`query`."""
+
+    profile_opened = Signal()
+    profile_failed = Signal(object)
+
+    def __init__(self, app: QApplication, paths: AppPaths, clock: Clock) -> None:
+        super().__init__()
+        self.app = app
+        self.paths = paths
+        self.clock = clock
+        self.profile: Profile | None = None
+        self.theme = apply_theme(app, "system", 11)
+        self.runner = TaskRunner(self.report_error, self)
+        from studyapp.ui.main_window import MainWindow  # window needs self
+
+        self.window = MainWindow(self)
+        self._closed = False
+
+    def open_profile(self) -> None:
+        """Open (create, migrate) the profile off the GUI thread."""
+        paths, clock = self.paths, self.clock
+
+        def work() -> tuple[Profile, Any]:
+            profile = Profile.open(paths, clock, __version__)
+            return profile, profile.settings()
+
+        self.runner.run(work, self._opened, self._open_failed)
+
+    def _opened(self, result: tuple[Profile, Any]) -> None:
+        self.profile, settings = result
+        self.theme = apply_theme(self.app, settings.theme, settings.font_size)
+        log.info("profile opened at %s", self.paths.data_dir)
+        self.window.refresh_current()
+        self.profile_opened.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self.window.home.show_message(f"This profile could not be opened.\n\n{exc}")
+        show_error(self.window, exc, self.paths.log_file)
+        self.profile_failed.emit(exc)
+
+    def query(self, fn: Callable[[Profile], Any], on_done: Callable[[Any], None]) -> None:
+        """Run ``fn(profile)`` off the GUI thread and pass its result to ``on_done``."""
+        profile = self.profile
+        if profile is None:
+            return
+        self.runner.run(lambda: fn(profile), on_done)
+
+    def report_error(self, exc: BaseException) -> None:
+        """Show an operation's failure in a dialog and log it."""
+        show_error(self.window, exc, self.paths.log_file)
+
+    def set_theme(self, name: str) -> None:
+        """Switch between light, dark and system themes now."""
+        font = self.app.font().pointSize()
+        self.theme = apply_theme(self.app, name, font)
+
+    def shutdown(self) -> None:
+        """Finish queued work and close the database (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.runner.wait_idle(10_000)
+        if self.profile is not None:
+            self.profile.close()
+            self.profile = None
