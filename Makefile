@@ -49,7 +49,7 @@ packcheck: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest -q
 
-test: lint typecheck imports pytest
+test: lint typecheck imports packcheck pytest
 
 selftest: $(STAMP)
 	$(PY) -m studyapp selftest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 
 from studyapp.cli import EXIT_USAGE, build_parser, run_headless
@@ -74,10 +75,16 @@ def main(argv: list[str]) -> int:
         return _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         log.exception("unexpected error in %s", command)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:160]
         return _fail(
-            f"unexpected {type(exc).__name__}: {exc}. This is a bug; details are in "
-            f"{paths.log_file}",
+            f"unexpected {type(exc).__name__} ({first_line}). This is a bug; your data is "
+            f"unchanged and details are in {paths.log_file}",
             EXIT_UNEXPECTED,
         )

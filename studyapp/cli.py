@@ -13,12 +13,15 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from studyapp import __version__
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
+from studyapp.packs.studypack import reseal_folder
+from studyapp.services.packs import PackService, stats_of_pack_file, validate_pack_file
 from studyapp.services.profile import Profile
 
 EXIT_USAGE = 2
@@ -77,6 +80,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     selftest = sub.add_parser("selftest", help="start the GUI headless, visit screens, exit 0")
     selftest.add_argument("--screenshots", metavar="DIR", help="write one PNG per screen here")
+
+    pack = sub.add_parser("pack", help="check, import, export and manage question packs")
+    packs = pack.add_subparsers(
+        dest="pack_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    p = packs.add_parser("validate", help="check a pack file or folder; exit 1 if invalid")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("stats", help="counts of a pack file or folder")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("import", help="import a pack (all or nothing)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument(
+        "--format",
+        choices=["studypack"],
+        default=None,
+        help="force the file format (default: by content and extension)",
+    )
+    p.add_argument(
+        "--allow-downgrade",
+        action="store_true",
+        help="replace an installed newer version with this older one",
+    )
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("export", help="write installed questions as a pack")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--format", choices=["studypack"], default="studypack")
+    p.add_argument("--pack", metavar="ID", help="only this pack (whole pack: same id and version)")
+    p.add_argument("--skill", metavar="ID", nargs="+", default=[], help="only these skill areas")
+    p.add_argument(
+        "--tag", metavar="T", nargs="+", default=[], help="only questions with these tags"
+    )
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("list", help="installed packs")
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("remove", help="remove an installed pack (history stays)")
+    p.add_argument("pack_id", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = packs.add_parser("seal", help="for authors: recompute a pack folder's manifest hashes")
+    p.add_argument("path", metavar="FOLDER")
     return parser
 
 
@@ -105,19 +149,168 @@ def cmd_info(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-# Explicit registry of headless commands (no lookups by name strings elsewhere).
-COMMANDS: dict[str, Callable[[Profile, argparse.Namespace, TextIO], int]] = {
+def cmd_pack_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack validate PATH``: every problem at once; exit 0 valid, 1 not."""
+    path = Path(args.path)
+    result = validate_pack_file(path)
+    if args.json:
+        emit_json(
+            {
+                "path": str(path),
+                "valid": result.valid,
+                "problems": [p.to_json() for p in result.problems],
+            },
+            out,
+        )
+    else:
+        errors = sum(p.severity == "error" for p in result.problems)
+        warnings = len(result.problems) - errors
+        verdict = "valid" if result.valid else "NOT valid"
+        count = len(result.pack.questions) if result.pack else 0
+        out.write(f"{path}: {verdict} ({count} questions, {errors} errors, {warnings} warnings)\n")
+        for problem in result.problems:
+            out.write(f"  {problem}\n")
+    return 0 if result.valid else 1
+
+
+def cmd_pack_stats(args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack stats PATH``."""
+    stats = stats_of_pack_file(Path(args.path))
+    if args.json:
+        emit_json(stats, out)
+        return 0
+    out.write(f"{stats['pack']} {stats['version']}: {stats['questions']} questions\n")
+    for skill, n in stats["by_skill"].items():
+        out.write(f"  {skill:<28} {n}\n")
+    out.write(f"  types {stats['by_type']}  difficulty {stats['by_difficulty']}\n")
+    out.write(f"  correct positions {stats['correct_positions']}\n")
+    return 0
+
+
+def cmd_pack_seal(args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack seal FOLDER``: rewrite the manifest's hashes after hand edits."""
+    count = reseal_folder(Path(args.path))
+    out.write(f"{args.path}: manifest lists {count} files with fresh SHA-256 hashes.\n")
+    return 0
+
+
+def cmd_pack_import(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack import PATH``."""
+    report = (
+        PackService(profile)
+        .import_pack(Path(args.path), allow_downgrade=args.allow_downgrade)
+        .value
+    )
+    if args.json:
+        emit_json(report.to_json(), out)
+    else:
+        out.write(report.summary() + "\n")
+    return 0
+
+
+def cmd_pack_export(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack export --out FILE``."""
+    report = PackService(profile).export(
+        Path(args.out), pack_id=args.pack, skills=args.skill, tags=args.tag
+    )
+    if args.json:
+        emit_json(report.to_json(), out)
+    else:
+        out.write(
+            f"Wrote {report.questions} questions as pack {report.pack_id} {report.version} "
+            f"to {report.path}\n"
+        )
+    return 0
+
+
+def cmd_pack_list(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack list``."""
+    packs = PackService(profile).list()
+    if args.json:
+        emit_json([p.to_json() for p in packs], out)
+        return 0
+    if not packs:
+        out.write("No packs installed.\n")
+    for p in packs:
+        out.write(f"{p.id:<24} {p.version:<10} {p.questions:>6} questions  {p.title}\n")
+    return 0
+
+
+def cmd_pack_remove(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack remove ID``: asks first unless --yes."""
+    service = PackService(profile)
+    match = [p for p in service.list() if p.id == args.pack_id]
+    if not match:
+        raise UsageError(
+            f"no pack with id {args.pack_id!r} is installed ('studyapp pack list' shows them)"
+        )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "removing a pack needs confirmation: add --yes to remove without asking"
+            )
+        answer = input(
+            f"Remove pack {args.pack_id} ({match[0].questions} questions)? "
+            "Your answer history is kept. [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes"):
+            out.write("Nothing removed.\n")
+            return 1
+    count = service.remove(args.pack_id).value
+    out.write(
+        f"Removed pack {args.pack_id} and its {count} questions; their answer history is kept.\n"
+    )
+    return 0
+
+
+ProfileCommand = Callable[[Profile, argparse.Namespace, TextIO], int]
+FileCommand = Callable[[argparse.Namespace, TextIO], int]
+
+# Explicit registries of headless commands (no lookups by name strings elsewhere).
+# Profile commands open (and on first use create and seed) the profile; file commands
+# only read the files they are given.
+PROFILE_COMMANDS: dict[str, ProfileCommand] = {
     "info": cmd_info,
+    "pack import": cmd_pack_import,
+    "pack export": cmd_pack_export,
+    "pack list": cmd_pack_list,
+    "pack remove": cmd_pack_remove,
 }
+FILE_COMMANDS: dict[str, FileCommand] = {
+    "pack validate": cmd_pack_validate,
+    "pack stats": cmd_pack_stats,
+    "pack seal": cmd_pack_seal,
+}
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``info``, ``pack import``, …: the registry key of the parsed command."""
+    sub = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {sub}" if sub else str(args.command)
+
+
+def open_profile(paths: AppPaths, clock: Clock) -> Profile:
+    """Open the profile and, on its first start, import the shipped packs."""
+    profile = Profile.open(paths, clock, __version__)
+    try:
+        PackService(profile).seed_shipped()
+    except BaseException:
+        profile.close()
+        raise
+    return profile
 
 
 def run_headless(
     args: argparse.Namespace, paths: AppPaths, clock: Clock, out: TextIO | None = None
 ) -> int:
-    """Open the profile, run one headless command, close the profile."""
-    runner = COMMANDS[args.command]
-    profile = Profile.open(paths, clock, __version__)
+    """Run one headless command; profile commands open and close the profile."""
+    name = command_name(args)
+    stream = out or sys.stdout
+    if name in FILE_COMMANDS:
+        return FILE_COMMANDS[name](args, stream)
+    runner = PROFILE_COMMANDS[name]
+    profile = open_profile(paths, clock)
     try:
-        return runner(profile, args, out or sys.stdout)
+        return runner(profile, args, stream)
     finally:
         profile.close()

@@ -22,13 +22,9 @@ def test_info_json_on_empty_folder_creates_profile_at_head(cli, tmp_path):
     assert result.code == 0, result.err
     doc = json.loads(result.out)
     assert doc["schema_revision"] == head_revision()
-    assert doc["counts"] == {
-        "frameworks": 1,
-        "skill_areas": 10,
-        "packs": 0,
-        "questions": 0,
-        "reviews": 0,
-    }
+    counts = doc["counts"]
+    assert (counts["frameworks"], counts["skill_areas"], counts["reviews"]) == (1, 10, 0)
+    assert counts["packs"] == 1 and counts["questions"] >= 300, "the CETL pack loads on first run"
     assert Path(doc["database"]).is_file()
     assert Path(doc["data_dir"]) == cli.data_dir.resolve()
     assert "cetl" in doc["frameworks"]

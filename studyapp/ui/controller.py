@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
+from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.errors import show_error
 from studyapp.ui.tasks import TaskRunner
@@ -48,11 +49,20 @@ class AppController(QObject):
         """Open (create, migrate) the profile off the GUI thread."""
         paths, clock = self.paths, self.clock
 
-        def work() -> tuple[Profile, Any]:
+        def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
             profile = Profile.open(paths, clock, __version__)
+            try:
+                PackService(profile).seed_shipped(progress)
+            except BaseException:
+                profile.close()
+                raise
             return profile, profile.settings()
 
-        self.runner.run(work, self._opened, self._open_failed)
+        self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+
+    def _opening_progress(self, done: int, total: int, text: str) -> None:
+        detail = f" {done} of {total}" if total else ""
+        self.window.home.show_message(f"First start: importing the CETL question bank…{detail}")
 
     def _opened(self, result: tuple[Profile, Any]) -> None:
         self.profile, settings = result

@@ -1,0 +1,174 @@
+"""Packs: a manifest, its questions, its media, and an optional framework definition."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from studyapp.domain.framework import Framework
+from studyapp.domain.question import Question
+
+PACK_FORMAT = "studyapp-pack"
+PACK_FORMAT_VERSION = 1
+PACK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+QUESTION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_VERSION_RE = re.compile(r"^(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(?:-([0-9A-Za-z.-]+))?$")
+
+
+VersionKey = tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]
+
+
+def parse_version(text: str) -> VersionKey | None:
+    """A sortable key for a semantic version; None when ``text`` is not one.
+
+    ``1.1`` means ``1.1.0``. A pre-release (``1.2.0-beta.1``) sorts before its release;
+    its dot-separated parts compare numerically when numeric, and numbers sort first.
+    """
+    match = _VERSION_RE.match(text.strip())
+    if not match:
+        return None
+    major, minor, patch, pre = match.groups()
+    if pre is None:
+        return int(major), int(minor or 0), int(patch or 0), 1, ()
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
+    return int(major), int(minor or 0), int(patch or 0), 0, parts
+
+
+def compare_versions(a: str, b: str) -> int:
+    """-1, 0 or 1 as version ``a`` is older than, equal to or newer than ``b``."""
+    ka, kb = parse_version(a), parse_version(b)
+    if ka is None or kb is None:
+        raise ValueError(f"not a version: {a if ka is None else b!r}")
+    return (ka > kb) - (ka < kb)
+
+
+@dataclass(frozen=True, slots=True)
+class PackManifest:
+    """Who made the pack, which version it is, which framework it targets."""
+
+    id: str
+    version: str
+    title: str
+    framework: str
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    license: str = ""
+    created: str = ""
+    format_version: int = PACK_FORMAT_VERSION
+    files: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PACK_FORMAT,
+            "format_version": self.format_version,
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "authors": list(self.authors),
+            "license": self.license,
+            "framework": self.framework,
+            "created": self.created,
+            "files": dict(sorted(self.files.items())),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A validated pack, ready to be stored."""
+
+    manifest: PackManifest
+    questions: tuple[Question, ...]
+    media: dict[str, bytes] = field(default_factory=dict, compare=False)
+    framework: Framework | None = None
+    source_format: str = "studypack"
+
+    def content_hash(self) -> str:
+        """SHA-256 over the questions' hashes and the media, independent of file layout."""
+        digest = hashlib.sha256()
+        for q in sorted(self.questions, key=lambda q: q.id):
+            digest.update(f"{q.id}\0{q.content_hash()}\0{q.revision}\n".encode())
+        for name in sorted(self.media):
+            digest.update(f"{name}\0{hashlib.sha256(self.media[name]).hexdigest()}\n".encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing a pack did. ``status``: installed, updated, unchanged or downgraded."""
+
+    pack_id: str
+    version: str
+    previous_version: str | None
+    status: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_items: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pack": self.pack_id,
+            "version": self.version,
+            "previous_version": self.previous_version,
+            "status": self.status,
+            "added": self.added,
+            "updated": self.updated,
+            "retired": self.retired,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "skipped_items": list(self.skipped_items),
+            "warnings": list(self.warnings),
+        }
+
+    def summary(self) -> str:
+        """One line for people."""
+        if self.status == "unchanged":
+            return (
+                f"{self.pack_id} {self.version} is already installed; nothing changed "
+                f"({self.unchanged} questions)."
+            )
+        verb = {"installed": "Installed", "updated": "Updated", "downgraded": "Downgraded"}[
+            self.status
+        ]
+        since = f" (was {self.previous_version})" if self.previous_version else ""
+        text = (
+            f"{verb} {self.pack_id} {self.version}{since}: {self.added} added, {self.updated} "
+            f"updated, {self.retired} retired, {self.unchanged} unchanged"
+        )
+        return text + (f", {self.skipped} skipped." if self.skipped else ".")
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledPack:
+    """An installed pack as listed to people and scripts."""
+
+    id: str
+    version: str
+    title: str
+    authors: tuple[str, ...]
+    license: str
+    framework: str
+    origin: str
+    source_format: str
+    questions: int
+    retired: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "authors": list(self.authors),
+            "license": self.license,
+            "framework": self.framework,
+            "origin": self.origin,
+            "source_format": self.source_format,
+            "questions": self.questions,
+            "retired": self.retired,
+        }

@@ -1,0 +1,277 @@
+"""Pack use cases: validate, import (all or nothing), seed the shipped packs, list,
+remove, export, stats.
+
+Validation without a profile uses the frameworks shipped with the app plus the pack's own
+``framework.json``; importing uses the profile's frameworks (which include those earlier
+packs defined).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from studyapp.config import package_data_dir, shipped_banks_dir
+from studyapp.domain.errors import PackError
+from studyapp.domain.framework import Framework
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest
+from studyapp.packs.framework_files import read_framework_dir
+from studyapp.packs.stats import pack_stats
+from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
+from studyapp.services.changes import Change, Outcome
+from studyapp.services.profile import Profile
+from studyapp.storage.frameworks import load_frameworks
+from studyapp.storage.packs import apply_pack, list_packs, load_media, load_questions, remove_pack
+from studyapp.storage.settings import read_settings, write_settings
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, str], None]
+SEEDED_KEY = "shipped_packs_seeded"
+
+
+def _quiet(_done: int, _total: int, _text: str = "") -> None:
+    return None
+
+
+def shipped_frameworks() -> dict[str, Framework]:
+    """The framework definitions shipped with the app, by id."""
+    return {fw.id: fw for fw in read_framework_dir(package_data_dir() / "frameworks")}
+
+
+def validate_pack_file(path: Path) -> LoadResult:
+    """Validate a pack file or folder without any profile."""
+    known = shipped_frameworks()
+    return load_pack(path, known.get)
+
+
+def stats_of_pack_file(path: Path) -> dict[str, Any]:
+    """``pack stats``: counts of a valid pack; PackError listing problems otherwise."""
+    result = validate_pack_file(path)
+    if result.pack is None:
+        raise PackError(_problems_line(path, result))
+    return pack_stats(result.pack)
+
+
+def _problems_line(path: Path, result: LoadResult) -> str:
+    errors = [p for p in result.problems if p.severity == "error"]
+    first = errors[0] if errors else None
+    more = (
+        f" (and {len(errors) - 1} more; run 'studyapp pack validate' for all)"
+        if len(errors) > 1
+        else ""
+    )
+    return (
+        f"{path} is not a valid pack: {first.where}: {first.message}{more}"
+        if first
+        else f"{path} is not a valid pack."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What an export wrote."""
+
+    path: Path
+    pack_id: str
+    version: str
+    questions: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "pack": self.pack_id,
+            "version": self.version,
+            "questions": self.questions,
+        }
+
+
+class PackService:
+    """Pack operations on one profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+
+    def _lookup(self) -> Callable[[str], Framework | None]:
+        with self.profile.db.reader() as session:
+            known = {fw.id: fw for fw in load_frameworks(session)}
+        return known.get
+
+    def validate(self, path: Path) -> LoadResult:
+        """Validate against the profile's frameworks."""
+        return load_pack(path, self._lookup())
+
+    def import_pack(
+        self,
+        path: Path,
+        *,
+        allow_downgrade: bool = False,
+        progress: Progress = _quiet,
+        origin: str = "imported",
+    ) -> Outcome[ImportReport]:
+        """Validate, then apply in one transaction; PackError (nothing changed) on any problem."""
+        progress(0, 0, "Checking the pack")
+        result = self.validate(path)
+        if result.pack is None:
+            raise PackError(_problems_line(path, result))
+        warnings = tuple(
+            f"{p.where}: {p.message}" for p in result.problems if p.severity == "warning"
+        )
+        return self.apply(
+            result.pack,
+            allow_downgrade=allow_downgrade,
+            progress=progress,
+            origin=origin,
+            warnings=warnings,
+        )
+
+    def apply(
+        self,
+        pack: Pack,
+        *,
+        allow_downgrade: bool = False,
+        progress: Progress = _quiet,
+        origin: str = "imported",
+        skipped_items: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),
+    ) -> Outcome[ImportReport]:
+        """Store an already validated pack (all or nothing)."""
+        now = self.profile.clock.now()
+        with self.profile.db.unit_of_work() as session:
+            report = apply_pack(
+                session,
+                pack,
+                origin=origin,
+                now=now,
+                allow_downgrade=allow_downgrade,
+                progress=progress,
+                skipped_items=skipped_items,
+                warnings=warnings,
+            )
+        log.info("%s", report.summary())
+        changes = Change.NONE if report.status == "unchanged" else Change.PACKS | Change.QUESTIONS
+        if pack.framework is not None:
+            changes |= Change.FRAMEWORKS
+        return Outcome(report, changes)
+
+    def seed_shipped(self, progress: Progress = _quiet) -> list[ImportReport]:
+        """On a profile's first start, import every shipped pack (once, ever).
+
+        A user who later removes the CETL pack does not get it back at the next start;
+        ``studyapp pack import`` of the shipped folder brings it back on purpose.
+        """
+        with self.profile.db.reader() as session:
+            if read_settings(session).get(SEEDED_KEY):
+                return []
+        reports = []
+        for folder in sorted(
+            p for p in shipped_banks_dir().iterdir() if (p / "manifest.json").is_file()
+        ):
+            reports.append(self.import_pack(folder, progress=progress, origin="shipped").value)
+        with self.profile.db.unit_of_work() as session:
+            write_settings(session, {SEEDED_KEY: True})
+        return reports
+
+    def list(self) -> list[InstalledPack]:
+        """Installed packs."""
+        with self.profile.db.reader() as session:
+            return list_packs(session)
+
+    def remove(self, pack_id: str) -> Outcome[int]:
+        """Remove a pack and its questions; the review log keeps their history."""
+        with self.profile.db.unit_of_work() as session:
+            count = remove_pack(session, pack_id)
+        return Outcome(count, Change.PACKS | Change.QUESTIONS)
+
+    def export(
+        self,
+        out: Path,
+        *,
+        pack_id: str | None = None,
+        skills: Iterable[str] = (),
+        tags: Iterable[str] = (),
+    ) -> ExportReport:
+        """Write the selection as a native pack.
+
+        The whole of one pack keeps its id and version, so importing it elsewhere updates
+        that pack; any other selection becomes a new pack whose id names the selection.
+        """
+        skills, tags = list(skills), list(tags)
+        installed = {p.id: p for p in self.list()}
+        if pack_id is not None and pack_id not in installed:
+            raise PackError(
+                f"No pack with id {pack_id!r} is installed; 'studyapp pack list' shows the ids."
+            )
+        with self.profile.db.reader() as session:
+            pairs = load_questions(
+                session, pack_keys=[pack_id] if pack_id else [], skills=skills, tags=tags
+            )
+            packs_used = sorted({p for p, _ in pairs})
+            media: dict[str, bytes] = {}
+            for key in packs_used:
+                for name, data in load_media(session, key).items():
+                    if media.get(name, data) != data:
+                        raise PackError(
+                            f"Two packs in the selection have different images named {name}; "
+                            "export them separately."
+                        )
+                    media[name] = data
+            frameworks = {fw.id: fw for fw in load_frameworks(session)}
+        if not pairs:
+            raise PackError("Nothing to export: no installed question matches that selection.")
+        whole = pack_id is not None and not skills and not tags
+        if whole:
+            src = installed[pack_id]  # type: ignore[index]
+            manifest = PackManifest(
+                id=src.id,
+                version=src.version,
+                title=src.title,
+                framework=src.framework,
+                authors=src.authors,
+                license=src.license,
+                description=f"Exported from StudyApp ({src.title}).",
+            )
+            questions = tuple(q for _p, q in pairs)
+        else:
+            fw_ids = {installed[p].framework for p in packs_used}
+            if len(fw_ids) != 1:
+                raise PackError(
+                    "The selection spans several frameworks; export one framework at a time."
+                )
+            selector = "|".join(
+                [",".join(packs_used), ",".join(sorted(skills)), ",".join(sorted(tags))]
+            )
+            digest = hashlib.sha256(selector.encode()).hexdigest()[:8]
+            base = pack_id or (packs_used[0] if len(packs_used) == 1 else "selection")
+            multi = len(packs_used) > 1
+            questions = tuple(replace(q, id=f"{p}:{q.id}") if multi else q for p, q in pairs)
+            manifest = PackManifest(
+                id=f"{base}-sel-{digest}",
+                version="1.0.0",
+                title=f"Selection from {', '.join(installed[p].title for p in packs_used)}",
+                framework=fw_ids.pop(),
+                authors=tuple(sorted({a for p in packs_used for a in installed[p].authors})),
+                description=(
+                    f"Skill areas: {', '.join(skills) or 'all'}; tags: {', '.join(tags) or 'any'}."
+                ),
+                license=installed[packs_used[0]].license if len(packs_used) == 1 else "",
+            )
+        fw = frameworks.get(manifest.framework)
+        bundle_fw = fw if fw is not None and fw.id not in shipped_frameworks() else None
+        used_media = (
+            media
+            if whole
+            else {n: d for n, d in media.items() if any(n in _texts(q) for q in questions)}
+        )
+        pack = Pack(manifest, questions, used_media, bundle_fw)
+        write_pack_zip(pack, out)
+        return ExportReport(out, manifest.id, manifest.version, len(questions))
+
+
+def _texts(q: Any) -> str:
+    return "\n".join(
+        [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
+    )
