@@ -45,6 +45,7 @@ imports: $(STAMP)
 
 packcheck: $(STAMP)
 	$(PY) -m studyapp pack validate question_banks/cetl-core
+	$(PY) -m studyapp pack lint question_banks/cetl-core
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q

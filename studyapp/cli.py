@@ -20,8 +20,14 @@ from studyapp import __version__
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
+from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
-from studyapp.services.packs import PackService, stats_of_pack_file, validate_pack_file
+from studyapp.services.packs import (
+    PackService,
+    lint_pack_file,
+    stats_of_pack_file,
+    validate_pack_file,
+)
 from studyapp.services.profile import Profile
 
 EXIT_USAGE = 2
@@ -87,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = packs.add_parser("validate", help="check a pack file or folder; exit 1 if invalid")
     p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p = packs.add_parser("lint", help="item-writing flaws; exit 1 if any is left unexplained")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument(
+        "--against",
+        metavar="PATH",
+        nargs="+",
+        default=[],
+        help="also look for near-duplicate stems in these packs",
+    )
     p.add_argument("--json", action="store_true")
     p = packs.add_parser("stats", help="counts of a pack file or folder")
     p.add_argument("path", metavar="PATH")
@@ -171,6 +187,21 @@ def cmd_pack_validate(args: argparse.Namespace, out: TextIO) -> int:
         for problem in result.problems:
             out.write(f"  {problem}\n")
     return 0 if result.valid else 1
+
+
+def cmd_pack_lint(args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp pack lint PATH``: exit 0 when no warning is left unexplained."""
+    report = lint_pack_file(Path(args.path), [Path(p) for p in args.against])
+    if args.json:
+        emit_json({"path": args.path, **report.to_json()}, out)
+    else:
+        verdict = (
+            "no unexplained warnings" if not report.warnings else f"{len(report.warnings)} warnings"
+        )
+        out.write(f"{args.path}: {verdict} ({len(report.allowed)} explained by {ALLOW_FILE})\n")
+        for w in report.warnings:
+            out.write(f"  {w.rule}: {w.where}: {w.message}\n")
+    return 0 if not report.warnings else 1
 
 
 def cmd_pack_stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -279,6 +310,7 @@ PROFILE_COMMANDS: dict[str, ProfileCommand] = {
 FILE_COMMANDS: dict[str, FileCommand] = {
     "pack validate": cmd_pack_validate,
     "pack stats": cmd_pack_stats,
+    "pack lint": cmd_pack_lint,
     "pack seal": cmd_pack_seal,
 }
 

@@ -20,7 +20,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from studyapp.packs.source import PackFiles, read_pack_files
 
 MANIFEST = "manifest.json"
 FRAMEWORK_FILE = "framework.json"
+EXTRA_FILES = ("README.md", "lint-allow.json")  # for people and for ``pack lint``; not loaded
 MAX_TEXT = 20_000
 MAX_TAGS = 20
 _TAG_RE = re.compile(r"^[\w][\w .:/+-]{0,63}$")
@@ -62,6 +63,7 @@ class LoadResult:
 
     pack: Pack | None
     problems: list[Any]
+    extras: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -82,7 +84,8 @@ def load_pack(
         problems.error(str(path), str(exc).removeprefix(f"{path}: "))
         return LoadResult(None, problems.items)
     pack = _parse(files, frameworks, problems, limits)
-    return LoadResult(None if problems.has_errors else pack, problems.items)
+    extras = {name: files.files[name] for name in EXTRA_FILES if name in files.files}
+    return LoadResult(None if problems.has_errors else pack, problems.items, extras)
 
 
 def _decode_json(name: str, data: bytes, problems: Problems) -> Any:
@@ -174,7 +177,7 @@ def _parse(
             if q is not None:
                 questions.append(q)
     for name in files:
-        if name not in (MANIFEST, FRAMEWORK_FILE, "README.md") and not (
+        if name not in (MANIFEST, FRAMEWORK_FILE, *EXTRA_FILES) and not (
             name.startswith(("questions/", "media/"))
         ):
             problems.warning(name, "is not part of the pack format and will be ignored.")

@@ -19,7 +19,9 @@ from studyapp.config import package_data_dir, shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest
+from studyapp.domain.question import Question
 from studyapp.packs.framework_files import read_framework_dir
+from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
 from studyapp.packs.stats import pack_stats
 from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
 from studyapp.services.changes import Change, Outcome
@@ -69,6 +71,33 @@ def _problems_line(path: Path, result: LoadResult) -> str:
         if first
         else f"{path} is not a valid pack."
     )
+
+
+def lint_pack_file(path: Path, against: Iterable[Path] = ()) -> LintReport:
+    """``pack lint``: item-writing warnings for a valid pack.
+
+    Near-duplicates are also sought in the packs named by ``against`` and in the shipped
+    banks (other than ``path`` itself), since a study group's pack usually sits beside CETL.
+    """
+    known = shipped_frameworks()
+    result = load_pack(path, known.get)
+    if result.pack is None:
+        raise PackError(_problems_line(path, result))
+    pack = result.pack
+    framework = pack.framework or known.get(pack.manifest.framework)
+    others: list[tuple[str, Question]] = []
+    candidates = [*against]
+    banks = shipped_banks_dir()
+    if banks.is_dir():
+        candidates += [p for p in sorted(banks.iterdir()) if (p / "manifest.json").is_file()]
+    for other_path in candidates:
+        if other_path.resolve() == path.resolve():
+            continue
+        other = load_pack(other_path, known.get).pack
+        if other is not None and other.manifest.id != pack.manifest.id:
+            others += [(other.manifest.id, q) for q in other.questions]
+    allow = read_allow_list(result.extras.get(ALLOW_FILE))
+    return lint_pack(pack, framework, allow, others)
 
 
 @dataclass(frozen=True, slots=True)
