@@ -22,6 +22,9 @@ from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
+from studyapp.services.backups import BackupService, restore_backup
+from studyapp.services.drill import run_drill
+from studyapp.services.interchange import EXPORT_FORMATS, IMPORT_FORMATS
 from studyapp.services.packs import (
     PackService,
     lint_pack_file,
@@ -29,6 +32,8 @@ from studyapp.services.packs import (
     validate_pack_file,
 )
 from studyapp.services.profile import Profile
+from studyapp.services.simulation import shipped_questions, simulate
+from studyapp.services.study import StudyService
 
 EXIT_USAGE = 2
 
@@ -59,6 +64,26 @@ def parse_now(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a probability between 0 and 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser for every command (GUI ones included, so --help lists them all)."""
     parser = _Parser(
@@ -87,6 +112,48 @@ def build_parser() -> argparse.ArgumentParser:
     selftest = sub.add_parser("selftest", help="start the GUI headless, visit screens, exit 0")
     selftest.add_argument("--screenshots", metavar="DIR", help="write one PNG per screen here")
 
+    stats = sub.add_parser("stats", help="mastery per skill area, readiness and progress")
+    stats.add_argument("--json", action="store_true")
+
+    drill = sub.add_parser("drill", help="a scripted learner answers planned questions")
+    drill.add_argument("--answers", type=_positive_int, required=True, metavar="N")
+    drill.add_argument("--seed", type=int, default=0, metavar="S")
+    drill.add_argument(
+        "--accuracy",
+        type=_probability,
+        default=0.7,
+        metavar="P",
+        help="chance the scripted learner answers correctly (default 0.7)",
+    )
+    drill.add_argument("--mode", choices=["default", "missed", "unseen", "cram"], default="default")
+    drill.add_argument(
+        "--interactive",
+        action="store_true",
+        help="the learner is outside: JSON lines out (questions) and in (answers)",
+    )
+
+    sub.add_parser("optimize", help="fit personal FSRS parameters to your answers")
+
+    sim = sub.add_parser(
+        "simulate", help="the planner against two baselines, on simulated learners"
+    )
+    sim.add_argument("--learners", type=_positive_int, default=40, metavar="N")
+    sim.add_argument("--days", type=_positive_int, default=60, metavar="D")
+    sim.add_argument("--minutes-per-day", type=_positive_int, default=30, metavar="M")
+    sim.add_argument("--seed", type=int, default=1, metavar="S")
+    sim.add_argument("--json", action="store_true")
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the profile database")
+    backup.add_argument(
+        "--out", metavar="FILE", help="write here (default: the profile's backups folder)"
+    )
+    backup.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    restore = sub.add_parser(
+        "restore", help="replace the profile database with a backup (the current one is kept)"
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
     pack = sub.add_parser("pack", help="check, import, export and manage question packs")
     packs = pack.add_subparsers(
         dest="pack_command", metavar="ACTION", parser_class=_Parser, required=True
@@ -107,13 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = packs.add_parser("stats", help="counts of a pack file or folder")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true")
-    p = packs.add_parser("import", help="import a pack (all or nothing)")
+    p = packs.add_parser(
+        "import", help="import a pack, or a GIFT / Moodle XML / Aiken / CSV file (all or nothing)"
+    )
     p.add_argument("path", metavar="PATH")
     p.add_argument(
         "--format",
-        choices=["studypack"],
+        choices=IMPORT_FORMATS,
         default=None,
         help="force the file format (default: by content and extension)",
+    )
+    p.add_argument(
+        "--skill",
+        metavar="ID",
+        default=None,
+        help="question files only: put every imported question in this skill area",
     )
     p.add_argument(
         "--allow-downgrade",
@@ -121,9 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an installed newer version with this older one",
     )
     p.add_argument("--json", action="store_true")
-    p = packs.add_parser("export", help="write installed questions as a pack")
+    p = packs.add_parser("export", help="write installed questions as a pack, GIFT or Moodle XML")
     p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--format", choices=["studypack"], default="studypack")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="studypack",
+        help="studypack (default), gift or moodle-xml",
+    )
     p.add_argument("--pack", metavar="ID", help="only this pack (whole pack: same id and version)")
     p.add_argument("--skill", metavar="ID", nargs="+", default=[], help="only these skill areas")
     p.add_argument(
@@ -218,6 +298,40 @@ def cmd_pack_stats(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp simulate``: needs no profile, only the shipped pack."""
+    questions, framework = shipped_questions()
+    doc = simulate(
+        questions,
+        framework,
+        learners=args.learners,
+        days=args.days,
+        minutes=float(args.minutes_per_day),
+        seed=args.seed,
+    )
+    if args.json:
+        emit_json(doc, out)
+        return 0
+    out.write(
+        f"{args.learners} simulated learners, {args.days} days, {args.minutes_per_day} "
+        f"minutes a day (seed {args.seed})\n"
+    )
+    out.write(
+        f"{'policy':<10} {'pass rate':>9} {'exp. score':>10} {'days to pass':>12} "
+        f"{'minutes to pass':>15}\n"
+    )
+    for name, p in doc["policies"].items():
+        days = "-" if p["days_to_pass"] is None else f"{p['days_to_pass']:g}"
+        mins = "-" if p["minutes_to_pass"] is None else f"{p['minutes_to_pass']:.0f}"
+        rate, score = p["pass_rate"], p["expected_score"]
+        out.write(f"{name:<10} {rate:>9.1%} {score:>10.1f} {days:>12} {mins:>15}\n")
+    out.write(
+        f"Readiness Brier score (planner): {doc['readiness_brier']}; all policies: "
+        f"{doc['readiness_brier_all_policies']}\n"
+    )
+    return 0
+
+
 def cmd_pack_seal(args: argparse.Namespace, out: TextIO) -> int:
     """``studyapp pack seal FOLDER``: rewrite the manifest's hashes after hand edits."""
     count = reseal_folder(Path(args.path))
@@ -229,20 +343,33 @@ def cmd_pack_import(profile: Profile, args: argparse.Namespace, out: TextIO) -> 
     """``studyapp pack import PATH``."""
     report = (
         PackService(profile)
-        .import_pack(Path(args.path), allow_downgrade=args.allow_downgrade)
+        .import_pack(
+            Path(args.path),
+            allow_downgrade=args.allow_downgrade,
+            format=args.format,
+            skill=args.skill,
+        )
         .value
     )
     if args.json:
         emit_json(report.to_json(), out)
-    else:
-        out.write(report.summary() + "\n")
+        return 0
+    out.write(report.summary() + "\n")
+    if report.skipped_items:
+        out.write("Skipped:\n" + "".join(f"  {item}\n" for item in report.skipped_items))
+    if report.warnings:
+        out.write("Warnings:\n" + "".join(f"  {w}\n" for w in report.warnings))
+    if report.categories:
+        out.write("Categories -> skill areas:\n")
+        for category, skill in report.categories.items():
+            out.write(f"  {category or '(no category)'} -> {skill or 'Unassigned'}\n")
     return 0
 
 
 def cmd_pack_export(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     """``studyapp pack export --out FILE``."""
     report = PackService(profile).export(
-        Path(args.out), pack_id=args.pack, skills=args.skill, tags=args.tag
+        Path(args.out), pack_id=args.pack, skills=args.skill, tags=args.tag, format=args.format
     )
     if args.json:
         emit_json(report.to_json(), out)
@@ -294,24 +421,114 @@ def cmd_pack_remove(profile: Profile, args: argparse.Namespace, out: TextIO) -> 
     return 0
 
 
+def cmd_stats(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp stats``."""
+    report = StudyService(profile).stats()
+    doc = report.to_json()
+    if args.json:
+        emit_json(doc, out)
+        return 0
+    r = report.readiness
+    out.write(
+        f"Readiness: {r.probability:.0%} chance of passing (estimated score {r.expected_scaled}, "
+        f"80% range {r.scaled_low}-{r.scaled_high}; assumes a raw cut of {r.cut}/{r.length}).\n"
+        f"Answers: {report.reviews}  streak: {report.streak} days  today: {report.today_answers}\n"
+    )
+    out.write(
+        f"{'skill area':<48} {'weight':>6} {'seen':>9} {'mastery':>8} {'range':>11} "
+        f"{'due':>4} {'leech':>5}\n"
+    )
+    for s in report.skills:
+        m = s.mastery
+        out.write(
+            f"{s.title[:48]:<48} {s.weight:>6.0%} {s.seen:>4}/{s.questions:<4} {m.mean:>8.0%} "
+            f"{m.low:>5.0%}-{m.high:<5.0%} {s.due:>4} {s.leeches:>5}\n"
+        )
+    forecast = " ".join(str(n) for _d, n in report.forecast)
+    out.write(f"Due over the next 14 days: {forecast}\n")
+    return 0
+
+
+def cmd_drill(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp drill``: a scripted (or external) learner through the real services."""
+    return run_drill(
+        profile,
+        answers=args.answers,
+        seed=args.seed,
+        accuracy=args.accuracy,
+        mode=args.mode,
+        interactive=args.interactive,
+        out=out,
+        inp=sys.stdin,
+    )
+
+
+def cmd_optimize(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp optimize``."""
+    report = StudyService(profile).optimize().value
+    out.write(report.message + "\n")
+    if report.fitted:
+        out.write("Parameters: " + ", ".join(f"{p:.4f}" for p in report.parameters) + "\n")
+    return 0
+
+
+def cmd_backup(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp backup [--out FILE]``: a manual backup (never rotated away)."""
+    made = BackupService(profile).backup(Path(args.out) if args.out else None).value
+    if args.json:
+        emit_json(made.to_json(), out)
+    else:
+        out.write(f"Backed up the profile database to {made.path} ({made.size:,} bytes).\n")
+    return 0
+
+
+def cmd_restore(paths: AppPaths, clock: Clock, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp restore FILE``: check the backup, keep the current database, replace it."""
+    report = restore_backup(paths, clock, Path(args.file))
+    if args.json:
+        emit_json(report.to_json(), out)
+        return 0
+    kept = (
+        f" The previous database was kept as {report.previous_kept}."
+        if report.previous_kept
+        else ""
+    )
+    out.write(
+        f"Restored {report.restored_from} (schema revision {report.schema_revision}) into "
+        f"{report.database}.{kept}\n"
+    )
+    return 0
+
+
 ProfileCommand = Callable[[Profile, argparse.Namespace, TextIO], int]
+PathCommand = Callable[[AppPaths, Clock, argparse.Namespace, TextIO], int]
 FileCommand = Callable[[argparse.Namespace, TextIO], int]
 
 # Explicit registries of headless commands (no lookups by name strings elsewhere).
 # Profile commands open (and on first use create and seed) the profile; file commands
 # only read the files they are given.
 PROFILE_COMMANDS: dict[str, ProfileCommand] = {
+    "backup": cmd_backup,
     "info": cmd_info,
+    "stats": cmd_stats,
+    "drill": cmd_drill,
+    "optimize": cmd_optimize,
     "pack import": cmd_pack_import,
     "pack export": cmd_pack_export,
     "pack list": cmd_pack_list,
     "pack remove": cmd_pack_remove,
+}
+# Path commands hold the profile lock without opening the database (restore must work
+# when the database is damaged or missing).
+PATH_COMMANDS: dict[str, PathCommand] = {
+    "restore": cmd_restore,
 }
 FILE_COMMANDS: dict[str, FileCommand] = {
     "pack validate": cmd_pack_validate,
     "pack stats": cmd_pack_stats,
     "pack lint": cmd_pack_lint,
     "pack seal": cmd_pack_seal,
+    "simulate": cmd_simulate,
 }
 
 
@@ -340,6 +557,8 @@ def run_headless(
     stream = out or sys.stdout
     if name in FILE_COMMANDS:
         return FILE_COMMANDS[name](args, stream)
+    if name in PATH_COMMANDS:
+        return PATH_COMMANDS[name](paths, clock, args, stream)
     runner = PROFILE_COMMANDS[name]
     profile = open_profile(paths, clock)
     try:

@@ -73,15 +73,16 @@ def test_newer_schema_is_refused_and_left_byte_identical(cli):
 
 
 def test_not_a_database_gives_one_clear_line(cli):
-    """A file that is not SQLite is reported in one line and left alone."""
+    """A file that is not SQLite is reported in one line and moved aside, bytes unchanged."""
     cli.data_dir.mkdir(parents=True)
     db = cli.data_dir / "studyapp.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     result = cli("info")
     assert result.code == 3
-    assert "not a readable StudyApp database" in result.err
-    assert "Traceback" not in result.err
-    assert db.read_bytes() == b"this is not a database" * 100
+    assert "is damaged (file is not a database)" in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    [moved] = cli.data_dir.glob("studyapp.sqlite3.damaged-*")
+    assert moved.read_bytes() == b"this is not a database" * 100
 
 
 def test_data_dir_from_environment(monkeypatch, tmp_path):

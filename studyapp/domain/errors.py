@@ -8,6 +8,8 @@ logged with its traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class StudyAppError(Exception):
     """Base of every error that is the user's input or environment, not a bug.
@@ -39,3 +41,25 @@ class FrameworkError(StudyAppError):
 
 class PackError(StudyAppError):
     """A question pack (or an interchange file) cannot be read or applied."""
+
+
+class DatabaseDamagedError(ProfileError):
+    """The profile database failed its start-up check and was moved aside, not overwritten.
+
+    ``moved_to`` is where the damaged file now is (its ``-wal``/``-shm`` beside it, renamed
+    alike); ``newest_backup`` is the newest backup that passed its own check, if any. The
+    message names both and the command that restores the backup.
+    """
+
+    def __init__(self, message: str, moved_to: Path, newest_backup: Path | None) -> None:
+        super().__init__(message)
+        self.moved_to = moved_to
+        self.newest_backup = newest_backup
+
+
+class WriteFailedError(ProfileError):
+    """A change could not be written (disk full, read-only file, I/O error); nothing changed."""
+
+
+class BackupError(ProfileError):
+    """A backup could not be written, or a file offered for restore is not a usable backup."""

@@ -110,6 +110,8 @@ class ImportReport:
     skipped: int = 0
     skipped_items: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Interchange imports: category path -> skill-area id, or None for Unassigned.
+    categories: dict[str, str | None] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +126,7 @@ class ImportReport:
             "skipped": self.skipped,
             "skipped_items": list(self.skipped_items),
             "warnings": list(self.warnings),
+            "categories": dict(self.categories),
         }
 
     def summary(self) -> str:

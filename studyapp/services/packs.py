@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,23 @@ from typing import Any
 from studyapp.config import package_data_dir, shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest, compare_versions
 from studyapp.domain.question import Question
+from studyapp.packs.formats import InterchangeResult
 from studyapp.packs.framework_files import read_framework_dir
 from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
 from studyapp.packs.stats import pack_stats
 from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
+from studyapp.services.backups import BackupService
 from studyapp.services.changes import Change, Outcome
+from studyapp.services.interchange import (
+    INTERCHANGE_ORIGIN,
+    STUDYPACK,
+    detect_format,
+    pack_to_install,
+    read_interchange,
+    write_interchange,
+)
 from studyapp.services.profile import Profile
 from studyapp.storage.frameworks import load_frameworks
 from studyapp.storage.packs import apply_pack, list_packs, load_media, load_questions, remove_pack
@@ -140,9 +150,29 @@ class PackService:
         allow_downgrade: bool = False,
         progress: Progress = _quiet,
         origin: str = "imported",
+        format: str | None = None,
+        skill: str | None = None,
+        category_skills: Mapping[str, str | None] | None = None,
     ) -> Outcome[ImportReport]:
-        """Validate, then apply in one transaction; PackError (nothing changed) on any problem."""
+        """Validate, then apply in one transaction; PackError (nothing changed) on any problem.
+
+        ``format`` (default: recognised by content and extension) may name an interchange
+        format (GIFT, Moodle XML, Aiken, CSV); such a file is read into a pack and applied
+        the same way, its report listing what was skipped and the category mapping.
+        ``skill`` assigns every imported question to that skill area; ``category_skills``
+        overrides the mapping of single categories (as the GUI lets users do).
+        """
         progress(0, 0, "Checking the pack")
+        fmt = format or detect_format(path)
+        if fmt != STUDYPACK:
+            return self.import_interchange(
+                path, fmt, skill=skill, category_skills=category_skills, progress=progress
+            )
+        if skill is not None:
+            raise PackError(
+                f"{path}: --skill applies to GIFT, Moodle XML, Aiken and CSV files; a StudyApp "
+                "pack names the skill area of each question itself."
+            )
         result = self.validate(path)
         if result.pack is None:
             raise PackError(_problems_line(path, result))
@@ -157,6 +187,45 @@ class PackService:
             warnings=warnings,
         )
 
+    def read_interchange(
+        self,
+        path: Path,
+        format: str,
+        *,
+        skill: str | None = None,
+        category_skills: Mapping[str, str | None] | None = None,
+    ) -> InterchangeResult:
+        """Read an interchange file into a pack without writing anything (for previews)."""
+        return read_interchange(
+            path,
+            format,
+            self.profile.frameworks(),
+            skill=skill,
+            category_skills=category_skills,
+        )
+
+    def import_interchange(
+        self,
+        path: Path,
+        format: str,
+        *,
+        skill: str | None = None,
+        category_skills: Mapping[str, str | None] | None = None,
+        progress: Progress = _quiet,
+    ) -> Outcome[ImportReport]:
+        """Import a GIFT, Moodle XML, Aiken or CSV file: all or nothing, like a pack."""
+        result = self.read_interchange(path, format, skill=skill, category_skills=category_skills)
+        pack = pack_to_install(result, self.list())
+        outcome = self.apply(
+            pack,
+            progress=progress,
+            origin=INTERCHANGE_ORIGIN,
+            skipped_items=result.skipped_items,
+            warnings=result.warnings,
+        )
+        report = replace(outcome.value, categories=dict(result.categories))
+        return Outcome(report, outcome.changes)
+
     def apply(
         self,
         pack: Pack,
@@ -167,7 +236,12 @@ class PackService:
         skipped_items: tuple[str, ...] = (),
         warnings: tuple[str, ...] = (),
     ) -> Outcome[ImportReport]:
-        """Store an already validated pack (all or nothing)."""
+        """Store an already validated pack (all or nothing).
+
+        Replacing an installed version (update, or downgrade when allowed) first makes an
+        automatic backup; if that cannot be written, nothing is imported.
+        """
+        self._backup_before_replacing(pack.manifest, allow_downgrade)
         now = self.profile.clock.now()
         with self.profile.db.unit_of_work() as session:
             report = apply_pack(
@@ -209,8 +283,26 @@ class PackService:
         with self.profile.db.reader() as session:
             return list_packs(session)
 
+    def _backup_before_replacing(self, manifest: PackManifest, allow_downgrade: bool) -> None:
+        """An automatic backup when this import will update or downgrade an installed pack."""
+        installed = next((p for p in self.list() if p.id == manifest.id), None)
+        if installed is None:
+            return
+        try:
+            order = compare_versions(manifest.version, installed.version)
+        except ValueError:
+            return  # apply_pack reports the bad version; nothing will be replaced
+        if order > 0 or (order < 0 and allow_downgrade):
+            reason = "pack-update" if order > 0 else "pack-downgrade"
+            BackupService(self.profile).backup_before(reason)
+
     def remove(self, pack_id: str) -> Outcome[int]:
-        """Remove a pack and its questions; the review log keeps their history."""
+        """Remove a pack and its questions; the review log keeps their history.
+
+        An automatic backup is made first; if it cannot be written, nothing is removed.
+        """
+        if any(p.id == pack_id for p in self.list()):
+            BackupService(self.profile).backup_before("pack-remove")
         with self.profile.db.unit_of_work() as session:
             count = remove_pack(session, pack_id)
         return Outcome(count, Change.PACKS | Change.QUESTIONS)
@@ -222,8 +314,9 @@ class PackService:
         pack_id: str | None = None,
         skills: Iterable[str] = (),
         tags: Iterable[str] = (),
+        format: str = STUDYPACK,
     ) -> ExportReport:
-        """Write the selection as a native pack.
+        """Write the selection as a native pack, or as GIFT / Moodle XML (``format``).
 
         The whole of one pack keeps its id and version, so importing it elsewhere updates
         that pack; any other selection becomes a new pack whose id names the selection.
@@ -296,7 +389,10 @@ class PackService:
             else {n: d for n, d in media.items() if any(n in _texts(q) for q in questions)}
         )
         pack = Pack(manifest, questions, used_media, bundle_fw)
-        write_pack_zip(pack, out)
+        if format == STUDYPACK:
+            write_pack_zip(pack, out)
+        else:
+            write_interchange(out, format, pack, fw)
         return ExportReport(out, manifest.id, manifest.version, len(questions))
 
 

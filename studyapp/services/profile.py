@@ -13,13 +13,16 @@ from typing import Any
 
 from studyapp.config import AppPaths, package_data_dir
 from studyapp.domain.clock import Clock
+from studyapp.domain.errors import ProfileError
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.packs.framework_files import read_framework_dir
+from studyapp.services.backups import BackupService, move_aside_if_damaged
 from studyapp.services.changes import Change, Outcome
 from studyapp.storage.counts import profile_counts
 from studyapp.storage.database import Database
 from studyapp.storage.frameworks import load_frameworks, upsert_framework
+from studyapp.storage.lock import ProfileLock
 from studyapp.storage.settings import read_settings, write_settings
 
 
@@ -47,24 +50,52 @@ class ProfileInfo:
 
 
 class Profile:
-    """An open profile: database, clock and paths."""
+    """An open profile: database, clock and paths, and the lock that makes it ours."""
 
-    def __init__(self, paths: AppPaths, db: Database, clock: Clock, app_version: str) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        db: Database,
+        clock: Clock,
+        app_version: str,
+        lock: ProfileLock | None = None,
+    ) -> None:
         self.paths = paths
         self.db = db
         self.clock = clock
         self.app_version = app_version
+        self.lock = lock
 
     @classmethod
     def open(cls, paths: AppPaths, clock: Clock, app_version: str) -> Profile:
-        """Create or open the profile folder, migrate, and load shipped frameworks."""
-        paths.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database.open(paths.database, app_version)
-        profile = cls(paths, db, clock, app_version)
+        """Create or open the profile folder, migrate, and load shipped frameworks.
+
+        In order: take the profile lock (:class:`ProfileInUseError` if another StudyApp
+        has it), ``quick_check`` an existing database (a damaged one is moved aside and
+        :class:`DatabaseDamagedError` raised), migrate (copying an older database aside
+        first), load the shipped frameworks, then make the daily backup if one is due.
+        The lock is held until :meth:`close`.
+        """
         try:
+            paths.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProfileError(
+                f"Could not create the profile folder {paths.data_dir}: "
+                f"{exc.strerror or exc}. Choose another data folder with --data-dir."
+            ) from exc
+        lock = ProfileLock(paths.lock_file).acquire()
+        db: Database | None = None
+        try:
+            move_aside_if_damaged(paths, clock)
+            db = Database.open(paths.database, app_version)
+            profile = cls(paths, db, clock, app_version, lock)
             profile.sync_frameworks(read_framework_dir(package_data_dir() / "frameworks"))
+            if db.report.revision_before is not None:  # a new profile has nothing to keep
+                BackupService(profile).backup_daily_if_due()
         except BaseException:
-            db.close()
+            if db is not None:
+                db.close()
+            lock.release()
             raise
         return profile
 
@@ -108,5 +139,11 @@ class Profile:
         return Outcome(current, Change.SETTINGS)
 
     def close(self) -> None:
-        """Release the database."""
+        """Release the database, then the profile lock (idempotent).
+
+        No backup is made here: the GUI asks for the close-time backup explicitly
+        (:meth:`BackupService.backup_on_close`) before it closes the profile.
+        """
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()

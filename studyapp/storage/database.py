@@ -7,18 +7,20 @@ to the head revision.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studyapp.domain.errors import ProfileError
+from studyapp.domain.errors import ProfileError, WriteFailedError
 from studyapp.storage import migrate
 from studyapp.storage.engine import make_engine
+from studyapp.storage.sqlite_errors import write_failure_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,18 @@ class Database:
         self.engine = engine
         self.report = report
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.writes = 0
+        event.listen(engine, "commit", self._count_write)
+
+    def _count_write(self, conn: Connection) -> None:
+        """Count commits that changed rows (so a close-time backup can skip an idle session).
+
+        With one connection per checkout (NullPool), ``total_changes`` is what this
+        connection's transactions changed.
+        """
+        dbapi = conn.connection.dbapi_connection
+        if isinstance(dbapi, sqlite3.Connection) and dbapi.total_changes:
+            self.writes += 1
 
     @classmethod
     def open(cls, path: Path, app_version: str) -> Database:
@@ -56,18 +70,34 @@ class Database:
             migrate.upgrade_to_head(engine)
         except OperationalError as exc:
             engine.dispose()
+            reason = write_failure_reason(exc.orig) or (
+                f"SQLite said: {exc.orig}; check that the folder is writable and the disk is "
+                "not full"
+            )
             raise ProfileError(
-                f"Could not prepare the database {path}: {exc.orig}. Check that the folder is "
-                "writable and the disk is not full."
+                f"Could not prepare the database {path}: {reason}. It was left as it was."
             ) from exc
         report = OpenReport(before, migrate.head_revision(), backup)
         return cls(path, engine, report)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session whose work commits on success and rolls back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+        """A session whose work commits on success and rolls back on any exception.
+
+        A write the environment refuses (disk full, read-only file or folder, I/O error)
+        rolls back and becomes :class:`WriteFailedError` saying why: the database is as it
+        was before the unit of work began.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as exc:
+            reason = write_failure_reason(exc.orig)
+            if reason is None:
+                raise
+            raise WriteFailedError(
+                f"Could not save the change to {self.path}: {reason}. Nothing was changed."
+            ) from exc
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from studyapp.domain.errors import ProfileError, SchemaTooNewError
+from studyapp.storage.backup import copy_database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -86,27 +87,31 @@ def check_revision(path: Path, app_version: str) -> str | None:
 
 
 def backup_before_upgrade(path: Path, current: str) -> Path:
-    """Write a consistent copy of the database beside it, named for its revision."""
+    """Write a consistent copy of the database beside it, named for its revision.
+
+    The copy uses the online backup API (:func:`studyapp.storage.backup.copy_database`);
+    if it cannot be written the upgrade does not start.
+    """
     target = path.with_name(f"{path.name}.pre-upgrade-{current}.bak")
     counter = 1
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.name}.pre-upgrade-{current}.{counter}.bak")
-    src_uri = f"{path.resolve().as_uri()}?mode=ro"
-    with (
-        closing(sqlite3.connect(src_uri, uri=True)) as src,
-        closing(sqlite3.connect(target)) as dst,
-    ):
-        src.backup(dst)
+    copy_database(path, target)
     return target
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every pending revision in one transaction per revision chain run."""
+    """Apply every pending revision, all in one transaction."""
+    upgrade_to(engine, "head")
+
+
+def upgrade_to(engine: Engine, revision: str) -> None:
+    """Apply revisions up to ``revision`` in one transaction (tests build old databases)."""
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

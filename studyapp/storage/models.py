@@ -194,6 +194,9 @@ class MemoryStateRow(Base):
     buried_until: Mapped[datetime | None] = mapped_column(UTCMillis, nullable=True)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime] = mapped_column(UTCMillis)
+    # Kept here (revision 0002) so planning and leech detection never scan the review log.
+    last_correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    wrong_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class StudySessionRow(Base):
@@ -269,6 +272,8 @@ class ReviewLogRow(Base):
     mode: Mapped[str] = mapped_column(String(16))  # practice | cram | exam | drill
     rating: Mapped[int] = mapped_column(Integer)  # fsrs.Rating 1..4
     guessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The learner's first answer to this question ever (revision 0002): mastery's evidence.
+    first_attempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("study_session.id", ondelete="SET NULL"), nullable=True
     )

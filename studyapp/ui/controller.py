@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QApplication
 from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
+from studyapp.domain.errors import StudyAppError
+from studyapp.services.backups import BackupService, restore_backup
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.errors import show_error
@@ -50,15 +53,55 @@ class AppController(QObject):
         paths, clock = self.paths, self.clock
 
         def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
-            profile = Profile.open(paths, clock, __version__)
-            try:
-                PackService(profile).seed_shipped(progress)
-            except BaseException:
-                profile.close()
-                raise
-            return profile, profile.settings()
+            return _open_and_seed(paths, clock, progress)
 
         self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+
+    def backup_now(self, on_done: Callable[[Any], None] | None = None) -> None:
+        """Write a manual backup into the backups folder, off the GUI thread."""
+
+        def done(info: Any) -> None:
+            self.window.statusBar().showMessage(f"Backed up to {info.path}", 15_000)
+            if on_done is not None:
+                on_done(info)
+
+        self.query(lambda profile: BackupService(profile).backup().value, done)
+
+    def restore_from(self, path: Path) -> None:
+        """Close the profile, restore the backup ``path`` over it, and open it again.
+
+        All of it runs on the worker thread. A backup that is refused (damaged, foreign,
+        too new) changes nothing: the profile is reopened as it was and the reason shown.
+        This also works when the profile could not be opened (a damaged database was moved
+        aside), which is when a restore is most needed.
+        """
+        if self.runner.is_busy():
+            return  # the profile may be opening; a restore now would race it
+        old, self.profile = self.profile, None
+        paths, clock = self.paths, self.clock
+
+        def work(progress: Callable[..., None]) -> tuple[Profile, Any, StudyAppError | None]:
+            if old is not None:
+                old.close()
+            failure: StudyAppError | None = None
+            try:
+                restore_backup(paths, clock, path)
+            except StudyAppError as exc:
+                failure = exc
+            profile, settings = _open_and_seed(paths, clock, progress)
+            return profile, settings, failure
+
+        self.runner.run_with_progress(
+            work, self._opening_progress, self._restored, self._open_failed
+        )
+
+    def _restored(self, result: tuple[Profile, Any, StudyAppError | None]) -> None:
+        profile, settings, failure = result
+        self._opened((profile, settings))
+        if failure is not None:
+            self.report_error(failure)
+        else:
+            self.window.statusBar().showMessage("Backup restored.", 15_000)
 
     def _opening_progress(self, done: int, total: int, text: str) -> None:
         detail = f" {done} of {total}" if total else ""
@@ -93,11 +136,34 @@ class AppController(QObject):
         self.theme = apply_theme(self.app, name, font)
 
     def shutdown(self) -> None:
-        """Finish queued work and close the database (idempotent)."""
+        """Finish queued work, make the close-time backup, close the database (idempotent).
+
+        The close-time backup is this explicit call (not a :meth:`Profile.close` hook), so
+        one-shot CLI commands do not each leave a copy; it is skipped when the session
+        changed nothing.
+        """
         if self._closed:
             return
         self._closed = True
         self.runner.wait_idle(10_000)
         if self.profile is not None:
-            self.profile.close()
-            self.profile = None
+            profile, self.profile = self.profile, None
+            try:
+                BackupService(profile).backup_on_close()
+            except StudyAppError as exc:
+                log.warning("close-time backup failed: %s", exc)
+            finally:
+                profile.close()
+
+
+def _open_and_seed(
+    paths: AppPaths, clock: Clock, progress: Callable[..., None]
+) -> tuple[Profile, Any]:
+    """Open the profile and import the shipped packs on its first start (worker thread)."""
+    profile = Profile.open(paths, clock, __version__)
+    try:
+        PackService(profile).seed_shipped(progress)
+    except BaseException:
+        profile.close()
+        raise
+    return profile, profile.settings()

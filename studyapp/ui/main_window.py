@@ -7,11 +7,13 @@ operations and shows what comes back.
 from __future__ import annotations
 
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -109,6 +111,15 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        backup = QAction("&Back up now", self)
+        backup.setObjectName("backupNowAction")
+        backup.triggered.connect(lambda: self.controller.backup_now())
+        file_menu.addAction(backup)
+        restore = QAction("&Restore from a backup…", self)
+        restore.setObjectName("restoreAction")
+        restore.triggered.connect(self.restore_from_backup)
+        file_menu.addAction(restore)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -122,6 +133,29 @@ class MainWindow(QMainWindow):
         about = QAction("&About StudyApp", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup file, confirm, and let the controller restore it."""
+        if self.controller.runner.is_busy():
+            self.statusBar().showMessage("StudyApp is busy; try again in a moment.", 5_000)
+            return
+        start = self.controller.paths.backups
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            "Restore from a backup",
+            str(start if start.is_dir() else self.controller.paths.data_dir),
+            "StudyApp backups (*.sqlite3 *.bak);;All files (*)",
+        )
+        if not chosen:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore from a backup",
+            f"Replace your current progress with the backup\n{chosen}?\n\n"
+            "Your current database is kept in the backups folder first, so this can be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.restore_from(Path(chosen))
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""

@@ -56,16 +56,49 @@ def test_backup_before_upgrade_is_a_consistent_copy(tmp_path):
         assert list(a.iterdump()) == list(b.iterdump())
 
 
-def test_older_database_is_copied_beside_it_then_upgraded(tmp_path, monkeypatch):
-    """An existing database below head gets a copy beside it before the upgrade runs."""
+def test_older_database_is_copied_beside_it_then_upgraded(tmp_path):
+    """A 0001 database with history gets a copy beside it, then 0002 back-fills its counters."""
+    from studyapp.storage.engine import make_engine
+
     path = tmp_path / "db.sqlite3"
-    Database.open(path, "test").close()
-    # Pretend this build knows one more revision than the file is at.
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0002")
-    monkeypatch.setattr(migrate, "known_revisions", lambda: ["0001", "0002"])
-    monkeypatch.setattr(migrate, "upgrade_to_head", lambda engine: None)
+    engine = make_engine(path)
+    migrate.upgrade_to(engine, "0001")
+    statements = [
+        "INSERT INTO framework (id, key, version, title, definition)"
+        " VALUES (1, 'f', '1', 'F', '{}')",
+        "INSERT INTO pack (id, key, version, title, description, authors, license,"
+        " framework_id, format_version, content_hash, origin, source_format, created,"
+        " installed_at, updated_at, manifest) VALUES (1, 'p', '1.0.0', 'P', '', '[]', '',"
+        " 1, 1, 'h', 'imported', 'studypack', '', 0, 0, '{}')",
+        "INSERT INTO question (id, pack_id, key, qtype, stem, explanation, difficulty,"
+        ' "references", revision, retired, content_hash, created_at, updated_at)'
+        " VALUES (1, 1, 'q1', 'single', 'S', '', 2, '[]', 1, 0, 'h', 0, 0)",
+        "INSERT INTO memory_state (question_id, fsrs_state, due, reps, lapses, suspended,"
+        " leech, first_seen) VALUES (1, 2, 0, 3, 0, 0, 0, 0)",
+    ]
+    for i, correct in enumerate([0, 0, 1], 1):
+        statements.append(
+            "INSERT INTO review_log (id, question_id, question_ref, skill_key, answered_at,"
+            " chosen, correct, response_ms, mode, rating, guessed)"
+            f" VALUES ({i}, 1, 'p/q1', 's', {i}, '[]', {correct}, 1000, 'practice', 1, 0)"
+        )
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    engine.dispose()
     db = Database.open(path, "test")
-    db.close()
-    assert db.report.upgrade_backup is not None
-    assert db.report.upgrade_backup.parent == path.parent
-    assert db.report.upgrade_backup.name.startswith("db.sqlite3.pre-upgrade-0001")
+    try:
+        assert db.report.revision_before == "0001" and db.report.revision == migrate.head_revision()
+        copy = db.report.upgrade_backup
+        assert copy is not None and copy.parent == path.parent
+        with closing(sqlite3.connect(copy)) as old:
+            assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+            assert old.execute("SELECT COUNT(*) FROM review_log").fetchone() == (3,)
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT wrong_count, last_correct FROM memory_state"
+            ).one() == (2, 1)
+            firsts = conn.exec_driver_sql("SELECT id FROM review_log WHERE first_attempt").all()
+            assert [r[0] for r in firsts] == [1]
+    finally:
+        db.close()

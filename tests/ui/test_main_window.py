@@ -61,9 +61,10 @@ def test_error_opening_profile_shows_dialog_not_crash(qtbot, paths, clock):
         c.open_profile()
     assert "could not be opened" in c.window.home._heading.text()
     dialogs = [w for w in app.topLevelWidgets() if w.objectName() == "errorDialog"]
-    assert dialogs and "not a readable StudyApp database" in dialogs[0].text()
+    assert dialogs and "is damaged (file is not a database)" in dialogs[0].text()
     for d in dialogs:
         d.close()
     c.window.close()
     c.shutdown()
-    assert paths.database.read_bytes() == b"garbage" * 50
+    [moved] = paths.data_dir.glob("studyapp.sqlite3.damaged-*")  # moved aside, not rewritten
+    assert moved.read_bytes() == b"garbage" * 50

@@ -1,0 +1,371 @@
+"""The practice planner: which questions to ask next, and why.
+
+:func:`plan_session` is pure: a snapshot of the learner (:class:`PlanInput`), the moment,
+a size and a ``random.Random`` go in; a :class:`Plan` comes out. The same function drives
+the app, ``studyapp drill`` and the simulation that compares it with baselines.
+
+Default mode, in order:
+1. due reviews (not leeches, not suspended), lowest retrievability first, at most
+   ``REVIEW_SHARE`` of the session while new questions may still be introduced, so a
+   backlog cannot crowd out new material;
+2. new questions, allocated across skill areas by expected gain on the exam:
+   ``weight × (1 − mastery) × unseen share``, with diminishing returns as a skill's unseen
+   pool is used; easier questions of a skill first;
+3. at most one leech, shown with its explanation first;
+4. the session is interleaved so that consecutive questions come from different skill
+   areas where possible, and no question appears twice.
+
+With an exam date, new questions are paced to be all introduced ``BUFFER_DAYS`` before
+the exam (the daily limit is raised if it would not get there), and the target retention
+rises over the last ``RAMP_DAYS`` days while intervals are capped to end before exam day.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from studyapp.domain.blueprint import allocate
+from studyapp.domain.memory import (
+    DEFAULT_PARAMETERS,
+    MemoryState,
+    forgetting_curve,
+    retrievability_after,
+    stability_after_review,
+)
+
+Mode = Literal["default", "skill", "missed", "unseen", "cram"]
+MODES: tuple[Mode, ...] = ("default", "skill", "missed", "unseen", "cram")
+REVIEW_SHARE = 0.7
+BUFFER_DAYS = 7
+RAMP_DAYS = 30
+PEAK_RETENTION = 0.95
+FRONT_LOAD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One active question as the planner sees it."""
+
+    qid: int
+    skill: str | None
+    seen: bool
+    due: datetime | None
+    retrievability: float
+    difficulty: int = 2
+    leech: bool = False
+    suspended: bool = False
+    last_correct: bool | None = None
+    memory: MemoryState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    """A snapshot of the learner for planning."""
+
+    candidates: Sequence[Candidate]
+    weights: Mapping[str, float]
+    mastery: Mapping[str, float]
+    new_today: int = 0
+    daily_new_limit: int = 20
+    desired_retention: float = 0.90
+    exam_date: date | None = None
+    # Chance of answering an unstudied question of each skill (mastery's ``p``); falls back
+    # to ``mastery`` where absent.
+    ability: Mapping[str, float] = field(default_factory=dict)
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedItem:
+    """A question to ask, and why it was chosen."""
+
+    qid: int
+    skill: str | None
+    reason: str  # due | new | leech | missed | unseen | cram
+    show_explanation_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The planned session and the pacing that shaped it."""
+
+    items: tuple[PlannedItem, ...]
+    new_allowed: int
+    pace: int | None
+    desired_retention: float
+    max_interval_days: int
+    notes: tuple[str, ...] = field(default=())
+
+
+def exam_schedule(today: date, exam_date: date | None, base_retention: float) -> tuple[float, int]:
+    """(target retention, longest interval in days) as of ``today``.
+
+    Far from the exam: the learner's setting and no cap. Within ``RAMP_DAYS`` the target
+    rises linearly to ``PEAK_RETENTION``, and intervals never run past the day before the
+    exam, so every question gets a review shortly before it.
+    """
+    if exam_date is None:
+        return base_retention, 36_500
+    days_left = (exam_date - today).days
+    if days_left <= 0:
+        return base_retention, 36_500
+    ramp = min(max((RAMP_DAYS - days_left) / RAMP_DAYS, 0.0), 1.0)
+    target = base_retention + (max(PEAK_RETENTION, base_retention) - base_retention) * ramp
+    return round(target, 4), max(1, days_left - 1)
+
+
+def new_question_allowance(inp: PlanInput, today: date, unseen: int) -> tuple[int, int | None]:
+    """(new questions still allowed today, exam pace per day or None)."""
+    limit = inp.daily_new_limit
+    pace: int | None = None
+    if inp.exam_date is not None and unseen > 0:
+        days_left = (inp.exam_date - today).days
+        if days_left > BUFFER_DAYS:
+            # Front-load: everything seen within the first half of the time before the
+            # buffer, so each question gets several spaced reviews before exam day.
+            pace = math.ceil(unseen / max(1.0, (days_left - BUFFER_DAYS) * FRONT_LOAD))
+        elif days_left > 0:
+            pace = math.ceil(unseen / days_left)
+        if pace is not None:
+            limit = max(limit, pace)
+    return max(0, limit - inp.new_today), pace
+
+
+def _allocate_new(
+    pool: Mapping[str | None, list[Candidate]],
+    inp: PlanInput,
+    slots: int,
+    rng: random.Random,
+) -> list[Candidate]:
+    """Pick ``slots`` unseen questions across skills in proportion to expected exam gain.
+
+    A skill's expected gain per new question is ``weight × (1 − mastery) × unseen share``:
+    heavily weighted, weak, little-seen areas get more of the session. Slots are shared in
+    proportion to it (largest remainder), so every area with gain appears and the session
+    interleaves, rather than the single best area taking everything.
+    """
+    totals: dict[str | None, int] = {}
+    for c in inp.candidates:
+        totals[c.skill] = totals.get(c.skill, 0) + 1
+    queues = {
+        s: sorted(qs, key=lambda c: (c.difficulty, rng.random())) for s, qs in pool.items() if qs
+    }
+    gain: dict[str, float] = {}
+    keys: dict[str, str | None] = {}
+    for skill, queue in queues.items():
+        weight = (inp.weights.get(skill, 0.0) if skill else 0.0) or 0.01
+        weakness = 1.0 - inp.mastery.get(skill or "", 0.45)
+        label = skill if skill is not None else "\0unassigned"
+        gain[label] = weight * max(weakness, 0.02) * len(queue) / max(totals.get(skill, 1), 1)
+        keys[label] = skill
+    chosen: list[Candidate] = []
+    taken = dict.fromkeys(gain, 0)
+    remaining = slots
+    while remaining > 0 and gain:
+        share = allocate(gain, remaining)
+        progress = 0
+        for label, n in share.items():
+            queue = queues[keys[label]]
+            take = min(n, len(queue) - taken[label])
+            chosen.extend(queue[taken[label] : taken[label] + take])
+            taken[label] += take
+            progress += take
+        remaining -= progress
+        gain = {k: v for k, v in gain.items() if taken[k] < len(queues[keys[k]])}
+        if progress == 0:
+            break
+    return chosen
+
+
+def _exam_day_gain(
+    inp: PlanInput, now: datetime, pool: Sequence[Candidate], exam_at: datetime
+) -> list[tuple[float, Candidate]]:
+    """Expected gain in exam-day score of studying each candidate now.
+
+    A question's value is its skill's share of the exam per bank question, times the
+    learner's weakness there (``1 − ability``), times how much studying it now raises the
+    chance of recalling it on exam day (FSRS, the expected outcome of a review included).
+    """
+    curve = forgetting_curve(inp.parameters)
+    totals: dict[str | None, int] = {}
+    for c in inp.candidates:
+        totals[c.skill] = totals.get(c.skill, 0) + 1
+    days_to_exam = max((exam_at - now).total_seconds() / 86400, 0.0)
+    s_new = float(inp.parameters[2])  # FSRS initial stability after a first "Good"
+    r_new = retrievability_after(s_new, days_to_exam, curve)
+    scored = []
+    for c in pool:
+        share = (inp.weights.get(c.skill or "", 0.0) or 0.01) / max(totals.get(c.skill, 1), 1)
+        weakness = 1.0 - inp.ability.get(c.skill or "", inp.mastery.get(c.skill or "", 0.45))
+        mem = c.memory
+        if not c.seen or mem is None or not mem.stability or mem.last_review is None:
+            delta = r_new
+        else:
+            elapsed = (exam_at - mem.last_review).days
+            r_exam_now = retrievability_after(mem.stability, elapsed, curve)
+            r_now = c.retrievability
+            d = mem.difficulty or 5.0
+            s_good = stability_after_review(d, mem.stability, r_now, True, inp.parameters)
+            s_again = stability_after_review(d, mem.stability, r_now, False, inp.parameters)
+            r_exam_after = r_now * retrievability_after(s_good, days_to_exam, curve)
+            r_exam_after += (1 - r_now) * retrievability_after(s_again, days_to_exam, curve)
+            delta = max(r_exam_after - r_exam_now, 0.0)
+        scored.append((share * max(weakness, 0.02) * delta, c))
+    return scored
+
+
+def _exam_targeted(
+    inp: PlanInput,
+    now: datetime,
+    size: int,
+    rng: random.Random,
+    active: Sequence[Candidate],
+    allowed: int,
+) -> tuple[list[PlannedItem], list[str]]:
+    """Default mode with an exam date ahead: the ``size`` best expected exam-day gains."""
+    assert inp.exam_date is not None
+    exam_at = datetime(
+        inp.exam_date.year, inp.exam_date.month, inp.exam_date.day, 9, tzinfo=now.tzinfo
+    )
+    seen = [c for c in active if c.seen and not c.leech]
+    # Only the weakest memories can be worth reviewing: bound the FSRS work on big banks.
+    seen.sort(key=lambda c: c.retrievability)
+    unseen = [c for c in active if not c.seen]
+    scored = _exam_day_gain(inp, now, [*seen[: max(size * 25, 500)], *unseen], exam_at)
+    scored.sort(key=lambda sc: (-sc[0], rng.random()))
+    picked: list[PlannedItem] = []
+    new_count = 0
+    for _gain, c in scored:
+        if len(picked) >= size:
+            break
+        if not c.seen:
+            if new_count >= allowed:
+                continue
+            new_count += 1
+            picked.append(PlannedItem(c.qid, c.skill, "new"))
+        else:
+            due = c.due is not None and c.due <= now
+            picked.append(PlannedItem(c.qid, c.skill, "due" if due else "exam"))
+    notes = ["Chosen for the largest expected gain on exam day."] if picked else []
+    return picked, notes
+
+
+def _interleave(groups: Sequence[Sequence[PlannedItem]]) -> tuple[PlannedItem, ...]:
+    """Merge priority-ordered groups, spreading them evenly and avoiding same-skill runs."""
+    streams = [list(g) for g in groups if g]
+    total = sum(len(s) for s in streams)
+    merged: list[PlannedItem] = []
+    used = [0] * len(streams)
+    while len(merged) < total:
+        # The stream furthest behind its fair share goes next.
+        order = sorted(
+            range(len(streams)),
+            key=lambda i: used[i] / len(streams[i]) if used[i] < len(streams[i]) else 2.0,
+        )
+        stream = next(i for i in order if used[i] < len(streams[i]))
+        merged.append(streams[stream][used[stream]])
+        used[stream] += 1
+    out: list[PlannedItem] = []
+    rest = merged
+    while rest:
+        prev = out[-1].skill if out else object()
+        pick = next((i for i, it in enumerate(rest[:6]) if it.skill != prev), 0)
+        out.append(rest.pop(pick))
+    return tuple(out)
+
+
+def plan_session(
+    inp: PlanInput,
+    now: datetime,
+    size: int,
+    rng: random.Random,
+    *,
+    mode: Mode = "default",
+    skill: str | None = None,
+    exclude: frozenset[int] = frozenset(),
+) -> Plan:
+    """Plan up to ``size`` questions; see the module docstring for the rules."""
+    today = now.date()
+    retention, max_days = exam_schedule(today, inp.exam_date, inp.desired_retention)
+    active = [
+        c
+        for c in inp.candidates
+        if not c.suspended and c.qid not in exclude and (skill is None or c.skill == skill)
+    ]
+    unseen = [c for c in active if not c.seen]
+    allowed, pace = new_question_allowance(
+        inp, today, len([c for c in inp.candidates if not c.seen])
+    )
+    if size <= 0:
+        return Plan((), allowed, pace, retention, max_days, ())
+    notes: list[str] = []
+    items: tuple[PlannedItem, ...]
+
+    if mode == "missed":
+        missed = sorted(
+            (c for c in active if c.last_correct is False), key=lambda c: c.retrievability
+        )
+        items = _interleave([[PlannedItem(c.qid, c.skill, "missed") for c in missed[:size]]])
+    elif mode == "unseen":
+        pool: dict[str | None, list[Candidate]] = {}
+        for c in unseen:
+            pool.setdefault(c.skill, []).append(c)
+        chosen = _allocate_new(pool, inp, min(size, len(unseen)), rng)
+        items = _interleave([[PlannedItem(c.qid, c.skill, "unseen") for c in chosen]])
+    elif mode == "cram":
+
+        def need(c: Candidate) -> float:
+            weight = inp.weights.get(c.skill or "", 0.01)
+            weakness = 1.0 - inp.mastery.get(c.skill or "", 0.45)
+            return weight * weakness * (1.0 - c.retrievability) * (0.9 + 0.2 * rng.random())
+
+        ranked = sorted(active, key=need, reverse=True)
+        items = _interleave([[PlannedItem(c.qid, c.skill, "cram") for c in ranked[:size]]])
+    elif inp.exam_date is not None and (inp.exam_date - today).days > 0:
+        leeches = sorted(
+            (c for c in active if c.seen and c.leech and c.due is not None and c.due <= now),
+            key=lambda c: c.retrievability,
+        )
+        leech_item = (
+            [PlannedItem(leeches[0].qid, leeches[0].skill, "leech", True)] if leeches else []
+        )
+        targeted, extra = _exam_targeted(inp, now, size - len(leech_item), rng, active, allowed)
+        notes.extend(extra)
+        items = _interleave([targeted, leech_item])
+    else:
+        due = sorted(
+            (c for c in active if c.seen and not c.leech and c.due is not None and c.due <= now),
+            key=lambda c: (c.retrievability, c.qid),
+        )
+        leeches = sorted(
+            (c for c in active if c.seen and c.leech and c.due is not None and c.due <= now),
+            key=lambda c: c.retrievability,
+        )
+        new_slots = min(allowed, len(unseen))
+        review_cap = size if new_slots == 0 else min(size, max(1, math.ceil(size * REVIEW_SHARE)))
+        leech_item = (
+            [PlannedItem(leeches[0].qid, leeches[0].skill, "leech", True)] if leeches else []
+        )
+        reviews = [PlannedItem(c.qid, c.skill, "due") for c in due[: review_cap - len(leech_item)]]
+        room = size - len(reviews) - len(leech_item)
+        pool = {}
+        for c in unseen:
+            pool.setdefault(c.skill, []).append(c)
+        news = _allocate_new(pool, inp, max(0, min(room, new_slots)), rng)
+        new_items = [PlannedItem(c.qid, c.skill, "new") for c in news]
+        items = _interleave([reviews, new_items, leech_item])
+        if len(due) > len(reviews):
+            notes.append(f"{len(due) - len(reviews)} more reviews are due; they come next session.")
+        if allowed == 0 and unseen:
+            notes.append("Today's limit of new questions is reached.")
+        if pace is not None and pace > inp.daily_new_limit:
+            notes.append(
+                f"To see every question {BUFFER_DAYS} days before the exam, about {pace} new "
+                "questions a day are needed (more than your daily limit)."
+            )
+    return Plan(items, allowed, pace, retention, max_days, tuple(notes))

@@ -1,0 +1,271 @@
+"""Turning what a reader collected into a pack: the rules every format shares.
+
+Written once here (and documented in ``docs/interchange.md``):
+
+- **stable ids**: a title / idnumber / id column if present, else ``h-`` and a hash of
+  the normalised stem; a clash with an earlier question of the same file is a duplicate
+  (skipped) when the content is identical, else gets ``.`` and 8 hex of its content;
+- **skill areas**: the last segment of the category path names a skill area of the
+  framework (id or title, any case), else the question is Unassigned; ``skill_override``
+  (``--skill``) assigns all; ``category_skills`` lets a front end change the mapping;
+- **the pack**: id from the file name, version ``1.0.0-sha.<12 hex of the content
+  hash>``; :func:`interchange_version` turns that into a version that sorts after the
+  installed one whenever the content changed;
+- a file from which nothing can be imported is a :class:`PackError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import PurePath
+
+from studyapp.domain.errors import PackError
+from studyapp.domain.framework import Framework
+from studyapp.domain.pack import Pack, PackManifest, parse_version
+from studyapp.domain.question import MAX_OPTIONS, MIN_OPTIONS, Option, Question
+from studyapp.packs.formats.common import (
+    MAX_TEXT,
+    OPTION_IDS,
+    Collector,
+    Draft,
+    InterchangeResult,
+    SkippedItem,
+    last_segment,
+)
+from studyapp.packs.formats.textutil import pack_id_from_name, question_id_from, stem_id
+
+_VERSION_HASH = re.compile(r"-sha\.([0-9a-f]{12})$")
+
+
+def build_result(
+    collected: Collector,
+    *,
+    source_name: str,
+    source_format: str,
+    framework: Framework,
+    skill_override: str | None,
+    category_skills: Mapping[str, str | None] | None = None,
+) -> InterchangeResult:
+    """Apply the shared rules to what a reader collected; PackError if nothing is left."""
+    return _build(
+        tuple(collected.drafts),
+        tuple(collected.skipped),
+        tuple(collected.warnings),
+        dict(collected.media),
+        source_name=source_name,
+        source_format=source_format,
+        framework=framework,
+        skill_override=skill_override,
+        category_skills=category_skills,
+    )
+
+
+def remap(
+    result: InterchangeResult,
+    framework: Framework,
+    category_skills: Mapping[str, str | None],
+    skill_override: str | None = None,
+) -> InterchangeResult:
+    """The same file with another category -> skill mapping (what the GUI lets users edit)."""
+    return _build(
+        result.drafts,
+        result.reader_skipped,
+        result.reader_warnings,
+        result.all_media,
+        source_name=result.source_name,
+        source_format=result.pack.source_format,
+        framework=framework,
+        skill_override=skill_override,
+        category_skills=category_skills,
+    )
+
+
+def _build(
+    drafts: tuple[Draft, ...],
+    reader_skipped: tuple[SkippedItem, ...],
+    reader_warnings: tuple[str, ...],
+    media: dict[str, bytes],
+    *,
+    source_name: str,
+    source_format: str,
+    framework: Framework,
+    skill_override: str | None,
+    category_skills: Mapping[str, str | None] | None,
+) -> InterchangeResult:
+    display = PurePath(source_name).name
+    skipped = list(reader_skipped)
+    warnings = list(reader_warnings)
+    if skill_override is not None and framework.find_skill(skill_override) is None:
+        raise PackError(
+            f"--skill {skill_override!r} is not a skill area of {framework.id}; use one of: "
+            + ", ".join(s.id for s in framework.skill_areas)
+            + "."
+        )
+    mapping: dict[str, str | None] = {}
+    for d in drafts:
+        if d.category in mapping:
+            continue
+        mapping[d.category] = _skill_for(d.category, framework, skill_override, category_skills)
+
+    questions: list[Question] = []
+    by_id: dict[str, tuple[Question, Draft]] = {}
+    unassigned: dict[str, int] = {}
+    no_rationale = 0
+    for d in drafts:
+        problem = _problem(d)
+        if problem:
+            skipped.append(SkippedItem(d.where, problem))
+            continue
+        skill = mapping[d.category]
+        base = question_id_from(d.key) if d.key.strip() else stem_id(d.stem)
+        q = Question(
+            id=base,
+            skill=skill,
+            type=d.type,
+            stem=d.stem,
+            options=tuple(
+                Option(OPTION_IDS[i], o.text, o.correct, o.rationale)
+                for i, o in enumerate(d.options)
+            ),
+            explanation=d.explanation,
+            difficulty=d.difficulty,
+            tags=d.tags,
+            extra={"category": d.category, "line": d.line},
+        )
+        if base in by_id:
+            first, first_draft = by_id[base]
+            alt = f"{base[:118]}.{q.content_hash()[:8]}"
+            if first.content_hash() == q.content_hash() or alt in by_id:
+                skipped.append(
+                    SkippedItem(d.where, f"duplicate of the question at {first_draft.where}.")
+                )
+                continue
+            q = replace(q, id=alt)
+        by_id[q.id] = (q, d)
+        questions.append(q)
+        no_rationale += sum(1 for o in q.options if not o.rationale.strip())
+        if skill is None:
+            unassigned[d.category] = unassigned.get(d.category, 0) + 1
+    for category, count in unassigned.items():
+        label = f"category {category!r}" if category else "no category"
+        warnings.append(
+            f"{count} question(s) in {label} match no skill area of {framework.id}; they count "
+            "as Unassigned (name a skill area in the category, or import with --skill ID)."
+        )
+    if no_rationale and questions:
+        warnings.append(
+            f"{no_rationale} answer option(s) have no feedback, so they have no rationale; "
+            "'studyapp pack lint' lists them once exported."
+        )
+    skipped.sort(key=_line_of)
+    if not questions:
+        shown = "; ".join(str(s).rstrip(".") for s in skipped[:3])
+        more = f" (and {len(skipped) - 3} more)" if len(skipped) > 3 else ""
+        detail = f": {shown}{more}" if skipped else ": it holds no questions"
+        raise PackError(
+            f"{source_name}: nothing could be imported{detail}. Nothing was changed; see "
+            "docs/interchange.md for what StudyApp reads."
+        )
+    used = "\n".join(_texts(q) for q in questions)
+    kept_media = {name: data for name, data in media.items() if name in used}
+    manifest = PackManifest(
+        id=pack_id_from_name(source_name),
+        version="1.0.0",
+        title=display,
+        framework=framework.id,
+        description=f"Imported from {display} ({source_format}).",
+    )
+    pack = Pack(manifest, tuple(questions), kept_media, None, source_format)
+    version = f"1.0.0-sha.{pack.content_hash()[:12]}"
+    pack = replace(pack, manifest=replace(manifest, version=version))
+    return InterchangeResult(
+        pack=pack,
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+        categories=mapping,
+        source_name=source_name,
+        drafts=drafts,
+        reader_skipped=reader_skipped,
+        reader_warnings=reader_warnings,
+        all_media=media,
+    )
+
+
+def _skill_for(
+    category: str,
+    framework: Framework,
+    skill_override: str | None,
+    category_skills: Mapping[str, str | None] | None,
+) -> str | None:
+    if skill_override is not None:
+        found = framework.find_skill(skill_override)
+        return found.id if found else None
+    if category_skills is not None and category in category_skills:
+        chosen = category_skills[category]
+        if chosen is None:
+            return None
+        found = framework.find_skill(chosen)
+        if found is None:
+            raise PackError(
+                f"Category {category!r} is mapped to {chosen!r}, which is not a skill area "
+                f"of {framework.id}."
+            )
+        return found.id
+    segment = last_segment(category)
+    found = framework.find_skill(segment) if segment else None
+    return found.id if found else None
+
+
+def _problem(d: Draft) -> str | None:
+    """Why a draft cannot become a question (limits every pack obeys), or None."""
+    if not d.stem.strip():
+        return "the question text is empty."
+    if not MIN_OPTIONS <= len(d.options) <= MAX_OPTIONS:
+        return (
+            f"has {len(d.options)} answer options; StudyApp needs {MIN_OPTIONS} to {MAX_OPTIONS}."
+        )
+    if any(not o.text.strip() for o in d.options):
+        return "an answer option is empty."
+    correct = sum(o.correct for o in d.options)
+    if d.type == "single" and correct != 1:
+        return f"a single-answer question needs exactly one correct option; it has {correct}."
+    if d.type == "multiple" and correct < 2:
+        return f"a multiple-answer question needs two or more correct options; it has {correct}."
+    texts = [d.stem, d.explanation, *(o.text for o in d.options), *(o.rationale for o in d.options)]
+    if any(len(t) > MAX_TEXT for t in texts):
+        return f"a text is longer than {MAX_TEXT:,} characters."
+    return None
+
+
+def _line_of(item: SkippedItem) -> int:
+    match = re.match(r"line (\d+)", item.where)
+    return int(match.group(1)) if match else 0
+
+
+def _texts(q: Question) -> str:
+    return "\n".join(
+        [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
+    )
+
+
+def interchange_version(provisional: str, installed: str | None) -> str:
+    """The version to install an imported file as, given the installed pack's version.
+
+    ``provisional`` is ``1.0.0-sha.<hash>`` from :func:`build_result`. Not installed:
+    that. Installed with the same content hash: the installed version (nothing changes).
+    Otherwise ``<installed major + 1>.0.0-sha.<hash>``, which always sorts after the
+    installed version, so a corrected file updates the pack and keeps progress.
+    """
+    match = _VERSION_HASH.search(provisional)
+    if match is None:
+        raise ValueError(f"not an interchange version: {provisional!r}")
+    if installed is None:
+        return provisional
+    old = _VERSION_HASH.search(installed)
+    if old is not None and old.group(1) == match.group(1):
+        return installed
+    key = parse_version(installed)
+    major = key[0] if key is not None else 0
+    return f"{major + 1}.0.0-sha.{match.group(1)}"

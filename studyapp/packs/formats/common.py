@@ -1,0 +1,225 @@
+"""What every interchange format shares: drafts, results, the format record, helpers.
+
+A reader (GIFT, Moodle XML, Aiken, CSV) turns a file into :class:`Draft` questions plus
+what it skipped and why (a :class:`Collector`); :mod:`studyapp.packs.formats.build` then
+applies the rules that are the same for every format. Moodle's grade list, category paths
+and tag cleaning live here because several formats need them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from studyapp.domain.framework import Framework
+from studyapp.domain.pack import Pack
+from studyapp.domain.question import Question, QuestionType
+from studyapp.packs.formats.textutil import snippet
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+MAX_TEXT = 20_000
+MAX_TAGS = 20
+_TAG_OK = re.compile(r"^[\w][\w .:/+-]{0,63}$")
+_TAG_BAD_CHARS = re.compile(r"[^\w .:/+-]+")
+OPTION_IDS = "abcdefgh"
+
+# Moodle accepts only these grades (percent); anything else is an error in Moodle too.
+MOODLE_GRADES = (
+    100.0,
+    90.0,
+    83.33333,
+    80.0,
+    75.0,
+    70.0,
+    66.66667,
+    60.0,
+    50.0,
+    40.0,
+    33.33333,
+    30.0,
+    25.0,
+    20.0,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10.0,
+    5.0,
+    0.0,
+)
+# How a share of 100 % is written for k correct (or wrong) options, k = 1..8.
+GRADE_TEXT = {1: "100", 2: "50", 3: "33.33333", 4: "25", 5: "20", 6: "16.66667"}
+GRADE_TEXT |= {7: "14.28571", 8: "12.5"}
+
+
+_GRADE_BY_KEY = {round(g * 1000): g for g in MOODLE_GRADES}
+
+
+def is_moodle_grade(percent: float) -> bool:
+    """Whether ``percent`` (or its negative) is one of Moodle's allowed grades."""
+    grade = _GRADE_BY_KEY.get(round(abs(percent) * 1000))
+    return grade is not None and abs(abs(percent) - grade) < 1e-4
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """Something in the file that was not imported, where it is, and why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOption:
+    """An answer as read: Markdown text, correct or not, and its feedback."""
+
+    text: str
+    correct: bool
+    rationale: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A question as read from a file, before ids and skill areas are assigned.
+
+    ``key`` is what the file offers as a stable id (title, idnumber, id column; empty
+    when none); ``category`` the category path it sits in (empty when none).
+    """
+
+    line: int | None
+    name: str
+    key: str
+    category: str
+    type: QuestionType
+    stem: str
+    options: tuple[DraftOption, ...]
+    explanation: str = ""
+    difficulty: int = 2
+    tags: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        return place(self.line, self.name)
+
+
+def place(line: int | None, name: str = "") -> str:
+    """``line 12 (name)`` for reports."""
+    label = snippet(name) if name else ""
+    place = f"line {line}" if line is not None else "question"
+    return f"{place} ({label})" if label else place
+
+
+@dataclass
+class Collector:
+    """What a reader gathers: drafts, skipped items, warnings and media, in file order."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[SkippedItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+
+    def skip(self, line: int | None, name: str, reason: str) -> None:
+        self.skipped.append(SkippedItem(place(line, name), reason))
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeResult:
+    """An interchange file read into a pack, with everything a report needs.
+
+    ``categories`` maps each category path (``""`` for questions outside any category)
+    to the skill-area id its questions were given, or None for Unassigned.
+    ``drafts`` keeps what was read so a front end can change the mapping
+    (:func:`remap`) without reading the file again.
+    """
+
+    pack: Pack
+    skipped: tuple[SkippedItem, ...]
+    warnings: tuple[str, ...]
+    categories: dict[str, str | None]
+    source_name: str = ""
+    drafts: tuple[Draft, ...] = field(default=(), repr=False, compare=False)
+    reader_skipped: tuple[SkippedItem, ...] = field(default=(), repr=False, compare=False)
+    reader_warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    all_media: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def skipped_items(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.skipped)
+
+
+Reader = Callable[[bytes, str, Framework, "str | None"], InterchangeResult]
+Writer = Callable[[str, "tuple[Question, ...]", "Framework | None", Mapping[str, bytes]], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeFormat:
+    """One interchange format: its name, how to recognise it, read it and (maybe) write it."""
+
+    name: str
+    label: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[str, bytes], bool]
+    read: Reader
+    write: Writer | None = None
+
+
+_CLAIMED = (
+    (".gift.txt", "gift"),
+    (".aiken.txt", "aiken"),
+    (".gift", "gift"),
+    (".xml", "moodle-xml"),
+    (".aiken", "aiken"),
+    (".csv", "csv"),
+    (".tsv", "csv"),
+    (".studypack", "studypack"),
+)
+
+
+def claimed_by(name: str) -> str | None:
+    """The format a file's extension names (``.gift``, ``.xml``…), or None (``.txt``)."""
+    lowered = name.lower()
+    for ext, fmt in _CLAIMED:
+        if lowered.endswith(ext):
+            return fmt
+    return None
+
+
+def last_segment(path: str) -> str:
+    """The last segment of a Moodle category path (``//`` is a literal slash)."""
+    parts = path.replace("//", "\0").split("/")
+    return parts[-1].replace("\0", "/").strip() if parts else ""
+
+
+def clean_category(path: str) -> str:
+    """A category path without Moodle's context prefix (``$course$/top/``)."""
+    path = path.strip()
+    path = re.sub(r"^\$[a-z0-9]+\$/?", "", path)
+    path = re.sub(r"^top(/|$)", "", path)
+    return path.strip().strip("/").strip()
+
+
+def clean_tags(tags: list[str], name: str, collector_warnings: list[str]) -> tuple[str, ...]:
+    """Tags StudyApp accepts: invalid characters become ``-``; over 20, the rest dropped."""
+    out: list[str] = []
+    for raw in tags:
+        tag = _TAG_BAD_CHARS.sub("-", raw.strip()).strip(" -")[:64]
+        if tag and _TAG_OK.match(tag) and tag not in out:
+            out.append(tag)
+    if len(out) > MAX_TAGS:
+        collector_warnings.append(f"{name}: has {len(out)} tags; only the first {MAX_TAGS} kept.")
+        out = out[:MAX_TAGS]
+    return tuple(out)
+
+
+def content_key(data: bytes) -> str:
+    """SHA-256 hex of some bytes (media names are ``media/<sha256>.<ext>``)."""
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,615 @@
+"""Study use cases: plan practice, record answers, undo, statistics, FSRS fitting.
+
+Everything is computed as of ``profile.clock.now()``. A study day runs from 04:00 to
+04:00 local time (as in Anki), so an evening session after midnight counts for the
+evening's day and daily limits do not reset at a UTC midnight.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from studyapp.domain import leech as leech_rule
+from studyapp.domain.errors import StudyAppError
+from studyapp.domain.framework import Framework
+from studyapp.domain.mastery import Mastery, Readiness, SkillEvidence, estimate_mastery, readiness
+from studyapp.domain.memory import (
+    DEFAULT_PARAMETERS,
+    MemoryState,
+    forgetting_curve,
+    retrievability_after,
+    review,
+)
+from studyapp.domain.planner import Candidate, Mode, Plan, PlanInput, exam_schedule, plan_session
+from studyapp.domain.question import Question
+from studyapp.domain.rating import rate_answer
+from studyapp.domain.settings import Settings
+from studyapp.services.changes import Change, Outcome
+from studyapp.services.profile import Profile
+from studyapp.storage.frameworks import load_framework, load_frameworks
+from studyapp.storage.settings import read_settings, write_settings
+from studyapp.storage.study import (
+    AnswerRecord,
+    PlanningRow,
+    StoredQuestion,
+    answers_per_day,
+    count_reviews,
+    due_counts_by_day,
+    load_evidence,
+    load_planning_row,
+    load_planning_rows,
+    load_question,
+    new_introduced_since,
+    next_due_after,
+    record_answer,
+    review_log_for_fitting,
+    set_suspended,
+    undo_last_answer,
+)
+
+log = logging.getLogger(__name__)
+ROLLOVER_HOURS = 4
+PARAMETERS_KEY = "fsrs_parameters"
+MIN_REVIEWS_TO_FIT = 400
+ANSWER_MODES = ("practice", "cram", "drill", "exam")
+UNDOABLE_MODES = ("practice", "cram", "drill")
+
+
+def local_tz() -> tzinfo:
+    """The machine's local time zone (UTC when it cannot be told)."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeItem:
+    """A planned question, ready to show: options in the order to display them."""
+
+    qid: int
+    ref: str
+    skill: str | None
+    skill_title: str | None
+    question: Question
+    media: tuple[str, ...]
+    option_order: tuple[str, ...]
+    reason: str
+    show_explanation_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """What answering did, for feedback."""
+
+    review_id: int
+    qid: int
+    correct: bool
+    chosen: tuple[str, ...]
+    correct_ids: tuple[str, ...]
+    rating: int
+    next_due: datetime | None
+    leech: bool
+    became_leech: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SkillStat:
+    """One skill area's line in ``studyapp stats``."""
+
+    id: str
+    title: str
+    category: str
+    weight: float
+    questions: int
+    seen: int
+    mastery: Mastery
+    due: int
+    leeches: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "weight": self.weight,
+            "questions": self.questions,
+            "seen": self.seen,
+            "mastery": round(self.mastery.mean, 4),
+            "mastery_low": round(self.mastery.low, 4),
+            "mastery_high": round(self.mastery.high, 4),
+            "due": self.due,
+            "leeches": self.leeches,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Mastery, readiness and progress as of one moment."""
+
+    framework: Framework
+    skills: tuple[SkillStat, ...]
+    readiness: Readiness
+    reviews: int
+    streak: int
+    forecast: tuple[tuple[date, int], ...]
+    today_answers: int
+    today_correct: int
+    minutes_total: float
+    exam_date: date | None
+    days_to_exam: int | None
+    unassigned: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.readiness
+        categories = []
+        for cat in self.framework.categories:
+            members = [s for s in self.skills if s.category == cat.id]
+            weight = sum(s.weight for s in members) or 1.0
+            categories.append(
+                {
+                    "id": cat.id,
+                    "title": cat.title,
+                    "weight": round(cat.weight, 4),
+                    "mastery": round(sum(s.weight * s.mastery.mean for s in members) / weight, 4),
+                }
+            )
+        return {
+            "framework": self.framework.id,
+            "reviews": self.reviews,
+            "readiness": round(r.probability, 4),
+            "estimated_raw": round(r.expected_raw, 1),
+            "estimated_scaled": r.expected_scaled,
+            "estimated_scaled_range": [r.scaled_low, r.scaled_high],
+            "pass_raw_assumed": r.cut,
+            "exam_length": r.length,
+            "skills": [s.to_json() for s in self.skills],
+            "categories": categories,
+            "totals": {
+                "questions": sum(s.questions for s in self.skills) + self.unassigned,
+                "seen": sum(s.seen for s in self.skills),
+                "due": sum(s.due for s in self.skills),
+                "leeches": sum(s.leeches for s in self.skills),
+                "unassigned": self.unassigned,
+            },
+            "streak": self.streak,
+            "today": {"answers": self.today_answers, "correct": self.today_correct},
+            "minutes_total": round(self.minutes_total, 1),
+            "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
+            "exam_date": self.exam_date.isoformat() if self.exam_date else None,
+            "days_to_exam": self.days_to_exam,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The learner as of one moment: what planning and statistics start from."""
+
+    now: datetime
+    settings: Settings
+    framework: Framework
+    rows: tuple[PlanningRow, ...]
+    masteries: dict[str, Mastery]
+    readiness: Readiness
+    parameters: tuple[float, ...]
+    new_today: int
+    retrievability: dict[int, float]
+
+
+class StudyService:
+    """Practice and statistics on one profile."""
+
+    def __init__(self, profile: Profile, tz: tzinfo | None = None) -> None:
+        self.profile = profile
+        self.tz = tz or local_tz()
+
+    # ------------------------------------------------------------------ time
+    def study_day(self, moment: datetime) -> date:
+        """The study day ``moment`` belongs to (04:00 local rollover)."""
+        return (moment.astimezone(self.tz) - timedelta(hours=ROLLOVER_HOURS)).date()
+
+    def day_start(self, day: date) -> datetime:
+        """The UTC instant a study day begins."""
+        local = datetime(day.year, day.month, day.day, ROLLOVER_HOURS, tzinfo=self.tz)
+        return local.astimezone(self.profile.clock.now().tzinfo)
+
+    def _day_offset_ms(self, now: datetime) -> int:
+        offset = now.astimezone(self.tz).utcoffset() or timedelta(0)
+        return int((offset - timedelta(hours=ROLLOVER_HOURS)) / timedelta(milliseconds=1))
+
+    # ------------------------------------------------------------------ snapshot
+    def framework(self) -> Framework:
+        """The framework practice and statistics refer to (CETL unless another is active)."""
+        with self.profile.db.reader() as session:
+            key = read_settings(session).get("active_framework", "cetl")
+            fw = load_framework(session, key) or next(iter(load_frameworks(session)), None)
+        if fw is None:
+            raise StudyAppError("This profile has no framework; import a pack first.")
+        return fw
+
+    def parameters(self) -> tuple[float, ...]:
+        """Personal FSRS parameters if fitted, else the defaults."""
+        with self.profile.db.reader() as session:
+            stored = read_settings(session).get(PARAMETERS_KEY)
+        if isinstance(stored, list) and len(stored) == len(DEFAULT_PARAMETERS):
+            return tuple(float(x) for x in stored)
+        return DEFAULT_PARAMETERS
+
+    def snapshot(self) -> Snapshot:
+        """Read everything planning and statistics need, in one reader session."""
+        now = self.profile.clock.now()
+        fw = self.framework()
+        params = self.parameters()
+        curve = forgetting_curve(params)
+        with self.profile.db.reader() as session:
+            settings = Settings.from_stored(read_settings(session))
+            rows = tuple(load_planning_rows(session))
+            evidence = load_evidence(session, now)
+            new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
+        retr: dict[int, float] = {}
+        for row in rows:
+            mem = row.memory
+            if mem is not None and mem.stability and mem.last_review is not None:
+                retr[row.qid] = retrievability_after(
+                    mem.stability, (now - mem.last_review).days, curve
+                )
+        masteries = self._masteries(fw, rows, evidence, retr)
+        cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
+        ready = readiness(
+            masteries,
+            {s.id: s.weight for s in fw.skill_areas},
+            length=fw.exam.length,
+            cut_fraction=cut,
+            scale_max=fw.exam.scale_max,
+            pass_scaled=fw.exam.pass_scaled,
+        )
+        return Snapshot(now, settings, fw, rows, masteries, ready, params, new_today, retr)
+
+    @staticmethod
+    def _masteries(
+        fw: Framework,
+        rows: Sequence[PlanningRow],
+        evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
+        retr: dict[int, float],
+    ) -> dict[str, Mastery]:
+        totals: dict[str, int] = defaultdict(int)
+        seen: dict[str, list[float]] = defaultdict(list)
+        for row in rows:
+            if row.skill is None:
+                continue
+            totals[row.skill] += 1
+            if row.memory is not None and row.memory.reps > 0:
+                seen[row.skill].append(retr.get(row.qid, 0.0))
+        out = {}
+        for skill in fw.skill_areas:
+            ev = evidence.get(skill.id, {True: [], False: []})
+            out[skill.id] = estimate_mastery(
+                SkillEvidence(
+                    skill_id=skill.id,
+                    weight=skill.weight,
+                    questions=totals.get(skill.id, 0),
+                    seen=len(seen.get(skill.id, [])),
+                    first_attempts=ev[True],
+                    later_attempts=ev[False],
+                    retrievabilities=seen.get(skill.id, []),
+                )
+            )
+        return out
+
+    def plan_input(self, snap: Snapshot) -> PlanInput:
+        """The planner's view of a snapshot."""
+        now = snap.now
+        candidates = []
+        for row in snap.rows:
+            mem = row.memory
+            seen = mem is not None and mem.reps > 0
+            buried = row.buried_until is not None and row.buried_until > now
+            candidates.append(
+                Candidate(
+                    qid=row.qid,
+                    skill=row.skill,
+                    seen=seen,
+                    due=mem.due if seen and mem else None,
+                    retrievability=snap.retrievability.get(row.qid, 0.0),
+                    difficulty=row.difficulty,
+                    leech=row.leech,
+                    suspended=row.suspended or buried,
+                    last_correct=row.last_correct,
+                )
+            )
+        return PlanInput(
+            candidates=candidates,
+            weights={s.id: s.weight for s in snap.framework.skill_areas},
+            mastery={k: m.mean for k, m in snap.masteries.items()},
+            new_today=snap.new_today,
+            daily_new_limit=snap.settings.daily_new_limit,
+            desired_retention=snap.settings.desired_retention,
+            exam_date=date.fromisoformat(snap.settings.exam_date)
+            if snap.settings.exam_date
+            else None,
+        )
+
+    # ------------------------------------------------------------------ practice
+    def plan(
+        self,
+        size: int = 20,
+        *,
+        mode: Mode = "default",
+        skill: str | None = None,
+        exclude: frozenset[int] = frozenset(),
+        rng: random.Random | None = None,
+        new_limit: int | None = None,
+    ) -> tuple[Plan, list[PracticeItem]]:
+        """Plan a session and load its questions, options shuffled for display.
+
+        ``new_limit`` overrides the daily limit of new questions (the drill uses it).
+        """
+        rng = rng or random.Random()
+        snap = self.snapshot()
+        if skill is not None and snap.framework.find_skill(skill) is None:
+            raise StudyAppError(
+                f"{skill!r} is not a skill area of {snap.framework.id}; use one of: "
+                + ", ".join(s.id for s in snap.framework.skill_areas)
+                + "."
+            )
+        skill_id = snap.framework.find_skill(skill).id if skill else None  # type: ignore[union-attr]
+        inp = self.plan_input(snap)
+        if new_limit is not None:
+            inp = replace(inp, daily_new_limit=new_limit)
+        plan = plan_session(inp, snap.now, size, rng, mode=mode, skill=skill_id, exclude=exclude)
+        items = []
+        with self.profile.db.reader() as session:
+            for planned in plan.items:
+                stored = load_question(session, planned.qid)
+                if stored is None:
+                    continue
+                order = [o.id for o in stored.question.options]
+                rng.shuffle(order)
+                items.append(
+                    _practice_item(
+                        stored, tuple(order), planned.reason, planned.show_explanation_first
+                    )
+                )
+        return plan, items
+
+    def next_due_after(self, moment: datetime) -> datetime | None:
+        """The earliest due date after ``moment`` of an active, unsuspended question."""
+        with self.profile.db.reader() as session:
+            return next_due_after(session, moment)
+
+    def question(self, qid: int) -> StoredQuestion:
+        """One question as stored (for review screens)."""
+        with self.profile.db.reader() as session:
+            stored = load_question(session, qid)
+        if stored is None:
+            raise StudyAppError(
+                f"Question {qid} no longer exists (its pack may have been removed)."
+            )
+        return stored
+
+    def answer(
+        self,
+        qid: int,
+        chosen: Sequence[str],
+        seconds: float,
+        *,
+        guessed: bool = False,
+        mode: str = "practice",
+        session_id: int | None = None,
+        exam_id: int | None = None,
+    ) -> Outcome[AnswerResult]:
+        """Grade, reschedule and commit one answer (cram answers leave the schedule alone)."""
+        if mode not in ANSWER_MODES:
+            raise ValueError(f"unknown answer mode {mode!r}")
+        now = self.profile.clock.now()
+        stored = self.question(qid)
+        q = stored.question
+        option_ids = {o.id for o in q.options}
+        picked = tuple(dict.fromkeys(chosen))
+        if not picked or not set(picked) <= option_ids:
+            raise StudyAppError(
+                f"Answer for {stored.ref} names options that do not exist: {picked}."
+            )
+        correct = q.is_correct(set(picked))
+        words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
+        rating = rate_answer(correct, guessed, seconds, words)
+        snap_settings = self.profile.settings()
+        exam_date = date.fromisoformat(snap_settings.exam_date) if snap_settings.exam_date else None
+        retention, max_days = exam_schedule(
+            self.study_day(now), exam_date, snap_settings.desired_retention
+        )
+        params = self.parameters()
+        with self.profile.db.unit_of_work() as session:
+            row = load_planning_row(session, qid)
+            before: MemoryState | None = (
+                row.memory if row and row.memory and row.memory.reps > 0 else None
+            )
+            after: MemoryState | None = None
+            wrong, is_leech = (row.wrong_count, row.leech) if row else (0, False)
+            if mode != "cram":
+                after = review(
+                    before,
+                    rating,
+                    now,
+                    desired_retention=retention,
+                    parameters=params,
+                    max_interval_days=max_days,
+                )
+                wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
+            rid = record_answer(
+                session,
+                AnswerRecord(
+                    qid=qid,
+                    question_ref=stored.ref,
+                    skill_key=stored.skill or "unassigned",
+                    answered_at=now,
+                    chosen=picked,
+                    correct=correct,
+                    response_ms=int(seconds * 1000),
+                    mode=mode,
+                    rating=int(rating),
+                    guessed=guessed,
+                    after=after,
+                    wrong_count=wrong,
+                    leech=is_leech,
+                    session_id=session_id,
+                    exam_id=exam_id,
+                ),
+            )
+        result = AnswerResult(
+            review_id=rid,
+            qid=qid,
+            correct=correct,
+            chosen=picked,
+            correct_ids=tuple(o.id for o in q.options if o.correct),
+            rating=int(rating),
+            next_due=after.due if after else None,
+            leech=is_leech,
+            became_leech=is_leech and not (row.leech if row else False),
+        )
+        return Outcome(result, Change.REVIEWS)
+
+    def undo_last(self) -> Outcome[int | None]:
+        """Undo the newest practice answer exactly; the value is its question id or None."""
+        with self.profile.db.unit_of_work() as session:
+            undone = undo_last_answer(session, UNDOABLE_MODES)
+        return Outcome(undone[1] if undone else None, Change.REVIEWS if undone else Change.NONE)
+
+    def set_suspended(self, qid: int, suspended: bool) -> Outcome[None]:
+        """Take a question out of practice, or put it back."""
+        with self.profile.db.unit_of_work() as session:
+            set_suspended(session, qid, suspended, self.profile.clock.now())
+        return Outcome(None, Change.QUESTIONS)
+
+    # ------------------------------------------------------------------ statistics
+    def stats(self) -> StatsReport:
+        """Per-skill mastery, readiness, streak, forecast and time, as of now."""
+        snap = self.snapshot()
+        now = snap.now
+        today = self.study_day(now)
+        fw = snap.framework
+        questions: dict[str, int] = defaultdict(int)
+        seen: dict[str, int] = defaultdict(int)
+        due: dict[str, int] = defaultdict(int)
+        leeches: dict[str, int] = defaultdict(int)
+        unassigned = 0
+        for row in snap.rows:
+            if row.skill is None:
+                unassigned += 1
+                continue
+            questions[row.skill] += 1
+            mem = row.memory
+            if mem is not None and mem.reps > 0:
+                seen[row.skill] += 1
+                if not row.suspended and not row.leech and mem.due <= now:
+                    due[row.skill] += 1
+            if row.leech:
+                leeches[row.skill] += 1
+        offset = self._day_offset_ms(now)
+        epoch_day = date(1970, 1, 1)
+        with self.profile.db.reader() as session:
+            reviews = count_reviews(session)
+            per_day = answers_per_day(session, now - timedelta(days=400), offset)
+            due_days = due_counts_by_day(
+                session, self.day_start(today + timedelta(days=14)), offset
+            )
+            totals = answers_per_day(session, datetime(1970, 1, 2, tzinfo=now.tzinfo), 0)
+        today_n = per_day.get((today - epoch_day).days, (0, 0, 0))
+        streak = 0
+        day = today if today_n[0] else today - timedelta(days=1)
+        while per_day.get((day - epoch_day).days, (0, 0, 0))[0] > 0:
+            streak += 1
+            day -= timedelta(days=1)
+        forecast = []
+        overdue = sum(n for d, n in due_days.items() if d < (today - epoch_day).days)
+        for i in range(14):
+            d = today + timedelta(days=i)
+            n = due_days.get((d - epoch_day).days, 0) + (overdue if i == 0 else 0)
+            forecast.append((d, n))
+        minutes = sum(ms for _n, _c, ms in totals.values()) / 60_000
+        exam_date = date.fromisoformat(snap.settings.exam_date) if snap.settings.exam_date else None
+        skills = tuple(
+            SkillStat(
+                id=s.id,
+                title=s.title,
+                category=s.category_id,
+                weight=s.weight,
+                questions=questions.get(s.id, 0),
+                seen=seen.get(s.id, 0),
+                mastery=snap.masteries[s.id],
+                due=due.get(s.id, 0),
+                leeches=leeches.get(s.id, 0),
+            )
+            for s in fw.skill_areas
+        )
+        return StatsReport(
+            framework=fw,
+            skills=skills,
+            readiness=snap.readiness,
+            reviews=reviews,
+            streak=streak,
+            forecast=tuple(forecast),
+            today_answers=today_n[0],
+            today_correct=today_n[1],
+            minutes_total=minutes,
+            exam_date=exam_date,
+            days_to_exam=(exam_date - today).days if exam_date else None,
+            unassigned=unassigned,
+        )
+
+    # ------------------------------------------------------------------ optimizer
+    def optimize(self) -> Outcome[OptimizeReport]:
+        """Fit personal FSRS parameters from the review log (fsrs-rs-python)."""
+        from studyapp.services.optimizer import (
+            fit_parameters,
+        )  # loads a native library only when fitting
+
+        with self.profile.db.reader() as session:
+            history = review_log_for_fitting(session)
+        if len(history) < MIN_REVIEWS_TO_FIT:
+            return Outcome(
+                OptimizeReport(
+                    False,
+                    len(history),
+                    DEFAULT_PARAMETERS,
+                    f"Personal parameters need at least {MIN_REVIEWS_TO_FIT} "
+                    f"answers; there are {len(history)}. The defaults stay.",
+                )
+            )
+        params = fit_parameters(history, self.tz)
+        with self.profile.db.unit_of_work() as session:
+            write_settings(session, {PARAMETERS_KEY: list(params)})
+        return Outcome(
+            OptimizeReport(True, len(history), params, "Personal FSRS parameters fitted."),
+            Change.SETTINGS,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizeReport:
+    """Whether parameters were fitted, from how many answers, and which."""
+
+    fitted: bool
+    reviews: int
+    parameters: tuple[float, ...]
+    message: str
+
+
+def _practice_item(
+    stored: StoredQuestion, order: tuple[str, ...], reason: str, explain: bool
+) -> PracticeItem:
+    return PracticeItem(
+        qid=stored.qid,
+        ref=stored.ref,
+        skill=stored.skill,
+        skill_title=stored.skill_title,
+        question=stored.question,
+        media=stored.media,
+        option_order=order,
+        reason=reason,
+        show_explanation_first=explain,
+    )

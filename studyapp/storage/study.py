@@ -1,0 +1,402 @@
+"""Study data: what the planner and mastery read, and recording (and undoing) answers.
+
+Every read here is one grouped query, never a scan into Python of the whole review log:
+evidence is aggregated by skill, first attempt, correctness and day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, delete, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from studyapp.domain.memory import MemoryState
+from studyapp.domain.question import Option, Question, Reference
+from studyapp.storage.models import (
+    MediaRow,
+    MemoryStateRow,
+    OptionRow,
+    PackRow,
+    QuestionRow,
+    QuestionTagRow,
+    ReviewLogRow,
+    SkillAreaRow,
+)
+from studyapp.storage.types import to_millis
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningRow:
+    """One active question with its memory, for the planner."""
+
+    qid: int
+    skill: str | None
+    difficulty: int
+    memory: MemoryState | None
+    suspended: bool
+    leech: bool
+    buried_until: datetime | None
+    last_correct: bool | None
+    wrong_count: int
+    first_seen: datetime | None
+
+
+def _memory(row: MemoryStateRow) -> MemoryState:
+    return MemoryState(
+        state=row.fsrs_state,
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+        reps=row.reps,
+        lapses=row.lapses,
+    )
+
+
+def _planning_select() -> Any:
+    return (
+        select(QuestionRow.id, SkillAreaRow.key, QuestionRow.difficulty, MemoryStateRow)
+        .outerjoin(SkillAreaRow, SkillAreaRow.id == QuestionRow.skill_area_id)
+        .outerjoin(MemoryStateRow, MemoryStateRow.question_id == QuestionRow.id)
+    )
+
+
+def load_planning_row(session: Session, qid: int) -> PlanningRow | None:
+    """The planning row of one question, retired or not."""
+    rows = _planning_rows(session, _planning_select().where(QuestionRow.id == qid))
+    return rows[0] if rows else None
+
+
+def load_planning_rows(session: Session) -> list[PlanningRow]:
+    """Every active (not retired) question with its skill key and memory state."""
+    return _planning_rows(session, _planning_select().where(QuestionRow.retired.is_(False)))
+
+
+def _planning_rows(session: Session, stmt: Any) -> list[PlanningRow]:
+    out = []
+    for qid, skill, difficulty, mem in session.execute(stmt):
+        out.append(
+            PlanningRow(
+                qid=qid,
+                skill=skill,
+                difficulty=difficulty,
+                memory=_memory(mem) if mem is not None else None,
+                suspended=bool(mem.suspended) if mem else False,
+                leech=bool(mem.leech) if mem else False,
+                buried_until=mem.buried_until if mem else None,
+                last_correct=mem.last_correct if mem else None,
+                wrong_count=mem.wrong_count if mem else 0,
+                first_seen=mem.first_seen if mem else None,
+            )
+        )
+    return out
+
+
+def load_evidence(
+    session: Session, now: datetime
+) -> dict[str, dict[bool, list[tuple[bool, float, int]]]]:
+    """skill -> {is first attempt: [(correct, age in whole days, count)]}.
+
+    Grouped in SQL by skill, first attempt, correctness and age in days, so a million
+    answers come back as a few thousand rows.
+    """
+    now_ms = to_millis(now)
+    answered_ms = type_coerce(ReviewLogRow.answered_at, Integer)  # stored as UTC milliseconds
+    age = ((now_ms - answered_ms) // DAY_MS).label("age")
+    stmt = select(
+        ReviewLogRow.skill_key, ReviewLogRow.first_attempt, ReviewLogRow.correct, age, func.count()
+    ).group_by(ReviewLogRow.skill_key, ReviewLogRow.first_attempt, ReviewLogRow.correct, age)
+    out: dict[str, dict[bool, list[tuple[bool, float, int]]]] = {}
+    for skill, first, correct, age_days, count in session.execute(stmt):
+        bucket = out.setdefault(skill, {True: [], False: []})
+        bucket[bool(first)].append((bool(correct), float(max(age_days, 0)), int(count)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    """A question as practice shows it: content, pack and skill, and its media names."""
+
+    qid: int
+    pack_id: str
+    skill: str | None
+    skill_title: str | None
+    question: Question
+    media: tuple[str, ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.pack_id}/{self.question.id}"
+
+
+def load_question(session: Session, qid: int) -> StoredQuestion | None:
+    """One question with its options (authored order), tags, pack and skill."""
+    row = session.execute(
+        select(QuestionRow, PackRow.key, PackRow.id, SkillAreaRow.key, SkillAreaRow.title)
+        .join(PackRow, PackRow.id == QuestionRow.pack_id)
+        .outerjoin(SkillAreaRow, SkillAreaRow.id == QuestionRow.skill_area_id)
+        .where(QuestionRow.id == qid)
+    ).one_or_none()
+    if row is None:
+        return None
+    q, pack_key, pack_pk, skill_key, skill_title = row
+    options = tuple(
+        Option(o.key, o.text, o.correct, o.rationale)
+        for o in session.scalars(
+            select(OptionRow).where(OptionRow.question_id == qid).order_by(OptionRow.position)
+        )
+    )
+    tags = tuple(
+        sorted(session.scalars(select(QuestionTagRow.tag).where(QuestionTagRow.question_id == qid)))
+    )
+    media = tuple(session.scalars(select(MediaRow.name).where(MediaRow.pack_id == pack_pk)))
+    question = Question(
+        id=q.key,
+        skill=skill_key,
+        type="multiple" if q.qtype == "multiple" else "single",
+        stem=q.stem,
+        options=options,
+        explanation=q.explanation,
+        difficulty=q.difficulty,
+        tags=tags,
+        references=tuple(
+            Reference(r.get("title", ""), r.get("section", ""), r.get("url", ""))
+            for r in q.references
+        ),
+        revision=q.revision,
+    )
+    return StoredQuestion(qid, pack_key, skill_key, skill_title, question, media)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """Everything an answer writes."""
+
+    qid: int
+    question_ref: str
+    skill_key: str
+    answered_at: datetime
+    chosen: tuple[str, ...]
+    correct: bool
+    response_ms: int
+    mode: str
+    rating: int
+    guessed: bool
+    after: MemoryState | None  # None: the schedule does not move (cram)
+    wrong_count: int
+    leech: bool
+    session_id: int | None = None
+    exam_id: int | None = None
+
+
+def _snapshot(mem: MemoryStateRow | None) -> dict[str, Any] | None:
+    if mem is None:
+        return None
+    return {
+        "memory": _memory(mem).to_dict(),
+        "suspended": mem.suspended,
+        "buried_until": mem.buried_until.isoformat() if mem.buried_until else None,
+        "leech": mem.leech,
+        "first_seen": mem.first_seen.isoformat(),
+        "last_correct": mem.last_correct,
+        "wrong_count": mem.wrong_count,
+    }
+
+
+def record_answer(session: Session, rec: AnswerRecord) -> int:
+    """Write one answer and the memory it leaves; returns the review-log id.
+
+    The memory state it replaces is stored in the log row, so :func:`undo_last_answer`
+    restores it exactly.
+    """
+    mem = session.get(MemoryStateRow, rec.qid)
+    first = (
+        mem is None
+        and session.scalar(
+            select(func.count())
+            .select_from(ReviewLogRow)
+            .where(ReviewLogRow.question_id == rec.qid)
+        )
+        == 0
+    )
+    log = ReviewLogRow(
+        question_id=rec.qid,
+        question_ref=rec.question_ref,
+        skill_key=rec.skill_key,
+        answered_at=rec.answered_at,
+        chosen=list(rec.chosen),
+        correct=rec.correct,
+        response_ms=rec.response_ms,
+        mode=rec.mode,
+        rating=rec.rating,
+        guessed=rec.guessed,
+        first_attempt=bool(first),
+        session_id=rec.session_id,
+        exam_id=rec.exam_id,
+        memory_before=_snapshot(mem),
+    )
+    session.add(log)
+    if rec.after is not None:
+        a = rec.after
+        if mem is None:
+            mem = MemoryStateRow(question_id=rec.qid, first_seen=rec.answered_at, suspended=False)
+            session.add(mem)
+        mem.fsrs_state, mem.step, mem.stability, mem.difficulty = (
+            a.state,
+            a.step,
+            a.stability,
+            a.difficulty,
+        )
+        mem.due, mem.last_review, mem.reps, mem.lapses = a.due, a.last_review, a.reps, a.lapses
+        mem.last_correct, mem.wrong_count, mem.leech = rec.correct, rec.wrong_count, rec.leech
+        mem.buried_until = None
+    session.flush()
+    return log.id
+
+
+def undo_last_answer(session: Session, mode_in: tuple[str, ...]) -> tuple[int, int] | None:
+    """Delete the newest answer whose mode is in ``mode_in`` and restore the memory it
+    replaced; returns (review id, question id), or None when there is nothing to undo."""
+    log = session.scalar(
+        select(ReviewLogRow)
+        .where(ReviewLogRow.mode.in_(mode_in))
+        .order_by(ReviewLogRow.id.desc())
+        .limit(1)
+    )
+    if log is None or log.question_id is None:
+        return None
+    qid, rid = log.question_id, log.id
+    before = log.memory_before
+    mem = session.get(MemoryStateRow, qid)
+    if log.mode != "cram":
+        if before is None:
+            if mem is not None:
+                session.delete(mem)
+        else:
+            m = MemoryState.from_dict(before["memory"])
+            if mem is None:
+                mem = MemoryStateRow(question_id=qid)
+                session.add(mem)
+            mem.fsrs_state, mem.step, mem.stability, mem.difficulty = (
+                m.state,
+                m.step,
+                m.stability,
+                m.difficulty,
+            )
+            mem.due, mem.last_review, mem.reps, mem.lapses = m.due, m.last_review, m.reps, m.lapses
+            mem.suspended = bool(before["suspended"])
+            mem.buried_until = (
+                datetime.fromisoformat(before["buried_until"]) if before["buried_until"] else None
+            )
+            mem.leech = bool(before["leech"])
+            mem.first_seen = datetime.fromisoformat(before["first_seen"])
+            mem.last_correct = before["last_correct"]
+            mem.wrong_count = int(before["wrong_count"])
+    session.execute(delete(ReviewLogRow).where(ReviewLogRow.id == rid))
+    session.flush()
+    return rid, qid
+
+
+def answers_per_day(
+    session: Session, since: datetime, day_offset_ms: int
+) -> dict[int, tuple[int, int, int]]:
+    """Local day number (days since the epoch, shifted by ``day_offset_ms``) ->
+    (answers, correct, milliseconds spent), for answers since ``since``."""
+    day = ((type_coerce(ReviewLogRow.answered_at, Integer) + day_offset_ms) // DAY_MS).label("day")
+    stmt = (
+        select(
+            day,
+            func.count(),
+            func.sum(case((ReviewLogRow.correct, 1), else_=0)),
+            func.sum(ReviewLogRow.response_ms),
+        )
+        .where(ReviewLogRow.answered_at >= since)
+        .group_by(day)
+    )
+    return {int(d): (int(n), int(c or 0), int(ms or 0)) for d, n, c, ms in session.execute(stmt)}
+
+
+def due_counts_by_day(session: Session, until: datetime, day_offset_ms: int) -> dict[int, int]:
+    """Local day number -> questions falling due that day (overdue ones on their due day)."""
+    day = ((type_coerce(MemoryStateRow.due, Integer) + day_offset_ms) // DAY_MS).label("day")
+    stmt = (
+        select(day, func.count())
+        .join(QuestionRow, QuestionRow.id == MemoryStateRow.question_id)
+        .where(
+            and_(
+                MemoryStateRow.due < until,
+                QuestionRow.retired.is_(False),
+                MemoryStateRow.suspended.is_(False),
+            )
+        )
+        .group_by(day)
+    )
+    return {int(d): int(n) for d, n in session.execute(stmt)}
+
+
+def next_due_after(session: Session, moment: datetime) -> datetime | None:
+    """Earliest due date after ``moment`` among active, unsuspended questions."""
+    stmt = (
+        select(func.min(MemoryStateRow.due))
+        .join(QuestionRow, QuestionRow.id == MemoryStateRow.question_id)
+        .where(
+            MemoryStateRow.due > moment,
+            QuestionRow.retired.is_(False),
+            MemoryStateRow.suspended.is_(False),
+        )
+    )
+    value = session.scalar(stmt)
+    return value if isinstance(value, datetime) else None
+
+
+def new_introduced_since(session: Session, since: datetime) -> int:
+    """Questions seen for the first time at or after ``since``."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(MemoryStateRow)
+            .where(MemoryStateRow.first_seen >= since)
+        )
+        or 0
+    )
+
+
+def set_suspended(session: Session, qid: int, suspended: bool, now: datetime) -> None:
+    """Suspend or unsuspend a question (an unseen one gets a memory row to carry the flag)."""
+    mem = session.get(MemoryStateRow, qid)
+    if mem is None:
+        mem = MemoryStateRow(
+            question_id=qid,
+            fsrs_state=1,
+            step=0,
+            due=now,
+            reps=0,
+            lapses=0,
+            first_seen=now,
+            leech=False,
+            wrong_count=0,
+        )
+        session.add(mem)
+    mem.suspended = suspended
+    session.flush()
+
+
+def review_log_for_fitting(session: Session) -> list[tuple[int, datetime, int]]:
+    """(question id, time, rating) of every scheduling answer, by question then time."""
+    stmt = (
+        select(ReviewLogRow.question_id, ReviewLogRow.answered_at, ReviewLogRow.rating)
+        .where(ReviewLogRow.question_id.is_not(None), ReviewLogRow.mode != "cram")
+        .order_by(ReviewLogRow.question_id, ReviewLogRow.answered_at, ReviewLogRow.id)
+    )
+    return [(q, t, r) for q, t, r in session.execute(stmt) if q is not None]
+
+
+def count_reviews(session: Session) -> int:
+    """All answers in the log."""
+    return int(session.scalar(select(func.count()).select_from(ReviewLogRow)) or 0)
