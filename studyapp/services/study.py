@@ -45,6 +45,7 @@ from studyapp.storage.study import (
     load_planning_row,
     load_planning_rows,
     load_question,
+    load_referenced_media,
     new_introduced_since,
     next_due_after,
     record_answer,
@@ -79,6 +80,7 @@ class PracticeItem:
     option_order: tuple[str, ...]
     reason: str
     show_explanation_first: bool = False
+    media_data: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,9 +371,10 @@ class StudyService:
                     continue
                 order = [o.id for o in stored.question.options]
                 rng.shuffle(order)
+                data = load_referenced_media(session, stored)
                 items.append(
                     _practice_item(
-                        stored, tuple(order), planned.reason, planned.show_explanation_first
+                        stored, tuple(order), planned.reason, planned.show_explanation_first, data
                     )
                 )
         return plan, items
@@ -600,7 +603,11 @@ class OptimizeReport:
 
 
 def _practice_item(
-    stored: StoredQuestion, order: tuple[str, ...], reason: str, explain: bool
+    stored: StoredQuestion,
+    order: tuple[str, ...],
+    reason: str,
+    explain: bool,
+    media: dict[str, bytes] | None = None,
 ) -> PracticeItem:
     return PracticeItem(
         qid=stored.qid,
@@ -612,4 +619,5 @@ def _practice_item(
         option_order=order,
         reason=reason,
         show_explanation_first=explain,
+        media_data=media or {},
     )

@@ -6,6 +6,7 @@ evidence is aggregated by skill, first attempt, correctness and day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -172,6 +173,24 @@ def load_question(session: Session, qid: int) -> StoredQuestion | None:
         revision=q.revision,
     )
     return StoredQuestion(qid, pack_key, skill_key, skill_title, question, media)
+
+
+_IMAGE_REF = re.compile(r"(?:!\[[^\]]*\]\(|src=[\"'])(media/[^)\"'\s]+)")
+
+
+def load_referenced_media(session: Session, stored: StoredQuestion) -> dict[str, bytes]:
+    """The bytes of the pack images a question's texts refer to (and only those)."""
+    q = stored.question
+    texts = [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
+    names = {m for t in texts for m in _IMAGE_REF.findall(t) if m in stored.media}
+    if not names:
+        return {}
+    stmt = (
+        select(MediaRow.name, MediaRow.data)
+        .join(PackRow, PackRow.id == MediaRow.pack_id)
+        .where(PackRow.key == stored.pack_id, MediaRow.name.in_(names))
+    )
+    return {name: data for name, data in session.execute(stmt)}
 
 
 @dataclass(frozen=True, slots=True)

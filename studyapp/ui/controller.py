@@ -20,9 +20,11 @@ from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
 from studyapp.services.backups import BackupService, restore_backup
+from studyapp.services.changes import Change
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.errors import show_error
+from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
 from studyapp.ui.tasks import TaskRunner
 from studyapp.ui.theme import apply_theme
 
@@ -34,6 +36,8 @@ class AppController(QObject):
 
     profile_opened = Signal()
     profile_failed = Signal(object)
+    changes_happened = Signal(object)  # a services.changes.Change
+    theme_changed = Signal(str)
 
     def __init__(self, app: QApplication, paths: AppPaths, clock: Clock) -> None:
         super().__init__()
@@ -109,7 +113,7 @@ class AppController(QObject):
 
     def _opened(self, result: tuple[Profile, Any]) -> None:
         self.profile, settings = result
-        self.theme = apply_theme(self.app, settings.theme, settings.font_size)
+        self.set_theme(settings.theme, settings.font_size)
         log.info("profile opened at %s", self.paths.data_dir)
         self.window.refresh_current()
         self.profile_opened.emit()
@@ -126,14 +130,88 @@ class AppController(QObject):
             return
         self.runner.run(lambda: fn(profile), on_done)
 
+    def run_op(
+        self,
+        fn: Callable[[Profile], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run a writing operation off the GUI thread.
+
+        ``fn`` returns an :class:`~studyapp.services.changes.Outcome`; its changes are
+        broadcast (screens go stale) and its value goes to ``on_done``.
+        """
+        profile = self.profile
+        if profile is None:
+            return
+
+        def done(outcome: Any) -> None:
+            changes = getattr(outcome, "changes", Change.NONE)
+            if changes:
+                self.changes_happened.emit(changes)
+            if on_done is not None:
+                on_done(getattr(outcome, "value", outcome))
+
+        self.runner.run(lambda: fn(profile), done, on_error)
+
+    def run_long(
+        self,
+        title: str,
+        fn: Callable[[Profile, Callable[..., None]], Any],
+        on_done: Callable[[Any], None] | None = None,
+        *,
+        cancellable: bool = True,
+    ) -> None:
+        """Like :meth:`run_op` for long work, with a progress dialog (and Cancel)."""
+        profile = self.profile
+        if profile is None:
+            return
+        dialog = make_dialog(self.window, title, cancellable)
+        reporter_box: list[ProgressReporter] = []
+
+        def work(emit: Callable[..., None]) -> Any:
+            reporter = ProgressReporter(emit)
+            reporter_box.append(reporter)
+            return fn(profile, reporter)
+
+        def finish() -> None:
+            dialog.reset()
+            dialog.close()
+            dialog.deleteLater()
+
+        def done(outcome: Any) -> None:
+            finish()
+            changes = getattr(outcome, "changes", Change.NONE)
+            if changes:
+                self.changes_happened.emit(changes)
+            if on_done is not None:
+                on_done(getattr(outcome, "value", outcome))
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            if not isinstance(exc, CancelledError):
+                self.report_error(exc)
+            else:
+                self.window.statusBar().showMessage(str(exc), 10_000)
+
+        def cancel() -> None:
+            for reporter in reporter_box:
+                reporter.cancel()
+
+        dialog.canceled.connect(cancel)
+        self.runner.run_with_progress(
+            work, lambda d, t, s: update_dialog(dialog, d, t, s), done, failed
+        )
+
     def report_error(self, exc: BaseException) -> None:
         """Show an operation's failure in a dialog and log it."""
         show_error(self.window, exc, self.paths.log_file)
 
-    def set_theme(self, name: str) -> None:
-        """Switch between light, dark and system themes now."""
-        font = self.app.font().pointSize()
+    def set_theme(self, name: str, font_size: int | None = None) -> None:
+        """Switch between light, dark and system themes (and font size) now."""
+        font = font_size or self.app.font().pointSize()
         self.theme = apply_theme(self.app, name, font)
+        self.theme_changed.emit(self.theme)
 
     def shutdown(self) -> None:
         """Finish queued work, make the close-time backup, close the database (idempotent).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,7 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp import __version__
+from studyapp.services.changes import Change
+from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.screens.practice import PracticeScreen
+
+S = TypeVar("S", bound=Screen)
+
+
+def screen_classes() -> list[type[Screen]]:
+    """The navigation, in order (Ctrl+1 … Ctrl+N). One module per screen."""
+    return [HomeScreen, PracticeScreen]
+
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -61,11 +72,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
 
-        self.home = HomeScreen(controller.query)
-        self.screens: list[QWidget] = []
-        self.add_screen(self.home, "Home", "Ctrl+1")
+        self.screens: list[Screen] = []
+        for number, screen_class in enumerate(screen_classes(), 1):
+            self.add_screen(screen_class(controller), screen_class.title, f"Ctrl+{number}")
+        self.home: HomeScreen = self.screen_of(HomeScreen)
         self.nav.currentRowChanged.connect(self._show_screen)
         self.nav.setCurrentRow(0)
+        controller.changes_happened.connect(self._changes)
+        controller.theme_changed.connect(self._theme_changed)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -81,7 +95,26 @@ class MainWindow(QMainWindow):
         controller.runner.busy_changed.connect(self._busy)
         self._build_menus()
 
-    def add_screen(self, screen: QWidget, title: str, shortcut: str) -> None:
+    def screen_of(self, cls: type[S]) -> S:
+        """The screen of class ``cls``."""
+        return next(s for s in self.screens if isinstance(s, cls))
+
+    def show_screen(self, cls: type[Screen]) -> None:
+        """Switch to the screen of class ``cls``."""
+        self.nav.setCurrentRow(next(i for i, s in enumerate(self.screens) if isinstance(s, cls)))
+
+    def _theme_changed(self, _theme: str) -> None:
+        for s in self.screens:
+            s.on_theme_changed()
+
+    def _changes(self, changes: Change) -> None:
+        for s in self.screens:
+            s.on_changes(changes)
+        current = self.screens[self.stack.currentIndex()]
+        if current.stale and self.controller.profile is not None:
+            current.refresh()
+
+    def add_screen(self, screen: Screen, title: str, shortcut: str) -> None:
         """Add a screen to the navigation, reachable with ``shortcut``."""
         item = QListWidgetItem(title)
         item.setToolTip(f"{title} ({shortcut})")
@@ -98,16 +131,47 @@ class MainWindow(QMainWindow):
     def _show_screen(self, index: int) -> None:
         if index < 0:
             return
+        previous = self.stack.currentIndex()
+        if previous != index and not self.screens[previous].leave_allowed():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(previous)
+            self.nav.blockSignals(False)
+            return
         self.stack.setCurrentIndex(index)
         screen = self.screens[index]
-        if getattr(screen, "stale", False) and self.controller.profile is not None:
-            screen.refresh()  # type: ignore[attr-defined]
+        if screen.stale and self.controller.profile is not None:
+            screen.refresh()
 
     def refresh_current(self) -> None:
         """Mark every screen stale and refresh the visible one."""
         for screen in self.screens:
-            screen.stale = True  # type: ignore[attr-defined]
+            screen.stale = True
         self._show_screen(self.stack.currentIndex())
+
+    def ui_state(self) -> QSettings:
+        """Window geometry and last screen, kept in the profile folder (per profile)."""
+        path = self.controller.paths.data_dir / "ui-state.ini"
+        return QSettings(str(path), QSettings.Format.IniFormat)
+
+    def restore_ui_state(self) -> None:
+        """Put the window where it was, on the screen it showed."""
+        state = self.ui_state()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        title = state.value("screen")
+        for i, s in enumerate(self.screens):
+            if s.title == title:
+                self.nav.setCurrentRow(i)
+
+    def save_ui_state(self) -> None:
+        """Remember geometry and the current screen."""
+        if not self.controller.paths.data_dir.is_dir():
+            return
+        state = self.ui_state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("screen", self.screens[self.stack.currentIndex()].title)
+        state.sync()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -183,5 +247,10 @@ class MainWindow(QMainWindow):
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  # Qt override
+        current = self.screens[self.stack.currentIndex()]
+        if not current.leave_allowed():
+            event.ignore()
+            return
+        self.save_ui_state()
         self.controller.shutdown()
         super().closeEvent(event)

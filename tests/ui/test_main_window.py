@@ -18,9 +18,7 @@ def controller(qtbot, paths, clock):
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=30_000):
         c.open_profile()
-    qtbot.waitUntil(
-        lambda: not c.home.stale if hasattr(c, "home") else not c.window.home.stale, timeout=10_000
-    )
+    qtbot.waitUntil(lambda: c.window.home.report is not None, timeout=30_000)
     yield c
     c.window.close()
     c.shutdown()
@@ -31,7 +29,10 @@ def test_home_lists_every_cetl_skill_area_with_weight(controller):
     texts = [label.text() for label in controller.window.home.findChildren(QLabel)]
     assert "Strategic Planning" in texts
     assert "Data Management" in texts
-    assert any(t.startswith("Leadership & Vision — 40%") for t in texts)
+    assert any(t.startswith("Leadership & Vision — 40% of the exam") for t in texts)
+    assert sum(t.endswith("of exam") for t in texts) == 10
+    assert any("← weakest" in t for t in texts), "the weakest area is highlighted"
+    assert any(t.startswith("An estimate from your answers") for t in texts)
     assert controller.profile is not None
 
 

@@ -1,0 +1,512 @@
+"""Practice: planned questions, instant feedback with every option's rationale, undo.
+
+Keys: 1–9 or A–H choose an option (toggle for multiple-answer questions); Enter submits;
+G marks "I guessed"; after the feedback Enter or Space goes on; Ctrl+Z undoes the last
+answer (memory and log restored exactly, the question asked again); Escape ends the
+session and shows its summary. Every answer is committed when it is given.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from PySide6.QtCore import QElapsedTimer, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.domain.planner import Mode
+from studyapp.services.changes import Change
+from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
+from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.home import plain
+from studyapp.ui.widgets.option_card import KEYS, OptionCard
+from studyapp.ui.widgets.rendered import FittedText
+
+if TYPE_CHECKING:
+    from studyapp.ui.controller import AppController
+
+MODES: tuple[tuple[str, Mode, str], ...] = (
+    ("Recommended (weak areas, due reviews, exam date)", "default", ""),
+    ("One skill area", "skill", ""),
+    ("Missed questions only", "missed", ""),
+    ("Unseen questions only", "unseen", ""),
+    ("Cram (practice without changing the schedule)", "cram", ""),
+)
+
+
+@dataclass
+class SessionLog:
+    """What happened in this session, for the summary."""
+
+    answers: list[tuple[PracticeItem, AnswerResult, float]] = field(default_factory=list)
+    mastery_before: dict[str, float] = field(default_factory=dict)
+
+    def by_skill(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for item, result, _secs in self.answers:
+            key = item.skill_title or "Unassigned"
+            out[key][0] += int(result.correct)
+            out[key][1] += 1
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _plural(n: int, noun: str) -> str:
+    return noun if n == 1 else f"{noun}s"
+
+
+class PracticeScreen(Screen):
+    """Mode choice → question → feedback → … → summary."""
+
+    title = "Practice"
+    depends_on: ClassVar[Change] = Change.PACKS | Change.QUESTIONS | Change.SETTINGS
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__(controller)
+        self.items: list[PracticeItem] = []
+        self.index = 0
+        self.current: PracticeItem | None = None
+        self.result: AnswerResult | None = None
+        self.cards: list[OptionCard] = []
+        self.log = SessionLog()
+        self.mode: Mode = "default"
+        self.timer = QElapsedTimer()
+        self.busy = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages)
+        self._build_start()
+        self._build_question()
+        self._build_summary()
+        self.pages.setCurrentWidget(self.start_page)
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo)
+
+    # ---------------------------------------------------------------- pages
+    def _build_start(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addWidget(plain("Practice", bold=True, size_delta=5))
+        layout.addWidget(
+            plain(
+                "Each session mixes due reviews with new questions, leaning toward heavily "
+                "weighted skill areas where you are weakest. With an exam date set in Settings, "
+                "it paces new material and aims your memory at exam day.",
+                wrap=True,
+            )
+        )
+        form = QFormLayout()
+        self.mode_box = QComboBox()
+        self.mode_box.setAccessibleName("Practice mode")
+        for label, mode, _ in MODES:
+            self.mode_box.addItem(label, mode)
+        self.mode_box.currentIndexChanged.connect(self._mode_changed)
+        form.addRow("&Mode:", self.mode_box)
+        self.skill_box = QComboBox()
+        self.skill_box.setAccessibleName("Skill area")
+        self.skill_box.setEnabled(False)
+        form.addRow("&Skill area:", self.skill_box)
+        self.size_box = QSpinBox()
+        self.size_box.setRange(5, 100)
+        self.size_box.setValue(20)
+        self.size_box.setAccessibleName("Questions in this session")
+        form.addRow("&Questions:", self.size_box)
+        layout.addLayout(form)
+        self.start_button = QPushButton("Start session")
+        self.start_button.setAccessibleName("Start session")
+        self.start_button.setDefault(True)
+        self.start_button.setMinimumHeight(40)
+        self.start_button.clicked.connect(self.start)
+        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.start_note = plain("", wrap=True)
+        self.start_note.setObjectName("practiceNote")
+        layout.addWidget(self.start_note)
+        layout.addStretch(1)
+        self.start_page = page
+        self.pages.addWidget(page)
+
+    def _build_question(self) -> None:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll, 1)
+        body = QWidget()
+        self.q_layout = QVBoxLayout(body)
+        self.q_layout.setContentsMargins(28, 18, 28, 12)
+        self.q_layout.setSpacing(10)
+        self.progress = plain("")
+        self.progress.setObjectName("practiceProgress")
+        self.q_layout.addWidget(self.progress)
+        self.leech_note = plain("", wrap=True)
+        self.leech_note.hide()
+        self.q_layout.addWidget(self.leech_note)
+        self.stem = FittedText()
+        self.stem.setAccessibleName("Question")
+        self.q_layout.addWidget(self.stem)
+        self.instruction = plain("", bold=True)
+        self.q_layout.addWidget(self.instruction)
+        self.options_box = QVBoxLayout()
+        self.options_box.setSpacing(8)
+        self.q_layout.addLayout(self.options_box)
+        self.explanation_title = plain("Explanation", bold=True)
+        self.explanation = FittedText()
+        self.explanation.setAccessibleName("Explanation")
+        self.references = plain("", wrap=True)
+        self.references.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for w in (self.explanation_title, self.explanation, self.references):
+            w.hide()
+            self.q_layout.addWidget(w)
+        self.q_layout.addStretch(1)
+        scroll.setWidget(body)
+        self.scroll_area = scroll
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(28, 6, 28, 12)
+        self.guessed = QCheckBox("I &guessed")
+        self.guessed.setAccessibleName("I guessed")
+        self.guessed.setToolTip("Mark a lucky guess (G): it counts as Hard, not Good")
+        bar.addWidget(self.guessed)
+        bar.addStretch(1)
+        self.end_button = QPushButton("End session")
+        self.end_button.setToolTip("Show the summary (Esc)")
+        self.end_button.clicked.connect(self.finish)
+        bar.addWidget(self.end_button)
+        self.submit_button = QPushButton("Submit")
+        self.submit_button.setAccessibleName("Submit answer")
+        self.submit_button.setToolTip("Enter")
+        self.submit_button.setMinimumHeight(36)
+        self.submit_button.clicked.connect(self.submit)
+        bar.addWidget(self.submit_button)
+        self.next_button = QPushButton("Next")
+        self.next_button.setAccessibleName("Next question")
+        self.next_button.setToolTip("Enter or Space")
+        self.next_button.setMinimumHeight(36)
+        self.next_button.clicked.connect(self.next_question)
+        bar.addWidget(self.next_button)
+        outer.addLayout(bar)
+        self.question_page = page
+        self.pages.addWidget(page)
+
+    def _build_summary(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addWidget(plain("Session summary", bold=True, size_delta=5))
+        self.summary = plain("", wrap=True)
+        self.summary.setObjectName("practiceSummary")
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        again = QPushButton("Practice more")
+        again.setDefault(True)
+        again.clicked.connect(self.start)
+        home = QPushButton("Back to Home")
+        home.clicked.connect(self._go_home)
+        buttons.addWidget(again)
+        buttons.addWidget(home)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.summary_page = page
+        self.pages.addWidget(page)
+
+    # ---------------------------------------------------------------- data
+    def refresh(self) -> None:
+        self.stale = False
+        self.controller.query(lambda p: StudyService(p).framework(), self._fill_skills)
+
+    def _fill_skills(self, framework: Any) -> None:
+        current = self.skill_box.currentData()
+        self.skill_box.clear()
+        for s in framework.skill_areas:
+            self.skill_box.addItem(s.title, s.id)
+        if current is not None:
+            index = self.skill_box.findData(current)
+            self.skill_box.setCurrentIndex(max(index, 0))
+
+    def _mode_changed(self) -> None:
+        self.skill_box.setEnabled(self.mode_box.currentData() == "skill")
+
+    def start(self) -> None:
+        """Plan a session with the chosen mode and show its first question."""
+        if self.busy or self.controller.profile is None:
+            return
+        self.busy = True
+        self.mode = self.mode_box.currentData()
+        mode: Mode = self.mode
+        skill = self.skill_box.currentData() if mode == "skill" else None
+        size = self.size_box.value()
+        self.start_note.setText("Planning your session…")
+
+        def work(profile: Any) -> tuple[list[PracticeItem], tuple[str, ...], StatsReport]:
+            service = StudyService(profile)
+            stats = service.stats()
+            plan, items = service.plan(size, mode=mode, skill=skill)
+            return items, plan.notes, stats
+
+        self.controller.query(work, self._planned)
+
+    def _planned(self, result: tuple[list[PracticeItem], tuple[str, ...], StatsReport]) -> None:
+        self.busy = False
+        items, notes, stats = result
+        self.log = SessionLog(mastery_before={s.title: s.mastery.mean for s in stats.skills})
+        if not items:
+            self.pages.setCurrentWidget(self.start_page)
+            message = "Nothing to practise in this mode right now."
+            if self.mode == "default":
+                message += " Everything due is done; try Unseen or Cram, or come back tomorrow."
+            self.start_note.setText(" ".join([message, *notes]))
+            return
+        self.start_note.setText(" ".join(notes))
+        self.items, self.index = items, 0
+        self.pages.setCurrentWidget(self.question_page)
+        self._show(items[0])
+
+    # ---------------------------------------------------------------- asking
+    def _show(self, item: PracticeItem) -> None:
+        self.current, self.result = item, None
+        q = item.question
+        by_id = {o.id: o for o in q.options}
+        self.progress.setText(
+            f"Question {self.index + 1} of {len(self.items)} · {item.skill_title or 'Unassigned'}"
+            + (" · cram: your schedule is not changed" if self.mode == "cram" else "")
+        )
+        self.stem.set_markdown(q.stem, item.media_data)
+        keys = len(q.correct_ids)
+        self.instruction.setText(
+            f"Choose {keys} answers." if q.type == "multiple" else "Choose one answer."
+        )
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        for i, option_id in enumerate(item.option_order):
+            option = by_id[option_id]
+            card = OptionCard(i, option_id)
+            card.set_theme(self.controller.theme)
+            card.set_content(option.text, item.media_data, option.text)
+            card.toggled.connect(lambda c=card: self._toggle(c))
+            self.options_box.addWidget(card)
+            self.cards.append(card)
+        for w in (self.explanation_title, self.explanation, self.references):
+            w.hide()
+        if item.show_explanation_first:
+            self.leech_note.setText(
+                "You have missed this question several times. Read the "
+                "explanation first, then answer."
+            )
+            self.leech_note.show()
+            self.explanation_title.show()
+            self.explanation.set_markdown(q.explanation, item.media_data)
+            self.explanation.show()
+        else:
+            self.leech_note.hide()
+        self.guessed.setChecked(False)
+        self.guessed.setEnabled(True)
+        self.submit_button.show()
+        self.submit_button.setEnabled(False)
+        self.next_button.hide()
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.setFocus()
+        self.timer.start()
+
+    def _toggle(self, card: OptionCard) -> None:
+        if self.result is not None or self.current is None:
+            return
+        if self.current.question.type == "single":
+            for c in self.cards:
+                c.set_checked(c is card and not c.checked)
+        else:
+            card.set_checked(not card.checked)
+        self.submit_button.setEnabled(any(c.checked for c in self.cards))
+
+    def choose(self, index: int) -> None:
+        """Toggle the option shown at ``index`` (what keys 1–9 and A–H do)."""
+        if 0 <= index < len(self.cards):
+            self._toggle(self.cards[index])
+
+    def submit(self) -> None:
+        """Grade and commit the chosen options, then show the feedback."""
+        item = self.current
+        chosen = [c.option_id for c in self.cards if c.checked]
+        if item is None or self.result is not None or not chosen or self.busy:
+            return
+        self.busy = True
+        seconds = self.timer.elapsed() / 1000
+        guessed = self.guessed.isChecked()
+        mode = "cram" if self.mode == "cram" else "practice"
+        self.submit_button.setEnabled(False)
+
+        def work(profile: Any) -> Any:
+            return StudyService(profile).answer(
+                item.qid, chosen, seconds, guessed=guessed, mode=mode
+            )
+
+        def done(result: AnswerResult) -> None:
+            self.busy = False
+            self.log.answers.append((item, result, seconds))
+            self._feedback(item, result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.submit_button.setEnabled(True)
+            self.controller.report_error(exc)
+
+        self.controller.run_op(work, done, failed)
+
+    def _feedback(self, item: PracticeItem, result: AnswerResult) -> None:
+        self.result = result
+        q = item.question
+        by_id = {o.id: o for o in q.options}
+        for card in self.cards:
+            option = by_id[card.option_id]
+            card.show_feedback(
+                option.correct, card.option_id in result.chosen, option.rationale, item.media_data
+            )
+        verdict = "Correct." if result.correct else "Not quite."
+        if result.became_leech:
+            verdict += (
+                " You have missed this question often; it will come back with its "
+                "explanation first."
+            )
+        self.instruction.setText(verdict)
+        self.explanation_title.show()
+        self.explanation.set_markdown(q.explanation or "_No explanation given._", item.media_data)
+        self.explanation.show()
+        refs = "; ".join(
+            " — ".join(x for x in (r.title, r.section, r.url) if x) for r in q.references
+        )
+        self.references.setText(f"References: {refs}" if refs else "")
+        self.references.setVisible(bool(refs))
+        self.guessed.setEnabled(False)
+        self.submit_button.hide()
+        self.next_button.show()
+        self.next_button.setFocus()
+
+    def next_question(self) -> None:
+        """Go on to the next question, or to the summary after the last."""
+        if self.result is None or self.busy:
+            return
+        self.index += 1
+        if self.index >= len(self.items):
+            self.finish()
+            return
+        self._show(self.items[self.index])
+
+    def undo(self) -> None:
+        """Undo the last answer of this session and ask its question again."""
+        if not self.log.answers or self.busy:
+            return
+        self.busy = True
+
+        def done(qid: int | None) -> None:
+            self.busy = False
+            if qid is None:
+                return
+            item, _result, _secs = self.log.answers.pop()
+            if item.qid != qid:
+                return
+            self.index = self.items.index(item)
+            self.pages.setCurrentWidget(self.question_page)
+            self._show(item)
+            self.controller.window.statusBar().showMessage("Last answer undone.", 5000)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.controller.report_error(exc)
+
+        self.controller.run_op(lambda p: StudyService(p).undo_last(), done, failed)
+
+    def finish(self) -> None:
+        """End the session and show what it did."""
+        if self.busy:
+            return
+        if not self.log.answers:
+            self.pages.setCurrentWidget(self.start_page)
+            return
+        self.controller.query(lambda p: StudyService(p).stats(), self._summarise)
+
+    def _summarise(self, stats: StatsReport) -> None:
+        answers = self.log.answers
+        right = sum(r.correct for _i, r, _s in answers)
+        seconds = sum(s for _i, _r, s in answers)
+        lines = [
+            f"You answered {len(answers)} {_plural(len(answers), 'question')}, {right} correct "
+            f"({right / len(answers):.0%}), in {seconds / 60:.1f} minutes.",
+            "",
+            "By skill area:",
+        ]
+        for skill, (ok, n) in sorted(self.log.by_skill().items()):
+            lines.append(f"  {skill}: {ok} of {n}")
+        after = {s.title: s.mastery.mean for s in stats.skills}
+        moved = [
+            (t, self.log.mastery_before.get(t, v), v)
+            for t, v in after.items()
+            if abs(v - self.log.mastery_before.get(t, v)) >= 0.005
+        ]
+        if moved:
+            lines += ["", "Mastery changed:"]
+            lines += [f"  {t}: {a:.0%} → {b:.0%}" for t, a, b in moved]
+        lines += [
+            "",
+            f"Readiness now: {stats.readiness.probability:.0%} chance of passing "
+            f"(an estimate; see Home).",
+        ]
+        self.summary.setText("\n".join(lines))
+        self.items, self.current, self.result = [], None, None
+        self.pages.setCurrentWidget(self.summary_page)
+
+    def _go_home(self) -> None:
+        from studyapp.ui.screens.home import HomeScreen
+
+        self.pages.setCurrentWidget(self.start_page)
+        self.controller.window.show_screen(HomeScreen)
+
+    # ---------------------------------------------------------------- keys
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802  # Qt override
+        if self.pages.currentWidget() is not self.question_page:
+            super().keyPressEvent(event)
+            return
+        key, text = event.key(), event.text().upper()
+        if self.result is None:
+            if text.isdigit() and text != "0":
+                self.choose(int(text) - 1)
+                return
+            if len(text) == 1 and text in KEYS[: len(self.cards)]:
+                self.choose(KEYS.index(text))
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.submit()
+                return
+            if text == "G" and len(self.cards) < 7:
+                self.guessed.toggle()
+                return
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.next_question()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.finish()
+            return
+        super().keyPressEvent(event)
+
+    def on_theme_changed(self) -> None:
+        for card in self.cards:
+            card.set_theme(self.controller.theme)
