@@ -11,9 +11,10 @@ import logging
 import logging.handlers
 import os
 import sys
+import tempfile
 
 from studyapp.cli import EXIT_USAGE, build_parser, run_headless
-from studyapp.config import AppPaths
+from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
 from studyapp.services.system_clock import OffsetClock, SystemClock
@@ -55,10 +56,19 @@ def main(argv: list[str]) -> int:
         return _fail(str(exc), exc.exit_code)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    command = args.command or "gui"
+    demo_dir: tempfile.TemporaryDirectory[str] | None = None
+    if (
+        command == "selftest"
+        and args.screenshots
+        and not (args.data_dir or os.environ.get(DATA_DIR_ENV))
+    ):
+        # Screenshots come from a temporary demo profile, never from the user's own.
+        demo_dir = tempfile.TemporaryDirectory(prefix="studyapp-demo-")
+        args.data_dir = demo_dir.name
     paths = AppPaths.resolve(args.data_dir)
     setup_logging(paths)
     clock: Clock = OffsetClock(args.now) if args.now else SystemClock()
-    command = args.command or "gui"
     try:
         if command in ("gui", "selftest"):
             from studyapp.ui.application import run_gui  # Qt only when needed
@@ -68,6 +78,7 @@ def main(argv: list[str]) -> int:
                 clock,
                 selftest=command == "selftest",
                 screenshots=getattr(args, "screenshots", None),
+                demo=demo_dir is not None,
             )
         return run_headless(args, paths, clock)
     except StudyAppError as exc:

@@ -16,10 +16,13 @@ def read_settings(session: Session) -> dict[str, Any]:
 
 
 def write_settings(session: Session, values: dict[str, Any]) -> None:
-    """Insert or replace the given settings."""
+    """Insert or replace the given settings; ``None`` removes one (back to its default)."""
     for key, value in values.items():
         row = session.get(SettingRow, key)
-        if row is None:
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
             session.add(SettingRow(key=key, value=value))
         else:
             row.value = value

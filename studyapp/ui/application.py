@@ -42,7 +42,12 @@ def make_application() -> QApplication:
 
 
 def run_gui(
-    paths: AppPaths, clock: Clock, *, selftest: bool = False, screenshots: str | None = None
+    paths: AppPaths,
+    clock: Clock,
+    *,
+    selftest: bool = False,
+    screenshots: str | None = None,
+    demo: bool = False,
 ) -> int:
     """Run the app until its window closes; returns the exit code."""
     _ensure_platform(selftest)
@@ -52,7 +57,7 @@ def run_gui(
     controller = AppController(app, paths, clock)
     controller.window.show()
     if selftest:
-        SelfTest(controller, Path(screenshots) if screenshots else None).start()
+        SelfTest(controller, Path(screenshots) if screenshots else None, demo).start()
     controller.open_profile()
     code = app.exec()
     controller.shutdown()
@@ -62,28 +67,56 @@ def run_gui(
 class SelfTest:
     """Drives the started app through its screens, then quits with an exit code."""
 
-    def __init__(self, controller: object, screenshots: Path | None) -> None:
+    def __init__(self, controller: object, screenshots: Path | None, demo: bool = False) -> None:
         from studyapp.ui.controller import AppController
 
         assert isinstance(controller, AppController)
         self.c = controller
+        self.demo = demo
         self.shots = screenshots
         self.written: list[Path] = []
 
     def start(self) -> None:
         """Arm the test: it runs when the profile has opened."""
-        self.c.profile_opened.connect(lambda: QTimer.singleShot(0, self._visit))
+        self.c.profile_opened.connect(lambda: QTimer.singleShot(0, self._seed_then_visit))
         self.c.profile_failed.connect(self._failed)
         QTimer.singleShot(SELFTEST_TIMEOUT_MS, lambda: self._finish(1, "selftest timed out"))
 
     def _failed(self, exc: BaseException) -> None:
         self._finish(3, f"the profile could not be opened: {exc}")
 
+    def _seed_then_visit(self) -> None:
+        """With a demo profile, add a month of practice first so screens have content."""
+        if not self.demo:
+            self._visit()
+            return
+        from studyapp.services.demo import seed_demo_history
+
+        def seeded(_answers: object) -> None:
+            self.c.window.refresh_current()
+            self._visit()
+
+        self.c.run_op(seed_demo_history, seeded, self._failed)
+
+    def _dismiss_welcome(self, theme: str) -> None:
+        self._settle()
+        welcome = self.c.welcome
+        if welcome is None:
+            return
+        if self.shots is not None:
+            target = self.shots / f"welcome-{theme}.png"
+            if not welcome.grab().save(str(target)):
+                raise OSError(f"could not write {target}")
+            self.written.append(target)
+        welcome.reject()
+        self._settle()
+
     def _visit(self) -> None:
         window = self.c.window
         try:
             if self.shots is not None:
                 self.shots.mkdir(parents=True, exist_ok=True)
+            self._dismiss_welcome("light")
             for theme in ("light", "dark"):
                 self.c.set_theme(theme)
                 for index, screen in enumerate(window.screens):

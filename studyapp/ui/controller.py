@@ -27,6 +27,7 @@ from studyapp.ui.errors import show_error
 from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
 from studyapp.ui.tasks import TaskRunner
 from studyapp.ui.theme import apply_theme
+from studyapp.ui.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class AppController(QObject):
         from studyapp.ui.main_window import MainWindow  # window needs self
 
         self.window = MainWindow(self)
+        self.welcome: WelcomeDialog | None = None
         self._closed = False
 
     def open_profile(self) -> None:
@@ -114,9 +116,26 @@ class AppController(QObject):
     def _opened(self, result: tuple[Profile, Any]) -> None:
         self.profile, settings = result
         self.set_theme(settings.theme, settings.font_size)
+        self.window.restore_ui_state()
+        if not settings.welcome_done:
+            self.query(lambda p: p.info().counts["questions"], self._welcome)
         log.info("profile opened at %s", self.paths.data_dir)
         self.window.refresh_current()
         self.profile_opened.emit()
+
+    def _welcome(self, questions: int) -> None:
+        """First run: ask for the exam date and daily goal (non-blocking dialog)."""
+        dialog = WelcomeDialog(self.window, self.clock.now().date(), questions)
+        self.welcome = dialog
+
+        def finished(_code: int) -> None:
+            values = dialog.chosen()
+            self.run_op(lambda p: p.update_settings(**values))
+            dialog.deleteLater()
+            self.welcome = None
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _open_failed(self, exc: BaseException) -> None:
         self.window.home.show_message(f"This profile could not be opened.\n\n{exc}")

@@ -29,13 +29,14 @@ from studyapp.services.changes import Change
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.practice import PracticeScreen
+from studyapp.ui.screens.settings import SettingsScreen
 
 S = TypeVar("S", bound=Screen)
 
 
 def screen_classes() -> list[type[Screen]]:
     """The navigation, in order (Ctrl+1 … Ctrl+N). One module per screen."""
-    return [HomeScreen, PracticeScreen]
+    return [HomeScreen, PracticeScreen, SettingsScreen]
 
 
 if TYPE_CHECKING:
@@ -223,9 +224,18 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""
+        screens = [(f"Ctrl+{i}", s.title) for i, s in enumerate(self.screens, 1)]
+        practice = [
+            ("1–9 or A–H", "Choose an option (toggles on multiple-answer questions)"),
+            ("Enter", "Submit the answer"),
+            ("G", "Mark “I guessed” before submitting"),
+            ("Enter or Space", "Next question, after the feedback"),
+            ("Ctrl+Z", "Undo the last answer"),
+            ("Esc", "End the session and see its summary"),
+        ]
+        general = [("F1", "This list"), ("Ctrl+Q", "Quit")]
         rows = "".join(
-            f"<tr><td><b>{k}</b></td><td>{v}</td></tr>"
-            for k, v in (("Ctrl+1", "Home"), ("F1", "This list"), ("Ctrl+Q", "Quit"))
+            f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in [*screens, *practice, *general]
         )
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>")
 

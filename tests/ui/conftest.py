@@ -8,6 +8,13 @@ from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 
 
+@pytest.fixture(autouse=True)
+def _skip_first_run_welcome(request, monkeypatch):
+    """Fresh profiles would greet every test; only tests marked ``welcome`` see it."""
+    if "welcome" not in request.keywords:
+        monkeypatch.setattr(AppController, "_welcome", lambda self, questions: None)
+
+
 @pytest.fixture
 def app_controller(qtbot, paths, clock):
     """The whole app on a fresh profile (the CETL pack imported), window shown."""

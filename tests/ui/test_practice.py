@@ -89,6 +89,7 @@ def test_undo_restores_log_and_asks_again(app_controller, qtbot, paths):
     qtbot.waitUntil(lambda: practice.current is not None, timeout=30_000)
     before = _rows(paths)
     first = practice.current
+    practice.setFocus()
     for i in range(len(first.question.correct_ids) or 1):
         practice.choose(i)
     practice.submit()
