@@ -44,6 +44,7 @@ from studyapp.domain.question import (
     Question,
     Reference,
 )
+from studyapp.packs.jsonstream import loads_gently
 from studyapp.packs.limits import DEFAULT_LIMITS, ArchiveLimits
 from studyapp.packs.problems import Problems
 from studyapp.packs.source import PackFiles, read_pack_files
@@ -95,7 +96,7 @@ def _decode_json(name: str, data: bytes, problems: Problems) -> Any:
         problems.error(name, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8.")
         return None
     try:
-        return json.loads(text)
+        return loads_gently(text)
     except json.JSONDecodeError as exc:
         problems.error(f"{name}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno}).")
         return None

@@ -27,6 +27,7 @@ from studyapp.packs.stats import pack_stats
 from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
 from studyapp.services.backups import BackupService
 from studyapp.services.changes import Change, Outcome
+from studyapp.services.gcpause import gc_paused
 from studyapp.services.interchange import (
     INTERCHANGE_ORIGIN,
     STUDYPACK,
@@ -161,7 +162,24 @@ class PackService:
         the same way, its report listing what was skipped and the category mapping.
         ``skill`` assigns every imported question to that skill area; ``category_skills``
         overrides the mapping of single categories (as the GUI lets users do).
+        The cyclic garbage collector is paused meanwhile (see :mod:`.gcpause`), so a large
+        import never freezes the GUI thread.
         """
+        with gc_paused():
+            return self._import_pack(
+                path, allow_downgrade, progress, origin, format, skill, category_skills
+            )
+
+    def _import_pack(
+        self,
+        path: Path,
+        allow_downgrade: bool,
+        progress: Progress,
+        origin: str,
+        format: str | None,
+        skill: str | None,
+        category_skills: Mapping[str, str | None] | None,
+    ) -> Outcome[ImportReport]:
         progress(0, 0, "Checking the pack")
         fmt = format or detect_format(path)
         if fmt != STUDYPACK:

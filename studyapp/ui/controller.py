@@ -101,6 +101,45 @@ class AppController(QObject):
             work, self._opening_progress, self._restored, self._open_failed
         )
 
+    def switch_profile(self, folder: Path) -> None:
+        """Close this profile cleanly (close-time backup, lock released), open ``folder``.
+
+        If the new profile cannot be opened (in use, damaged, too new), the previous one is
+        opened again and the reason shown.
+        """
+        if self.runner.is_busy():
+            return
+        old, self.profile = self.profile, None
+        previous = self.paths
+        target = AppPaths(data_dir=folder.resolve(), log_dir=previous.log_dir)
+        clock = self.clock
+
+        def work(
+            progress: Callable[..., None],
+        ) -> tuple[AppPaths, Profile, Any, BaseException | None]:
+            if old is not None:
+                try:
+                    BackupService(old).backup_on_close()
+                finally:
+                    old.close()
+            try:
+                profile, settings = _open_and_seed(target, clock, progress)
+                return target, profile, settings, None
+            except StudyAppError as exc:
+                profile, settings = _open_and_seed(previous, clock, progress)
+                return previous, profile, settings, exc
+
+        def done(result: tuple[AppPaths, Profile, Any, BaseException | None]) -> None:
+            self.paths, profile, settings, failure = result
+            self.window.setWindowTitle(f"StudyApp — {self.paths.data_dir.name}")
+            self._opened((profile, settings))
+            if failure is not None:
+                self.report_error(failure)
+            else:
+                self.window.statusBar().showMessage(f"Profile: {self.paths.data_dir}", 15_000)
+
+        self.runner.run_with_progress(work, self._opening_progress, done, self._open_failed)
+
     def _restored(self, result: tuple[Profile, Any, StudyAppError | None]) -> None:
         profile, settings, failure = result
         self._opened((profile, settings))

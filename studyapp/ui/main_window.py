@@ -28,6 +28,7 @@ from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.screens.library import LibraryScreen
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.screens.settings import SettingsScreen
 
@@ -36,7 +37,7 @@ S = TypeVar("S", bound=Screen)
 
 def screen_classes() -> list[type[Screen]]:
     """The navigation, in order (Ctrl+1 … Ctrl+N). One module per screen."""
-    return [HomeScreen, PracticeScreen, SettingsScreen]
+    return [HomeScreen, PracticeScreen, LibraryScreen, SettingsScreen]
 
 
 if TYPE_CHECKING:
@@ -185,6 +186,11 @@ class MainWindow(QMainWindow):
         restore.triggered.connect(self.restore_from_backup)
         file_menu.addAction(restore)
         file_menu.addSeparator()
+        switch = QAction("S&witch profile…", self)
+        switch.setObjectName("switchProfile")
+        switch.triggered.connect(self.switch_profile)
+        file_menu.addAction(switch)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -198,6 +204,23 @@ class MainWindow(QMainWindow):
         about = QAction("&About StudyApp", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def switch_profile(self) -> None:
+        """Choose (or create) another profile folder, e.g. on a shared computer."""
+        if self.controller.runner.is_busy():
+            self.statusBar().showMessage("StudyApp is busy; try again in a moment.", 5_000)
+            return
+        current = self.controller.paths.data_dir
+        chosen = QFileDialog.getExistingDirectory(
+            self,
+            "Choose or create a profile folder",
+            str(current.parent),
+            QFileDialog.Option.ShowDirsOnly,
+        )
+        if not chosen or Path(chosen).resolve() == current.resolve():
+            return
+        self.save_ui_state()
+        self.controller.switch_profile(Path(chosen))
 
     def restore_from_backup(self) -> None:
         """Choose a backup file, confirm, and let the controller restore it."""
