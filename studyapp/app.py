@@ -12,6 +12,7 @@ import logging.handlers
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 from studyapp.cli import EXIT_USAGE, build_parser, run_headless
 from studyapp.config import DATA_DIR_ENV, AppPaths
@@ -23,15 +24,28 @@ EXIT_UNEXPECTED = 70
 log = logging.getLogger("studyapp")
 
 
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
 def setup_logging(paths: AppPaths) -> None:
-    """A rotating log file in the log folder; silently none if it cannot be created."""
+    """A rotating log file in the log folder; silently none if it cannot be created.
+
+    ``studyapp.log`` grows to :data:`LOG_MAX_BYTES`, then becomes ``studyapp.log.1`` (and
+    so on up to :data:`LOG_BACKUPS` old files), so the log never grows without bound.
+    Called again for another profile in the same process (tests, the in-process CLI), the
+    handler moves to that profile's log, so error messages always name the file written.
+    """
     root = logging.getLogger()
-    if any(getattr(h, "_studyapp", False) for h in root.handlers):
-        return
+    for old in [h for h in root.handlers if getattr(h, "_studyapp", False)]:
+        if getattr(old, "baseFilename", None) == str(paths.log_file.absolute()):
+            return
+        root.removeHandler(old)
+        old.close()
     try:
         paths.log_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            paths.log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
     except OSError:
         handler = logging.NullHandler()
@@ -45,6 +59,13 @@ def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"studyapp: error: {message}\n")
     sys.stderr.flush()
     return code
+
+
+def _write_pdf(html: str, path: Path) -> None:
+    """The CLI's PDF engine: Qt's, loaded only when a PDF is asked for."""
+    from studyapp.ui.pdf import write_pdf
+
+    write_pdf(html, path)
 
 
 def main(argv: list[str]) -> int:
@@ -80,7 +101,7 @@ def main(argv: list[str]) -> int:
                 screenshots=getattr(args, "screenshots", None),
                 demo=demo_dir is not None,
             )
-        return run_headless(args, paths, clock)
+        return run_headless(args, paths, clock, pdf_writer=_write_pdf)
     except StudyAppError as exc:
         log.warning("%s failed: %s", command, exc)
         return _fail(str(exc), exc.exit_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +21,14 @@ from studyapp import __version__
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
+from studyapp.domain.exam_code import SELECTIONS
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
 from studyapp.services.backups import BackupService, restore_backup
 from studyapp.services.drill import run_drill
+from studyapp.services.exam_sit import run_exam_sit
+from studyapp.services.exam_views import ExamRequest
+from studyapp.services.exams import ExamService
 from studyapp.services.interchange import EXPORT_FORMATS, IMPORT_FORMATS
 from studyapp.services.packs import (
     PackService,
@@ -32,6 +37,7 @@ from studyapp.services.packs import (
     validate_pack_file,
 )
 from studyapp.services.profile import Profile
+from studyapp.services.reports import REPORT_FORMATS, PdfWriter, ReportService
 from studyapp.services.simulation import shipped_questions, simulate
 from studyapp.services.study import StudyService
 
@@ -115,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="mastery per skill area, readiness and progress")
     stats.add_argument("--json", action="store_true")
 
+    report = sub.add_parser(
+        "report", help="write the progress report for a study-group facilitator (HTML or PDF)"
+    )
+    report.add_argument("--out", metavar="FILE", required=True, help="write the report here")
+    report.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        help="html (one self-contained file) or pdf; default: by the extension of FILE",
+    )
+    report.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
     drill = sub.add_parser("drill", help="a scripted learner answers planned questions")
     drill.add_argument("--answers", type=_positive_int, required=True, metavar="N")
     drill.add_argument("--seed", type=int, default=0, metavar="S")
@@ -133,6 +150,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("optimize", help="fit personal FSRS parameters to your answers")
+
+    exam = sub.add_parser("exam", help="mock exams: build from a code, sit, status, results")
+    exams = exam.add_subparsers(
+        dest="exam_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    p = exams.add_parser("build", help="the questions an exam code (or blueprint) stands for")
+    p.add_argument("--code", metavar="CODE", help="an exam code or share line (quote it)")
+    p.add_argument("--blueprint", metavar="B", help="framework id (default cetl)")
+    p.add_argument("--length", type=_positive_int, metavar="N")
+    p.add_argument("--seed", type=int, metavar="S", help="0-4095 (default: random)")
+    p.add_argument("--selection", choices=SELECTIONS, default="mixed")
+    p.add_argument("--skill", nargs="+", default=[], metavar="ID", help="only these skill areas")
+    p.add_argument("--json", action="store_true")
+    p = exams.add_parser("sit", help="a scripted candidate answers a new or unfinished exam")
+    p.add_argument("--answers", type=_positive_int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--accuracy", type=_probability, default=0.7, metavar="P")
+    p.add_argument("--code", metavar="CODE", help="for a new exam: its code or share line")
+    p.add_argument("--length", type=_positive_int, metavar="N", help="for a new exam")
+    p.add_argument("--submit", action="store_true", help="submit after answering")
+    p.add_argument(
+        "--hold", type=float, default=0.0, metavar="SECONDS", help="then keep it running"
+    )
+    p = exams.add_parser("status", help="the unfinished exam: time left and answers")
+    p.add_argument("--json", action="store_true")
+    p = exams.add_parser("result", help="the score report of a submitted exam")
+    p.add_argument("--exam", type=_positive_int, metavar="ID", help="default: the newest")
+    p.add_argument("--review", choices=["all", "wrong", "flagged"], default="all")
+    p.add_argument("--json", action="store_true")
+    p = exams.add_parser("history", help="submitted exams and the trend")
+    p.add_argument("--json", action="store_true")
 
     sim = sub.add_parser(
         "simulate", help="the planner against two baselines, on simulated learners"
@@ -449,6 +497,23 @@ def cmd_stats(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_report(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp report --out FILE [--format html|pdf]``: the facilitator's progress report."""
+    pdf_writer: PdfWriter | None = getattr(args, "pdf_writer", None)
+    made = (
+        ReportService(profile)
+        .write_report(Path(args.out), args.format, pdf_writer=pdf_writer)
+        .value
+    )
+    if args.json:
+        emit_json(made.to_json(), out)
+    else:
+        out.write(
+            f"Wrote the progress report to {made.path} ({made.format}, {made.size:,} bytes).\n"
+        )
+    return 0
+
+
 def cmd_drill(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     """``studyapp drill``: a scripted (or external) learner through the real services."""
     return run_drill(
@@ -461,6 +526,100 @@ def cmd_drill(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
         out=out,
         inp=sys.stdin,
     )
+
+
+def cmd_exam_build(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp exam build``: which questions, in which order (no exam is created)."""
+    if args.code and (args.blueprint or args.length or args.seed is not None or args.skill):
+        raise UsageError("give either --code or --blueprint/--length/--seed/--skill, not both")
+    request = args.code or ExamRequest(
+        blueprint=args.blueprint or "cetl",
+        length=args.length,
+        seed=args.seed,
+        selection=args.selection,
+        skills=tuple(args.skill),
+    )
+    built = ExamService(profile).build(request)
+    if args.json:
+        emit_json(built.to_json(), out)
+        return 0
+    out.write(f"{built.share_line}\n")
+    for n, (ref, skill) in enumerate(built.questions, 1):
+        out.write(f"{n:>4} {ref:<40} {skill}\n")
+    for note in built.notes:
+        out.write(f"Note: {note}\n")
+    return 0
+
+
+def cmd_exam_sit(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp exam sit``: one flushed line per committed answer (docs/cli.md)."""
+    return run_exam_sit(
+        profile,
+        answers=args.answers,
+        seed=args.seed,
+        accuracy=args.accuracy,
+        code=args.code,
+        length=args.length,
+        submit=args.submit,
+        hold_s=max(0.0, args.hold),
+        out=out,
+        sleep=time.sleep,
+    )
+
+
+def cmd_exam_status(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp exam status``: the unfinished exam as stored (reading changes nothing)."""
+    view = ExamService(profile).unfinished()
+    if args.json:
+        emit_json(view.to_json() if view else {"exam": None}, out)
+    elif view is None:
+        out.write("No exam in progress.\n")
+    else:
+        left = view.remaining_ms // 1000
+        out.write(
+            f"Exam {view.code}: {view.status}{' (interrupted)' if view.interrupted else ''}, "
+            f"{view.answered}/{view.length} answered, {view.flagged} flagged, "
+            f"{left // 60} min {left % 60} s left.\n"
+        )
+    return 0
+
+
+def cmd_exam_result(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp exam result``: the score report (estimated scaled score) of an exam."""
+    service = ExamService(profile)
+    exam_id = args.exam
+    if exam_id is None:
+        entries = service.history().entries
+        if not entries:
+            raise UsageError("no exam has been submitted yet")
+        exam_id = entries[-1].id
+    result = service.result(exam_id, args.review)
+    if args.json:
+        emit_json(result.to_json(), out)
+        return 0
+    s = result.score
+    out.write(
+        f"Exam {result.exam.code}: {s.raw}/{s.length} right ({s.percent:.0f}%); estimated "
+        f"scaled score {s.scaled} of {s.scale_max} (pass {s.pass_scaled}), assuming a raw cut "
+        f"of {s.cut_raw}/{s.length}.\n"
+    )
+    for t in (*s.by_category, *s.by_skill):
+        out.write(f"  {t.title[:48]:<48} {t.correct:>3}/{t.total:<3}\n")
+    return 0
+
+
+def cmd_exam_history(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
+    """``studyapp exam history``."""
+    history = ExamService(profile).history()
+    if args.json:
+        emit_json(history.to_json(), out)
+        return 0
+    for e in history.entries:
+        when = e.submitted_at.date().isoformat() if e.submitted_at else "?"
+        out.write(f"{when} {e.code:<20} {e.raw:>3}/{e.length:<3} scaled {e.scaled}\n")
+    if history.trend_scaled_per_exam is not None:
+        out.write(f"Trend: {history.trend_scaled_per_exam:+.1f} scaled points per exam\n")
+    return 0
 
 
 def cmd_optimize(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
@@ -511,7 +670,13 @@ PROFILE_COMMANDS: dict[str, ProfileCommand] = {
     "backup": cmd_backup,
     "info": cmd_info,
     "stats": cmd_stats,
+    "report": cmd_report,
     "drill": cmd_drill,
+    "exam build": cmd_exam_build,
+    "exam sit": cmd_exam_sit,
+    "exam status": cmd_exam_status,
+    "exam result": cmd_exam_result,
+    "exam history": cmd_exam_history,
     "optimize": cmd_optimize,
     "pack import": cmd_pack_import,
     "pack export": cmd_pack_export,
@@ -550,10 +715,20 @@ def open_profile(paths: AppPaths, clock: Clock) -> Profile:
 
 
 def run_headless(
-    args: argparse.Namespace, paths: AppPaths, clock: Clock, out: TextIO | None = None
+    args: argparse.Namespace,
+    paths: AppPaths,
+    clock: Clock,
+    out: TextIO | None = None,
+    *,
+    pdf_writer: PdfWriter | None = None,
 ) -> int:
-    """Run one headless command; profile commands open and close the profile."""
+    """Run one headless command; profile commands open and close the profile.
+
+    ``pdf_writer`` is the PDF engine (Qt's) that the composition root passes in, since
+    this module never imports Qt; commands find it as ``args.pdf_writer``.
+    """
     name = command_name(args)
+    args.pdf_writer = pdf_writer
     stream = out or sys.stdout
     if name in FILE_COMMANDS:
         return FILE_COMMANDS[name](args, stream)

@@ -91,7 +91,8 @@ def _read_folder(root: Path, limits: ArchiveLimits) -> PackFiles:
 def _read_zip(path: Path, limits: ArchiveLimits) -> PackFiles:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a header claiming a ZIP version zipfile does not implement.
         raise PackError(
             f"{path}: not a readable pack archive ({exc}). A .studypack file is a ZIP archive; "
             "the file may be damaged or of another kind."

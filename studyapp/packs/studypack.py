@@ -103,6 +103,9 @@ def _decode_json(name: str, data: bytes, problems: Problems) -> Any:
     except RecursionError:
         problems.error(name, "JSON nested too deeply.")
         return None
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        problems.error(name, f"invalid JSON: {exc}.")
+        return None
 
 
 def _parse(

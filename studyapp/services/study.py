@@ -30,20 +30,18 @@ from studyapp.domain.planner import Candidate, Mode, Plan, PlanInput, exam_sched
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
+from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
+from studyapp.storage.exams import DbSession
 from studyapp.storage.frameworks import load_framework, load_frameworks
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
     AnswerRecord,
     PlanningRow,
     StoredQuestion,
-    answers_per_day,
-    count_reviews,
     due_counts_by_day,
-    load_evidence,
     load_planning_row,
-    load_planning_rows,
     load_question,
     load_referenced_media,
     new_introduced_since,
@@ -237,9 +235,7 @@ class StudyService:
         """Personal FSRS parameters if fitted, else the defaults."""
         with self.profile.db.reader() as session:
             stored = read_settings(session).get(PARAMETERS_KEY)
-        if isinstance(stored, list) and len(stored) == len(DEFAULT_PARAMETERS):
-            return tuple(float(x) for x in stored)
-        return DEFAULT_PARAMETERS
+        return _fitted_parameters(stored)
 
     def snapshot(self) -> Snapshot:
         """Read everything planning and statistics need, in one reader session."""
@@ -249,8 +245,9 @@ class StudyService:
         curve = forgetting_curve(params)
         with self.profile.db.reader() as session:
             settings = Settings.from_stored(read_settings(session))
-            rows = tuple(load_planning_rows(session))
-            evidence = load_evidence(session, now)
+            cache = study_cache.current(self.profile.db, session)
+            rows = cache.rows
+            evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
         retr: dict[int, float] = {}
         for row in rows:
@@ -306,7 +303,12 @@ class StudyService:
         """The planner's view of a snapshot."""
         now = snap.now
         candidates = []
+        unseen = study_cache.unseen_candidates(self.profile.db)
         for row in snap.rows:
+            known = unseen.get(row.qid)
+            if known is not None and known[0] is row:  # never answered: nothing varies
+                candidates.append(known[1])
+                continue
             mem = row.memory
             seen = mem is not None and mem.reps > 0
             buried = row.buried_until is not None and row.buried_until > now
@@ -406,10 +408,48 @@ class StudyService:
         exam_id: int | None = None,
     ) -> Outcome[AnswerResult]:
         """Grade, reschedule and commit one answer (cram answers leave the schedule alone)."""
+        writes_before = self.profile.db.writes
+        with self.profile.db.unit_of_work() as session:
+            result = self.record_answer_in(
+                session,
+                qid,
+                chosen,
+                seconds,
+                guessed=guessed,
+                mode=mode,
+                session_id=session_id,
+                exam_id=exam_id,
+            )
+        with self.profile.db.reader() as session:
+            study_cache.after_answer(self.profile.db, session, qid, writes_before)
+        return Outcome(result, Change.REVIEWS)
+
+    def record_answer_in(
+        self,
+        session: DbSession,
+        qid: int,
+        chosen: Sequence[str],
+        seconds: float,
+        *,
+        guessed: bool = False,
+        mode: str = "practice",
+        session_id: int | None = None,
+        exam_id: int | None = None,
+        now: datetime | None = None,
+    ) -> AnswerResult:
+        """:meth:`answer` inside the caller's unit of work, reading through it too.
+
+        A submitted mock exam writes all its answers and its result in one transaction
+        (``services.exams``); ``now`` (default: the clock) is when the answer counts.
+        """
         if mode not in ANSWER_MODES:
             raise ValueError(f"unknown answer mode {mode!r}")
-        now = self.profile.clock.now()
-        stored = self.question(qid)
+        now = now or self.profile.clock.now()
+        stored = load_question(session, qid)
+        if stored is None:
+            raise StudyAppError(
+                f"Question {qid} no longer exists (its pack may have been removed)."
+            )
         q = stored.question
         option_ids = {o.id for o in q.options}
         picked = tuple(dict.fromkeys(chosen))
@@ -420,50 +460,50 @@ class StudyService:
         correct = q.is_correct(set(picked))
         words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
         rating = rate_answer(correct, guessed, seconds, words)
-        snap_settings = self.profile.settings()
+        stored_settings = read_settings(session)
+        snap_settings = Settings.from_stored(stored_settings)
         exam_date = date.fromisoformat(snap_settings.exam_date) if snap_settings.exam_date else None
         retention, max_days = exam_schedule(
             self.study_day(now), exam_date, snap_settings.desired_retention
         )
-        params = self.parameters()
-        with self.profile.db.unit_of_work() as session:
-            row = load_planning_row(session, qid)
-            before: MemoryState | None = (
-                row.memory if row and row.memory and row.memory.reps > 0 else None
+        params = _fitted_parameters(stored_settings.get(PARAMETERS_KEY))
+        row = load_planning_row(session, qid)
+        before: MemoryState | None = (
+            row.memory if row and row.memory and row.memory.reps > 0 else None
+        )
+        after: MemoryState | None = None
+        wrong, is_leech = (row.wrong_count, row.leech) if row else (0, False)
+        if mode != "cram":
+            after = review(
+                before,
+                rating,
+                now,
+                desired_retention=retention,
+                parameters=params,
+                max_interval_days=max_days,
             )
-            after: MemoryState | None = None
-            wrong, is_leech = (row.wrong_count, row.leech) if row else (0, False)
-            if mode != "cram":
-                after = review(
-                    before,
-                    rating,
-                    now,
-                    desired_retention=retention,
-                    parameters=params,
-                    max_interval_days=max_days,
-                )
-                wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
-            rid = record_answer(
-                session,
-                AnswerRecord(
-                    qid=qid,
-                    question_ref=stored.ref,
-                    skill_key=stored.skill or "unassigned",
-                    answered_at=now,
-                    chosen=picked,
-                    correct=correct,
-                    response_ms=int(seconds * 1000),
-                    mode=mode,
-                    rating=int(rating),
-                    guessed=guessed,
-                    after=after,
-                    wrong_count=wrong,
-                    leech=is_leech,
-                    session_id=session_id,
-                    exam_id=exam_id,
-                ),
-            )
-        result = AnswerResult(
+            wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
+        rid = record_answer(
+            session,
+            AnswerRecord(
+                qid=qid,
+                question_ref=stored.ref,
+                skill_key=stored.skill or "unassigned",
+                answered_at=now,
+                chosen=picked,
+                correct=correct,
+                response_ms=int(seconds * 1000),
+                mode=mode,
+                rating=int(rating),
+                guessed=guessed,
+                after=after,
+                wrong_count=wrong,
+                leech=is_leech,
+                session_id=session_id,
+                exam_id=exam_id,
+            ),
+        )
+        return AnswerResult(
             review_id=rid,
             qid=qid,
             correct=correct,
@@ -474,7 +514,6 @@ class StudyService:
             leech=is_leech,
             became_leech=is_leech and not (row.leech if row else False),
         )
-        return Outcome(result, Change.REVIEWS)
 
     def undo_last(self) -> Outcome[int | None]:
         """Undo the newest practice answer exactly; the value is its question id or None."""
@@ -515,16 +554,16 @@ class StudyService:
         offset = self._day_offset_ms(now)
         epoch_day = date(1970, 1, 1)
         with self.profile.db.reader() as session:
-            reviews = count_reviews(session)
-            per_day = answers_per_day(session, now - timedelta(days=400), offset)
+            cache = study_cache.current(self.profile.db, session)
+            reviews = cache.count
+            per_day = cache.answers_per_day(now - timedelta(days=400), offset)
             due_days = due_counts_by_day(
                 session, self.day_start(today + timedelta(days=14)), offset
             )
-            totals = answers_per_day(session, datetime(1970, 1, 2, tzinfo=now.tzinfo), 0)
-        today_n = per_day.get((today - epoch_day).days, (0, 0, 0))
+        today_n = per_day.get((today - epoch_day).days, (0, 0))
         streak = 0
         day = today if today_n[0] else today - timedelta(days=1)
-        while per_day.get((day - epoch_day).days, (0, 0, 0))[0] > 0:
+        while per_day.get((day - epoch_day).days, (0, 0))[0] > 0:
             streak += 1
             day -= timedelta(days=1)
         forecast = []
@@ -533,7 +572,7 @@ class StudyService:
             d = today + timedelta(days=i)
             n = due_days.get((d - epoch_day).days, 0) + (overdue if i == 0 else 0)
             forecast.append((d, n))
-        minutes = sum(ms for _n, _c, ms in totals.values()) / 60_000
+        minutes = cache.ms_total / 60_000
         exam_date = date.fromisoformat(snap.settings.exam_date) if snap.settings.exam_date else None
         skills = tuple(
             SkillStat(
@@ -590,6 +629,13 @@ class StudyService:
             OptimizeReport(True, len(history), params, "Personal FSRS parameters fitted."),
             Change.SETTINGS,
         )
+
+
+def _fitted_parameters(stored: Any) -> tuple[float, ...]:
+    """Stored personal FSRS parameters if they are well formed, else the defaults."""
+    if isinstance(stored, list) and len(stored) == len(DEFAULT_PARAMETERS):
+        return tuple(float(x) for x in stored)
+    return DEFAULT_PARAMETERS
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ evidence is aggregated by skill, first attempt, correctness and day.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.domain.memory import MemoryState
 from studyapp.domain.question import Option, Question, Reference
+from studyapp.storage.library import superseded_ids
 from studyapp.storage.models import (
     MediaRow,
     MemoryStateRow,
@@ -26,7 +28,7 @@ from studyapp.storage.models import (
     ReviewLogRow,
     SkillAreaRow,
 )
-from studyapp.storage.types import to_millis
+from studyapp.storage.types import from_millis, to_millis
 
 DAY_MS = 86_400_000
 
@@ -61,10 +63,33 @@ def _memory(row: MemoryStateRow) -> MemoryState:
 
 
 def _planning_select() -> Any:
+    # Plain columns, instants as raw milliseconds: building ORM objects and converting
+    # every instant cost seconds at 100,000 questions (docs/performance.md); only the
+    # seen questions' instants are converted, below.
+    m = MemoryStateRow
     return (
-        select(QuestionRow.id, SkillAreaRow.key, QuestionRow.difficulty, MemoryStateRow)
+        select(
+            QuestionRow.id,
+            SkillAreaRow.key,
+            QuestionRow.difficulty,
+            m.question_id,
+            m.fsrs_state,
+            m.step,
+            m.stability,
+            m.difficulty,
+            type_coerce(m.due, Integer),
+            type_coerce(m.last_review, Integer),
+            m.reps,
+            m.lapses,
+            m.suspended,
+            type_coerce(m.buried_until, Integer),
+            m.leech,
+            type_coerce(m.first_seen, Integer),
+            m.last_correct,
+            m.wrong_count,
+        )
         .outerjoin(SkillAreaRow, SkillAreaRow.id == QuestionRow.skill_area_id)
-        .outerjoin(MemoryStateRow, MemoryStateRow.question_id == QuestionRow.id)
+        .outerjoin(m, m.question_id == QuestionRow.id)
     )
 
 
@@ -75,25 +100,65 @@ def load_planning_row(session: Session, qid: int) -> PlanningRow | None:
 
 
 def load_planning_rows(session: Session) -> list[PlanningRow]:
-    """Every active (not retired) question with its skill key and memory state."""
-    return _planning_rows(session, _planning_select().where(QuestionRow.retired.is_(False)))
+    """Every active question with its skill key and memory state.
+
+    Active: not retired, and not replaced by the user's own revision (which is practised
+    instead; see :func:`studyapp.storage.library.superseded_ids`).
+    """
+    stmt = _planning_select().where(
+        QuestionRow.retired.is_(False), QuestionRow.id.not_in(superseded_ids())
+    )
+    return _planning_rows(session, stmt)
 
 
 def _planning_rows(session: Session, stmt: Any) -> list[PlanningRow]:
-    out = []
-    for qid, skill, difficulty, mem in session.execute(stmt):
-        out.append(
+    out: list[PlanningRow] = []
+    append = out.append
+    for (
+        qid,
+        skill,
+        difficulty,
+        mem_qid,
+        state,
+        step,
+        stability,
+        mem_difficulty,
+        due,
+        last_review,
+        reps,
+        lapses,
+        suspended,
+        buried_until,
+        leech,
+        first_seen,
+        last_correct,
+        wrong_count,
+    ) in session.execute(stmt):
+        if mem_qid is None:
+            append(PlanningRow(qid, skill, difficulty, None, False, False, None, None, 0, None))
+            continue
+        memory = MemoryState(
+            state=state,
+            step=step,
+            stability=stability,
+            difficulty=mem_difficulty,
+            due=from_millis(due),
+            last_review=None if last_review is None else from_millis(last_review),
+            reps=reps,
+            lapses=lapses,
+        )
+        append(
             PlanningRow(
                 qid=qid,
                 skill=skill,
                 difficulty=difficulty,
-                memory=_memory(mem) if mem is not None else None,
-                suspended=bool(mem.suspended) if mem else False,
-                leech=bool(mem.leech) if mem else False,
-                buried_until=mem.buried_until if mem else None,
-                last_correct=mem.last_correct if mem else None,
-                wrong_count=mem.wrong_count if mem else 0,
-                first_seen=mem.first_seen if mem else None,
+                memory=memory,
+                suspended=bool(suspended),
+                leech=bool(leech),
+                buried_until=None if buried_until is None else from_millis(buried_until),
+                last_correct=last_correct,
+                wrong_count=wrong_count,
+                first_seen=from_millis(first_seen),
             )
         )
     return out
@@ -351,6 +416,7 @@ def due_counts_by_day(session: Session, until: datetime, day_offset_ms: int) -> 
             and_(
                 MemoryStateRow.due < until,
                 QuestionRow.retired.is_(False),
+                QuestionRow.id.not_in(superseded_ids()),
                 MemoryStateRow.suspended.is_(False),
             )
         )
@@ -367,6 +433,7 @@ def next_due_after(session: Session, moment: datetime) -> datetime | None:
         .where(
             MemoryStateRow.due > moment,
             QuestionRow.retired.is_(False),
+            QuestionRow.id.not_in(superseded_ids()),
             MemoryStateRow.suspended.is_(False),
         )
     )
@@ -419,3 +486,26 @@ def review_log_for_fitting(session: Session) -> list[tuple[int, datetime, int]]:
 def count_reviews(session: Session) -> int:
     """All answers in the log."""
     return int(session.scalar(select(func.count()).select_from(ReviewLogRow)) or 0)
+
+
+def newest_review_id(session: Session) -> int:
+    """The newest review-log id, 0 for an empty log (one index lookup)."""
+    return int(session.scalar(select(func.max(ReviewLogRow.id))) or 0)
+
+
+def review_log_facts(
+    session: Session, after_id: int = 0
+) -> Iterator[tuple[int, str, int, int, int, int]]:
+    """(id, skill key, first attempt 0/1, correct 0/1, answered-at ms, response ms) of every
+    answer with an id above ``after_id``, oldest id first, streamed while ``session`` is open.
+
+    Plain driver SQL (no ORM objects, no type conversion) and no list of a million tuples
+    in memory: this is what the study cache (``services.study_cache``) keeps.
+    """
+    result = session.connection().exec_driver_sql(
+        "SELECT id, skill_key, first_attempt, correct, answered_at, response_ms "
+        "FROM review_log WHERE id > ? ORDER BY id",
+        (after_id,),
+    )
+    for r in result:
+        yield (r[0], r[1], r[2], r[3], r[4], r[5])

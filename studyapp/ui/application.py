@@ -4,20 +4,38 @@
 waits for the profile to open and Home to fill, visits every screen in the light and the
 dark theme (writing one PNG per screen and theme when asked), and exits 0. A profile that
 cannot open, or a screen that fails, exits non-zero with one line on stderr.
+
+Every GUI start also claims its profile's single-instance channel (a second start on the
+same profile raises this window and exits; :mod:`studyapp.ui.single_instance`) and
+installs a ``sys.excepthook`` that turns an unexpected exception on the GUI thread into a
+log entry and an error dialog, never a silent exit or a traceback nobody sees.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp import __version__
 from studyapp.config import APP_NAME, AppPaths
 from studyapp.domain.clock import Clock
+from studyapp.domain.errors import ProfileInUseError
+from studyapp.ui.errors import show_error
+from studyapp.ui.single_instance import InstanceServer, ask_running_instance_to_raise, raise_window
+
+if TYPE_CHECKING:
+    from studyapp.ui.controller import AppController
+
+log = logging.getLogger(__name__)
 
 SELFTEST_TIMEOUT_MS = 120_000
 
@@ -50,18 +68,106 @@ def run_gui(
     demo: bool = False,
 ) -> int:
     """Run the app until its window closes; returns the exit code."""
+    session = start_gui(paths, clock, selftest=selftest, screenshots=screenshots, demo=demo)
+    try:
+        code = session.controller.app.exec()
+    finally:
+        session.close()
+    return int(code)
+
+
+@dataclass
+class GuiSession:
+    """A started GUI: its controller, its single-instance channel, the hook it replaced."""
+
+    controller: AppController
+    server: InstanceServer
+    previous_excepthook: Callable[..., object]
+
+    def close(self) -> None:
+        """Stop listening, close the window and the profile, restore the hook (idempotent)."""
+        self.server.close()
+        if self.controller.window.isVisible():
+            self.controller.window.close()
+        self.controller.shutdown()
+        sys.excepthook = self.previous_excepthook
+
+
+def start_gui(
+    paths: AppPaths,
+    clock: Clock,
+    *,
+    selftest: bool = False,
+    screenshots: str | None = None,
+    demo: bool = False,
+) -> GuiSession:
+    """Everything before the event loop: one window per profile, the exception hook, the
+    window, and the profile opening off the GUI thread.
+
+    When another StudyApp window already has this profile, that window is asked to come
+    to the front and :class:`ProfileInUseError` is raised here (the caller prints it and
+    exits 3) instead of opening a second window that could only show the same refusal.
+    """
     _ensure_platform(selftest)
     app = make_application()
+    holder = ask_running_instance_to_raise(paths)
+    if holder is not None:
+        raise ProfileInUseError(
+            f"The profile {paths.data_dir} is in use by another StudyApp (process {holder}); "
+            "its window was brought to the front. Use that one, or choose another data "
+            "folder with --data-dir."
+        )
     from studyapp.ui.controller import AppController  # after the platform is set
 
     controller = AppController(app, paths, clock)
+    server = InstanceServer(paths, controller)
+    server.raise_requested.connect(lambda: raise_window(controller.window))
+    controller.profile_opened.connect(server.start)
+    test = (
+        SelfTest(controller, Path(screenshots) if screenshots else None, demo) if selftest else None
+    )
+    previous = install_excepthook(controller, test)
     controller.window.show()
-    if selftest:
-        SelfTest(controller, Path(screenshots) if screenshots else None, demo).start()
+    if test is not None:
+        test.start()
     controller.open_profile()
-    code = app.exec()
-    controller.shutdown()
-    return int(code)
+    return GuiSession(controller, server, previous)
+
+
+def install_excepthook(
+    controller: AppController, test: SelfTest | None = None
+) -> Callable[..., object]:
+    """Route unexpected exceptions on the GUI thread to the log and an error dialog.
+
+    PySide6 hands an exception raised in a slot or an event handler to ``sys.excepthook``
+    and carries on; without this hook it would only reach stderr, which a desktop user
+    never sees. The dialog says in plain words what happened and where the log is
+    (:func:`studyapp.ui.errors.show_error`); while one such dialog is open, further
+    exceptions (a failing paint event repeats) are only logged. In a selftest the test
+    fails. Returns the hook it replaced.
+    """
+    previous = sys.excepthook
+    shown: list[QMessageBox] = []
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, Exception):
+            previous(exc_type, exc, tb)  # KeyboardInterrupt, SystemExit: not ours to report
+            return
+        exc = exc.with_traceback(tb)
+        try:
+            if shown and shown[-1].isVisible():
+                log.error("unexpected error on the GUI thread", exc_info=(exc_type, exc, tb))
+            else:
+                shown[:] = [show_error(controller.window, exc, controller.paths.log_file)]
+        except Exception:  # the dialog itself failed: keep the traceback
+            log.exception("could not show the error dialog")
+            previous(exc_type, exc, tb)
+        if test is not None:
+            message = f"unexpected {type(exc).__name__} on the GUI thread: {exc}"
+            QTimer.singleShot(0, lambda: test._finish(1, message))
+
+    sys.excepthook = hook
+    return previous
 
 
 class SelfTest:
@@ -130,10 +236,54 @@ class SelfTest:
                         self.written.append(target)
                     if not screen.isVisible():
                         raise RuntimeError(f"screen {index} did not show")
+                if self.demo:
+                    self._exam_tour(theme)
         except Exception as exc:  # noqa: BLE001  # reported as the selftest's failure
             self._finish(1, f"{type(exc).__name__}: {exc}")
             return
         self._finish(0, "")
+
+    def _shot(self, name: str) -> None:
+        if self.shots is None:
+            return
+        target = self.shots / f"{name}.png"
+        if not self.c.window.grab().save(str(target)):
+            raise OSError(f"could not write {target}")
+        self.written.append(target)
+
+    def _exam_tour(self, theme: str) -> None:
+        """Demo profile only: sit a short exam (answers, a flag), review it, hand it in."""
+        from studyapp.ui.screens.exam import ExamScreen
+
+        window = self.c.window
+        window.show_screen(ExamScreen)
+        exam = window.screen_of(ExamScreen)
+        self._settle()
+        exam.length.setValue(10)
+        exam._start_new()
+        self._settle()
+        sitting = exam.sitting
+        for position in range(4):
+            sitting.choose(position % 2)
+            self._settle()
+            if position == 1:
+                sitting.toggle_flag()
+                self._settle()
+            sitting.go(1)
+            self._settle()
+        if sitting.view is None or sitting.view.answered < 4:
+            raise RuntimeError("the exam did not record its answers")
+        self._shot(f"exam-sitting-{theme}")
+        sitting.show_review()
+        self._settle()
+        self._shot(f"exam-review-{theme}")
+        sitting.submit(confirm=False)
+        self._settle()
+        if exam.pages.currentWidget() is not exam.results_page:
+            raise RuntimeError("the exam result did not show")
+        self._shot(f"exam-results-{theme}")
+        exam._back()
+        self._settle()
 
     def _settle(self) -> None:
         """Let queued operations finish and their results paint."""

@@ -27,17 +27,19 @@ from PySide6.QtWidgets import (
 from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.exam import ExamScreen
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.library import LibraryScreen
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.screens.settings import SettingsScreen
+from studyapp.ui.screens.statistics import StatisticsScreen
 
 S = TypeVar("S", bound=Screen)
 
 
 def screen_classes() -> list[type[Screen]]:
     """The navigation, in order (Ctrl+1 … Ctrl+N). One module per screen."""
-    return [HomeScreen, PracticeScreen, LibraryScreen, SettingsScreen]
+    return [HomeScreen, PracticeScreen, ExamScreen, LibraryScreen, StatisticsScreen, SettingsScreen]
 
 
 if TYPE_CHECKING:
@@ -177,6 +179,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        import_pack = QAction("&Import pack…", self)
+        import_pack.setObjectName("importPack")
+        import_pack.setShortcut(QKeySequence("Ctrl+I"))
+        import_pack.triggered.connect(lambda: self._library_action("choose_import"))
+        file_menu.addAction(import_pack)
+        export_pack = QAction("&Export pack…", self)
+        export_pack.setObjectName("exportPack")
+        export_pack.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        export_pack.triggered.connect(lambda: self._library_action("choose_export"))
+        file_menu.addAction(export_pack)
+        file_menu.addSeparator()
         backup = QAction("&Back up now", self)
         backup.setObjectName("backupNowAction")
         backup.triggered.connect(lambda: self.controller.backup_now())
@@ -204,6 +217,16 @@ class MainWindow(QMainWindow):
         about = QAction("&About StudyApp", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _library_action(self, name: str) -> None:
+        """Import and export live on the Library's Packs tab; the menu takes you there."""
+        library = self.screen_of(LibraryScreen)
+        self.show_screen(LibraryScreen)
+        library.tabs.setCurrentWidget(library.packs)
+        if name == "choose_import":
+            library.packs.choose_import()
+        else:
+            library.packs.choose_export()
 
     def switch_profile(self) -> None:
         """Choose (or create) another profile folder, e.g. on a shared computer."""
@@ -256,9 +279,24 @@ class MainWindow(QMainWindow):
             ("Ctrl+Z", "Undo the last answer"),
             ("Esc", "End the session and see its summary"),
         ]
-        general = [("F1", "This list"), ("Ctrl+Q", "Quit")]
+        exam = [
+            ("1–9 or A–H", "Mock exam: choose an option"),
+            ("← / →", "Mock exam: previous / next question"),
+            ("F / P / R", "Mock exam: flag, pause or resume, review and hand in"),
+        ]
+        library = [
+            ("Ctrl+F", "Library: search"),
+            ("Ctrl+N", "Library: new question"),
+            ("Ctrl+S", "Editor: save"),
+        ]
+        general = [
+            ("Ctrl+I / Ctrl+Shift+E", "Import / export a pack"),
+            ("F1", "This list"),
+            ("Ctrl+Q", "Quit"),
+        ]
         rows = "".join(
-            f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in [*screens, *practice, *general]
+            f"<tr><td><b>{k}</b></td><td>{v}</td></tr>"
+            for k, v in [*screens, *practice, *exam, *library, *general]
         )
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>")
 

@@ -59,6 +59,8 @@ _GRADE_BY_KEY = {round(g * 1000): g for g in MOODLE_GRADES}
 
 def is_moodle_grade(percent: float) -> bool:
     """Whether ``percent`` (or its negative) is one of Moodle's allowed grades."""
+    if not abs(percent) <= 100.0:  # also false for NaN and infinities (huge numbers in a file)
+        return False
     grade = _GRADE_BY_KEY.get(round(abs(percent) * 1000))
     return grade is not None and abs(abs(percent) - grade) < 1e-4
 

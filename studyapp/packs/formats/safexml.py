@@ -139,6 +139,11 @@ def _parse(data: bytes, source_name: str) -> Node:
             f"{source_name}: line {parser.CurrentLineNumber}: refused because {exc}; "
             "this is not a Moodle XML file StudyApp can read safely."
         ) from exc
+    except LookupError as exc:  # expat asks Python's codecs for a declared encoding
+        raise PackError(
+            f"{source_name}: declares a text encoding StudyApp does not know ({exc}). Save "
+            "the file as UTF-8 and import it again."
+        ) from exc
     except expat.ExpatError as exc:
         raise PackError(
             f"{source_name}: line {exc.lineno}, column {exc.offset + 1}: the XML is not "

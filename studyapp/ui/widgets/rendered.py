@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QMessageBox, QSizePolicy, QTextBrowser, QWidget
 
@@ -69,20 +69,39 @@ class RenderedText(QTextBrowser):
 
 
 class FittedText(RenderedText):
-    """RenderedText that grows to fit its content (no scroll bars): for options and notes."""
+    """RenderedText as tall as its content at the width it gets (no scroll bars).
+
+    It reports height-for-width, so layouts give it the height its wrapped text needs at
+    whatever width they settle on (fixing a height after the fact left cards too short).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.document().setDocumentMargin(2)
-        self.document().contentsChanged.connect(self._fit)
+        self.document().contentsChanged.connect(self.updateGeometry)
 
-    def _fit(self) -> None:
-        self.document().setTextWidth(max(self.viewport().width(), 50))
-        self.setFixedHeight(int(self.document().size().height()) + 6)
+    def hasHeightForWidth(self) -> bool:  # noqa: N802  # Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802  # Qt override
+        doc = self.document().clone()
+        frame = 2 * self.frameWidth()
+        doc.setTextWidth(max(width - frame, 50))
+        return int(doc.size().height()) + frame + 4
+
+    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        return QSize(50, self.heightForWidth(max(self.width(), 200)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  # Qt override
         super().resizeEvent(event)
-        self._fit()
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()

@@ -1,0 +1,476 @@
+"""Sitting a mock exam: question, options, navigator, countdown, flag, pause, review.
+
+The truth is the sitting stored by :class:`~studyapp.services.exams.ExamService`; this
+page redraws the countdown from the last stored view and a monotonic clock, commits the
+elapsed time every few seconds (``tick``), and commits every answer and flag as it is
+given. Nothing is graded until the exam is handed in.
+
+Keys: 1–9 / A–H choose; ← / → (or Page Up / Page Down) previous / next; F flag;
+P pause or resume; R the review before submitting; the navigator takes arrows + Enter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
+from studyapp.services.exams import ExamService
+from studyapp.ui.screens.home import plain
+from studyapp.ui.widgets.navigator import Navigator
+from studyapp.ui.widgets.option_card import KEYS, OptionCard
+from studyapp.ui.widgets.rendered import FittedText
+
+if TYPE_CHECKING:
+    from studyapp.ui.controller import AppController
+
+TICK_MS = 5_000
+REDRAW_MS = 250
+
+
+def clock_text(ms: int) -> str:
+    """h:mm:ss (or m:ss under an hour)."""
+    seconds = max(ms, 0) // 1000
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class SittingPage(QWidget):
+    """The exam in progress; emits ``finished`` with the result after submission."""
+
+    finished = Signal(object)  # ExamResult
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__()
+        self.c = controller
+        self.view: ExamView | None = None
+        self.question: ExamQuestion | None = None
+        self.cards: list[OptionCard] = []
+        self.busy = False
+        self._anchor = QElapsedTimer()
+        self._redraw = QTimer(self)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self._draw_clock)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+
+        root = QHBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        main = QVBoxLayout()
+        main.setContentsMargins(24, 14, 12, 12)
+        top = QHBoxLayout()
+        self.position = plain("", bold=True)
+        self.position.setObjectName("examPosition")
+        top.addWidget(self.position)
+        top.addStretch(1)
+        self.clock = QLabel("")
+        self.clock.setObjectName("examClock")
+        self.clock.setAccessibleName("Time left")
+        big = QFont(self.clock.font())
+        big.setPointSize(big.pointSize() + 6)
+        big.setBold(True)
+        self.clock.setFont(big)
+        top.addWidget(self.clock)
+        main.addLayout(top)
+        self.clock_note = plain("", wrap=True)
+        main.addWidget(self.clock_note)
+
+        self.body = QStackedWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        self.q_layout = QVBoxLayout(content)
+        self.q_layout.setContentsMargins(0, 6, 0, 6)
+        self.q_layout.setSpacing(8)
+        self.stem = FittedText()
+        self.stem.setAccessibleName("Question")
+        self.q_layout.addWidget(self.stem)
+        self.instruction = plain("", bold=True)
+        self.q_layout.addWidget(self.instruction)
+        self.options_box = QVBoxLayout()
+        self.options_box.setSpacing(8)
+        self.q_layout.addLayout(self.options_box)
+        self.q_layout.addStretch(1)
+        scroll.setWidget(content)
+        self.scroll_area = scroll
+        self.body.addWidget(scroll)
+        self.paused_cover = QWidget()
+        cover = QVBoxLayout(self.paused_cover)
+        cover.addStretch(1)
+        self.paused_label = plain("Paused. The clock is stopped.", bold=True, size_delta=4)
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cover.addWidget(self.paused_label)
+        resume = QPushButton("Resume (P)")
+        resume.setAccessibleName("Resume exam")
+        resume.clicked.connect(self.toggle_pause)
+        cover.addWidget(resume, 0, Qt.AlignmentFlag.AlignCenter)
+        cover.addStretch(2)
+        self.body.addWidget(self.paused_cover)
+        self.review_page = QWidget()
+        rv = QVBoxLayout(self.review_page)
+        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3))
+        self.review_text = plain("", wrap=True)
+        rv.addWidget(self.review_text)
+        self.review_list = QListWidget()
+        self.review_list.setAccessibleName("Unanswered and flagged questions")
+        self.review_list.itemActivated.connect(self._review_jump)
+        rv.addWidget(self.review_list, 1)
+        rbar = QHBoxLayout()
+        back = QPushButton("Back to the exam")
+        back.clicked.connect(self._back_from_review)
+        self.submit_button = QPushButton("Hand in the exam")
+        self.submit_button.setAccessibleName("Hand in the exam")
+        self.submit_button.clicked.connect(self.submit)
+        rbar.addWidget(back)
+        rbar.addStretch(1)
+        rbar.addWidget(self.submit_button)
+        rv.addLayout(rbar)
+        self.body.addWidget(self.review_page)
+        main.addWidget(self.body, 1)
+
+        bar = QHBoxLayout()
+        self.prev_button = QPushButton("← Previous")
+        self.prev_button.setToolTip("Left arrow or Page Up")
+        self.prev_button.clicked.connect(lambda: self.go(-1))
+        self.next_button = QPushButton("Next →")
+        self.next_button.setToolTip("Right arrow or Page Down")
+        self.next_button.clicked.connect(lambda: self.go(1))
+        self.flag_button = QPushButton("Flag (F)")
+        self.flag_button.setCheckable(True)
+        self.flag_button.setAccessibleName("Flag this question for review")
+        self.flag_button.clicked.connect(self.toggle_flag)
+        self.pause_button = QPushButton("Pause (P)")
+        self.pause_button.setAccessibleName("Pause exam")
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.review_button = QPushButton("Review and hand in (R)")
+        self.review_button.clicked.connect(self.show_review)
+        for b in (self.prev_button, self.next_button, self.flag_button, self.pause_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.review_button)
+        main.addLayout(bar)
+        root.addLayout(main, 1)
+
+        side = QVBoxLayout()
+        side.setContentsMargins(8, 14, 16, 12)
+        side.addWidget(plain("Questions", bold=True))
+        self.navigator = Navigator()
+        self.navigator.jump.connect(self.jump)
+        nav_scroll = QScrollArea()
+        nav_scroll.setWidget(self.navigator)
+        nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        nav_scroll.setFixedWidth(self.navigator.sizeHint().width() + 18)
+        side.addWidget(nav_scroll, 1)
+        self.legend = plain("Filled: answered · dot: flagged · ring: current", wrap=True)
+        self.legend.setFixedWidth(nav_scroll.width())
+        side.addWidget(self.legend)
+        root.addLayout(side)
+
+    # ------------------------------------------------------------------ state
+    def _service(self, profile: Any) -> ExamService:
+        return ExamService(profile)
+
+    def open(self, view: ExamView) -> None:
+        """Show a sitting: start it if new, show it paused if paused or interrupted."""
+        self.view = view
+        self.navigator.theme = self.c.theme
+        if view.status == "not_started":
+            self._op(lambda s: s.start(view.id), self._after_change)
+        else:
+            self._apply_view(view)
+            self._load_question(view.current)
+
+    def stop_timers(self) -> None:
+        self._redraw.stop()
+        self._ticker.stop()
+
+    def _apply_view(self, view: ExamView) -> None:
+        self.view = view
+        self._anchor.start()
+        running = view.status == "running"
+        if running:
+            self._redraw.start()
+            self._ticker.start()
+        else:
+            self.stop_timers()
+        paused = view.status == "paused"
+        self.pause_button.setText("Resume (P)" if paused else "Pause (P)")
+        self.pause_button.setAccessibleName("Resume exam" if paused else "Pause exam")
+        if view.interrupted and paused:
+            self.clock_note.setText(
+                "This exam was interrupted (the app closed or the computer slept). Your time "
+                "left is as it was: the time while StudyApp was closed did not count. "
+                "Resume when you are ready."
+            )
+        elif paused:
+            self.clock_note.setText("Paused: the clock is stopped.")
+        else:
+            self.clock_note.setText("")
+        hide = paused and view.hide_when_paused
+        if self.body.currentWidget() is not self.review_page:
+            self.body.setCurrentWidget(self.paused_cover if hide else self.scroll_area)
+        for w in (self.prev_button, self.next_button, self.flag_button):
+            w.setEnabled(not paused)
+        self.navigator.set_state(
+            [i.answered for i in view.items], [i.flagged for i in view.items], view.current
+        )
+        self.position.setText(
+            f"Question {view.current + 1} of {view.length} · {view.answered} answered"
+            f" · {view.flagged} flagged"
+        )
+        self._draw_clock()
+
+    def _draw_clock(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        left = view.remaining_ms
+        if view.status == "running":
+            left -= self._anchor.elapsed()
+        self.clock.setText(clock_text(left))
+        self.clock.setAccessibleDescription(f"{clock_text(left)} left")
+        if view.status == "running" and left <= 0:
+            self._tick()
+
+    # ------------------------------------------------------------------ operations
+    def _op(self, fn: Callable[[ExamService], Any], on_done: Callable[[Any], None]) -> None:
+        if self.busy:
+            return
+        self.busy = True
+
+        def done(value: Any) -> None:
+            self.busy = False
+            on_done(value)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.c.report_error(exc)
+
+        self.c.run_op(lambda p: fn(self._service(p)), done, failed)
+
+    def _after_change(self, view: ExamView) -> None:
+        if view.submitted:
+            self._results()
+            return
+        moved = self.question is None or view.current != self.question.position
+        self._apply_view(view)
+        if moved:
+            self._load_question(view.current)
+
+    def _tick(self) -> None:
+        view = self.view
+        if view is None or view.status != "running" or self.busy:
+            return
+        self._op(lambda s: s.tick(view.id), self._after_change)
+
+    def _load_question(self, position: int) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.c.query(lambda p: ExamService(p).question(view.id, position), self._show_question)
+
+    def _show_question(self, q: ExamQuestion) -> None:
+        self.question = q
+        self.stem.set_markdown(
+            q.stem
+            if q.available
+            else "_This question's pack was removed; it counts as unanswered._",
+            q.media_data,
+        )
+        self.instruction.setText(
+            "Choose all that apply, then go on." if q.multiple else "Choose one answer."
+        )
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        for i, option in enumerate(q.options):
+            card = OptionCard(i, option.id)
+            card.set_theme(self.c.theme)
+            card.set_content(option.text, q.media_data, option.text)
+            card.set_checked(option.id in q.chosen)
+            card.toggled.connect(lambda c=card: self._toggle(c))
+            card.setEnabled(q.available)
+            self.options_box.addWidget(card)
+            self.cards.append(card)
+        self.flag_button.setChecked(q.flagged)
+        self.prev_button.setEnabled(
+            q.position > 0 and self.view is not None and self.view.status == "running"
+        )
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.setFocus()
+
+    def _toggle(self, card: OptionCard) -> None:
+        q, view = self.question, self.view
+        if q is None or view is None or view.status != "running" or self.busy:
+            return
+        if q.multiple:
+            card.set_checked(not card.checked)
+        else:
+            for other in self.cards:
+                other.set_checked(other is card and not other.checked)
+        chosen = [c.option_id for c in self.cards if c.checked]
+        position = q.position
+        self._op(lambda s: s.answer(view.id, position, chosen), self._after_change)
+
+    def choose(self, index: int) -> None:
+        """Toggle the option at ``index`` (keys 1–9 / A–H)."""
+        if 0 <= index < len(self.cards):
+            self._toggle(self.cards[index])
+
+    def go(self, step: int) -> None:
+        """Previous (-1) or next (+1) question."""
+        view = self.view
+        if view is None or view.status != "running":
+            return
+        target = min(max(view.current + step, 0), view.length - 1)
+        if target != view.current:
+            self.jump(target)
+
+    def jump(self, position: int) -> None:
+        """Show question ``position`` (0-based)."""
+        view = self.view
+        if view is None or view.status != "running":
+            return
+        self.body.setCurrentWidget(self.scroll_area)
+        self._op(lambda s: s.navigate(view.id, position), self._after_change)
+
+    def toggle_flag(self) -> None:
+        q, view = self.question, self.view
+        if q is None or view is None or view.status != "running":
+            return
+        flagged = not q.flagged
+        position = q.position
+
+        def done(new_view: ExamView) -> None:
+            self.question = _with_flag(q, flagged)
+            self.flag_button.setChecked(flagged)
+            self._after_change(new_view)
+
+        self._op(lambda s: s.flag(view.id, position, flagged), done)
+
+    def toggle_pause(self) -> None:
+        view = self.view
+        if view is None or view.submitted:
+            return
+        if view.status == "running":
+            self._op(lambda s: s.pause(view.id), self._after_change)
+        else:
+            self.body.setCurrentWidget(self.scroll_area)
+            self._op(lambda s: s.resume(view.id), self._after_change)
+
+    # ------------------------------------------------------------------ review and submit
+    def show_review(self) -> None:
+        view = self.view
+        if view is None or view.status != "running":
+            return
+        self.c.query(lambda p: ExamService(p).review_list(view.id), self._show_review)
+
+    def _show_review(self, review: ReviewList) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.review_list.clear()
+        for pos in review.unanswered:
+            self.review_list.addItem(_item(f"Question {pos + 1}: not answered", pos))
+        for pos in review.flagged:
+            self.review_list.addItem(_item(f"Question {pos + 1}: flagged for review", pos))
+        self.review_text.setText(
+            f"{view.answered} of {view.length} answered, {len(review.unanswered)} unanswered, "
+            f"{len(review.flagged)} flagged. Unanswered questions count as wrong. Double-click "
+            "(or Enter) a line to go back to it."
+            if review.unanswered or review.flagged
+            else f"All {view.length} questions are answered and none is flagged."
+        )
+        self.body.setCurrentWidget(self.review_page)
+        self.submit_button.setFocus()
+
+    def _review_jump(self, item: QListWidgetItem) -> None:
+        self.jump(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _back_from_review(self) -> None:
+        self.body.setCurrentWidget(self.scroll_area)
+
+    def submit(self, confirm: bool = True) -> None:
+        view = self.view
+        if view is None or view.submitted:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Hand in the exam?",
+                f"Hand in now? {view.length - view.answered} unanswered question(s) "
+                "will count as wrong. "
+                "You cannot change answers afterwards.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.stop_timers()
+        self._op(lambda s: s.submit(view.id), self.finished.emit)
+
+    def _results(self) -> None:
+        view = self.view
+        self.stop_timers()
+        if view is not None:
+            self.c.query(lambda p: ExamService(p).result(view.id), self.finished.emit)
+
+    # ------------------------------------------------------------------ keys
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802  # Qt override
+        key, text = event.key(), event.text().upper()
+        view = self.view
+        if view is None:
+            super().keyPressEvent(event)
+            return
+        if text == "P":
+            self.toggle_pause()
+            return
+        if view.status != "running":
+            super().keyPressEvent(event)
+            return
+        if text.isdigit() and text != "0":
+            self.choose(int(text) - 1)
+        elif len(text) == 1 and text in KEYS[: len(self.cards)]:
+            self.choose(KEYS.index(text))
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+            self.go(1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+            self.go(-1)
+        elif text == "F":
+            self.toggle_flag()
+        elif text == "R":
+            self.show_review()
+        else:
+            super().keyPressEvent(event)
+
+
+def _item(text: str, position: int) -> QListWidgetItem:
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, position)
+    return item
+
+
+def _with_flag(q: ExamQuestion, flagged: bool) -> ExamQuestion:
+    from dataclasses import replace
+
+    return replace(q, flagged=flagged)

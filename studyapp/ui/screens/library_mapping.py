@@ -1,0 +1,123 @@
+"""Before a GIFT / Moodle XML / Aiken / CSV import writes anything: each category found,
+how many questions it holds, and the skill area it will map to (changeable, "Unassigned"
+allowed), plus what will be skipped and why.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.services.library import ImportPreview
+from studyapp.ui.screens.home import plain
+
+
+def category_label(category: str) -> str:
+    return category or "(no category)"
+
+
+class MappingDialog(QDialog):
+    """Shows an :class:`ImportPreview`; :meth:`mapping` is the user's choice."""
+
+    def __init__(self, preview: ImportPreview, parent: QWidget, *, update: bool = False) -> None:
+        super().__init__(parent)
+        self.preview = preview
+        self.setObjectName("mappingDialog")
+        verb = "Update from" if update else "Import"
+        self.setWindowTitle(f"{verb} {preview.path.name}")
+        self.setAccessibleName(self.windowTitle())
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(760, 560)
+        layout = QVBoxLayout(self)
+        n = preview.questions
+        installed = (
+            f" It updates the installed pack {preview.pack_id} ({preview.installed_version}); "
+            "progress on unchanged questions is kept."
+            if preview.installed_version
+            else ""
+        )
+        summary = plain(
+            f"{n} question{'s' if n != 1 else ''} found in this {preview.format_label} file; "
+            f"they become the pack {preview.pack_id}.{installed} Nothing has been written yet. "
+            "Choose the skill area for each category, then import.",
+            wrap=True,
+        )
+        summary.setObjectName("mappingSummary")
+        layout.addWidget(summary)
+
+        self.table = QTableWidget(len(preview.categories), 3)
+        self.table.setObjectName("mappingTable")
+        self.table.setAccessibleName("Categories and the skill areas they map to")
+        self.table.setHorizontalHeaderLabels(["Category", "Questions", "Skill area"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.combos: dict[str, QComboBox] = {}
+        for row, cat in enumerate(preview.categories):
+            self.table.setItem(row, 0, QTableWidgetItem(category_label(cat.category)))
+            count = QTableWidgetItem(str(cat.questions))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 1, count)
+            combo = QComboBox()
+            combo.setAccessibleName(f"Skill area for {category_label(cat.category)}")
+            combo.addItem("Unassigned", None)
+            for skill in preview.skills:
+                combo.addItem(skill.title, skill.id)
+            combo.setCurrentIndex(max(combo.findData(cat.skill), 0))
+            self.table.setCellWidget(row, 2, combo)
+            self.combos[cat.category] = combo
+        self.table.setMinimumHeight(160)
+        layout.addWidget(self.table, 2)
+
+        skipped = plain(
+            f"Skipped ({len(preview.skipped)}): not imported, with the reason"
+            if preview.skipped
+            else "Skipped: nothing",
+            bold=True,
+        )
+        layout.addWidget(skipped)
+        self.skipped = QListWidget()
+        self.skipped.setObjectName("mappingSkipped")
+        self.skipped.setAccessibleName("Skipped items")
+        self.skipped.setWordWrap(True)
+        self.skipped.addItems(list(preview.skipped))
+        self.skipped.setVisible(bool(preview.skipped))
+        layout.addWidget(self.skipped, 1)
+        if preview.warnings:
+            layout.addWidget(plain("Notes", bold=True))
+            self.notes = QListWidget()
+            self.notes.setObjectName("mappingNotes")
+            self.notes.setAccessibleName("Notes about the file")
+            self.notes.setWordWrap(True)
+            self.notes.addItems(list(preview.warnings))
+            layout.addWidget(self.notes, 1)
+
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(
+            "Update" if update else "Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setObjectName("mappingImport")
+        self.import_button.setAccessibleName(f"{verb} with this mapping")
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName("Cancel the import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def mapping(self) -> dict[str, str | None]:
+        """Category -> chosen skill-area id (None: Unassigned)."""
+        return {category: combo.currentData() for category, combo in self.combos.items()}

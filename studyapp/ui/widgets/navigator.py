@@ -1,0 +1,112 @@
+"""The exam navigator: one small button per question, showing answered / flagged / current."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from studyapp.ui.theme import colours
+
+CELL = 30
+GAP = 4
+
+
+class Navigator(QWidget):
+    """A grid of numbered cells; click or arrow keys + Enter jump to a question.
+
+    Filled: answered. Outlined: unanswered. A corner mark: flagged. A thick ring: current.
+    """
+
+    jump = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.answered: list[bool] = []
+        self.flagged: list[bool] = []
+        self.current = 0
+        self.focus_index = 0
+        self.columns = 5
+        self.theme = "light"
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("Question navigator")
+
+    def set_state(self, answered: Sequence[bool], flagged: Sequence[bool], current: int) -> None:
+        self.answered, self.flagged = list(answered), list(flagged)
+        self.current = current
+        self.focus_index = current
+        n = len(self.answered)
+        self.setAccessibleDescription(
+            f"{sum(self.answered)} of {n} answered, {sum(self.flagged)} flagged; "
+            f"question {current + 1} shown"
+        )
+        self.updateGeometry()
+        self.resize(self.sizeHint())
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        rows = max(1, -(-len(self.answered) // self.columns))
+        return QSize(self.columns * (CELL + GAP) + GAP, rows * (CELL + GAP) + GAP)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        return self.sizeHint()
+
+    def _rect(self, i: int) -> QRectF:
+        row, col = divmod(i, self.columns)
+        return QRectF(GAP + col * (CELL + GAP), GAP + row * (CELL + GAP), CELL, CELL)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802  # Qt override
+        c = colours(self.theme)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPointSize(max(7, font.pointSize() - 2))
+        p.setFont(font)
+        for i, answered in enumerate(self.answered):
+            r = self._rect(i)
+            fill = QColor(c["highlight"] if answered else c["base"])
+            text = QColor(c["hl_text"] if answered else c["text"])
+            ring = QColor(c["text"] if i == self.current else c["muted"])
+            p.setPen(QPen(ring, 3 if i == self.current else 1))
+            p.setBrush(fill)
+            p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 5, 5)
+            if self.hasFocus() and i == self.focus_index:
+                p.setPen(QPen(QColor(c["warn"]), 2, Qt.PenStyle.DotLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(r.adjusted(-2, -2, 2, 2), 6, 6)
+            p.setPen(text)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, str(i + 1))
+            if i < len(self.flagged) and self.flagged[i]:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(c["warn"]))
+                corner = QRectF(r.right() - 10, r.top() + 1, 9, 9)
+                p.drawEllipse(corner)
+        p.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802  # Qt override
+        for i in range(len(self.answered)):
+            if self._rect(i).contains(event.position()):
+                self.jump.emit(i)
+                return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802  # Qt override
+        n = len(self.answered)
+        moves = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Up: -self.columns,
+            Qt.Key.Key_Down: self.columns,
+        }
+        key = Qt.Key(event.key())
+        if key in moves and n:
+            self.focus_index = min(max(self.focus_index + moves[key], 0), n - 1)
+            self.update()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and n:
+            self.jump.emit(self.focus_index)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,122 @@
+"""The study cache answers exactly what the SQL it replaces answered, and stays in step."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, timedelta
+
+import pytest
+
+from benchmarks.generator import BENCH_NOW, build_profile, open_profile
+from studyapp.services import study_cache
+from studyapp.services.study import StudyService
+from studyapp.storage.study import answers_per_day, count_reviews, load_evidence, load_planning_rows
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A profile with 150 questions and 1,500 answers over two years (generated once)."""
+    return build_profile(tmp_path_factory.mktemp("cache") / "p", 150, 1_500, seed=12)
+
+
+@pytest.fixture
+def profile(built, tmp_path):
+    import shutil
+
+    target = tmp_path / "copy"
+    shutil.copytree(built.data_dir, target)
+    p = open_profile(target)
+    yield p
+    p.close()
+
+
+def _sql_view(profile, now):
+    with profile.db.reader() as session:
+        return (
+            load_evidence(session, now),
+            tuple(load_planning_rows(session)),
+            count_reviews(session),
+            {
+                d: (n, c)
+                for d, (n, c, _ms) in answers_per_day(
+                    session, now - timedelta(400), -3_600_000
+                ).items()
+            },
+        )
+
+
+def _cached_view(profile, now):
+    with profile.db.reader() as session:
+        cache = study_cache.current(profile.db, session)
+        return (
+            cache.evidence(now),
+            cache.rows,
+            cache.count,
+            cache.answers_per_day(now - timedelta(400), -3_600_000),
+        )
+
+
+@pytest.mark.parametrize("shift_days", [0, -30, -400])
+def test_cache_matches_the_sql_exactly(profile, shift_days):
+    """Evidence (order and floats), rows, counts and days equal the SQL's, also for a --now
+    before some answers (negative ages)."""
+    now = BENCH_NOW + timedelta(days=shift_days, minutes=shift_days * 7)
+    assert _cached_view(profile, now) == _sql_view(profile, now)
+
+
+def test_answers_update_the_cache_in_place_and_stats_stay_identical(profile):
+    """After answers through the service the cached state equals a fresh load, and stats
+    reports are the same with and without the cache."""
+    service = StudyService(profile, tz=UTC)
+    rng = random.Random(3)
+    service.stats()  # fills the cache
+    for _ in range(3):
+        _plan, items = service.plan(5, rng=rng, new_limit=100)
+        for item in items:
+            chosen = sorted(item.question.correct_ids) if rng.random() < 0.7 else ["a"]
+            service.answer(item.qid, chosen, 12.0)
+            profile.clock.advance(600)
+    with profile.db.reader() as session:
+        cache = study_cache.current(profile.db, session)
+    assert cache.count == count_reviews_of(profile)
+    now = profile.clock.now()
+    assert _cached_view(profile, now) == _sql_view(profile, now)
+    warm = service.stats().to_json()
+    study_cache.forget(profile.db)
+    assert service.stats().to_json() == warm
+
+
+def test_other_writes_make_the_cache_reload(profile):
+    """Undo and suspension (writes the cache does not follow) are seen at the next read."""
+    service = StudyService(profile, tz=UTC)
+    _plan, items = service.plan(3, rng=random.Random(5), new_limit=100)
+    service.answer(items[0].qid, ["a"], 10.0)
+    before = service.stats()
+    service.undo_last()
+    service.set_suspended(items[1].qid, True)
+    after = service.stats()
+    assert after.reviews == before.reviews - 1
+    now = profile.clock.now()
+    assert _cached_view(profile, now) == _sql_view(profile, now)
+
+
+def count_reviews_of(profile) -> int:
+    with profile.db.reader() as session:
+        return count_reviews(session)
+
+
+def test_cached_candidates_equal_freshly_built_ones(profile):
+    """The planner gets the same candidates, and so the same plan, from the memo."""
+    service = StudyService(profile, tz=UTC)
+    snap = service.snapshot()
+    memo = service.plan_input(snap).candidates
+    with profile.db.reader() as session:
+        study_cache.current(profile.db, session).unseen = {}  # no memo: built one by one
+    assert service.plan_input(snap).candidates == memo
+    assert len(study_cache.unseen_candidates(profile.db)) == 0
+    study_cache.forget(profile.db)
+    first = service.plan(20, rng=random.Random(9), new_limit=50)
+    study_cache.forget(profile.db)
+    with profile.db.reader() as session:
+        study_cache.current(profile.db, session).unseen = {}
+    assert service.plan(20, rng=random.Random(9), new_limit=50) == first

@@ -1,0 +1,119 @@
+"""Sitting a short mock exam through real widgets, with the keyboard only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from studyapp.services.study import StudyService
+from studyapp.ui.application import make_application
+from studyapp.ui.controller import AppController
+from studyapp.ui.screens.exam import ExamScreen
+from tests.ui.conftest import settle
+
+
+def _open_exam(c, qtbot):
+    c.window.show_screen(ExamScreen)
+    screen = c.window.screen_of(ExamScreen)
+    qtbot.waitUntil(lambda: screen.info is not None, timeout=20_000)
+    settle(qtbot, c)
+    return screen
+
+
+def _key_index(c, q):
+    """Where the keyed option sits on screen (looked up outside the exam's own views)."""
+    key = StudyService(c.profile).question(q.qid).question.correct_ids
+    return [i for i, o in enumerate(q.options) if o.id in key]
+
+
+def test_short_exam_end_to_end_with_the_keyboard(app_controller, qtbot):
+    """Start with Enter, answer with digit keys, move with arrows, flag with F, review, hand in."""
+    c = app_controller
+    screen = _open_exam(c, qtbot)
+    screen.length.setValue(10)
+    screen.start_button.setFocus()
+    qtbot.keyClick(screen.start_button, Qt.Key.Key_Space)
+    sitting = screen.sitting
+    qtbot.waitUntil(
+        lambda: sitting.question is not None and sitting.view.status == "running", timeout=20_000
+    )
+    sitting.setFocus()
+    right = 0
+    for position in range(10):
+        qtbot.waitUntil(lambda p=position: sitting.question.position == p, timeout=20_000)
+        q = sitting.question
+        wanted = _key_index(c, q) if position % 2 == 0 else [0 if 0 not in _key_index(c, q) else 1]
+        for index in wanted:
+            qtbot.keyClick(sitting, getattr(Qt.Key, f"Key_{index + 1}"))
+            settle(qtbot, c)
+        right += position % 2 == 0
+        if position == 3:
+            qtbot.keyClick(sitting, Qt.Key.Key_F)
+            settle(qtbot, c)
+        if position < 9:
+            qtbot.keyClick(sitting, Qt.Key.Key_Right)
+            settle(qtbot, c)
+    assert sitting.view.answered == 10 and sitting.view.flagged == 1
+    qtbot.keyClick(sitting, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: sitting.body.currentWidget() is sitting.review_page, timeout=20_000)
+    assert sitting.review_list.count() == 1 and "flagged" in sitting.review_list.item(0).text()
+    sitting.submit(confirm=False)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.results_page, timeout=30_000)
+    assert screen.result.score.raw == right
+    assert f"{right} of 10 correct" in screen.r_score.text()
+    assert "estimate" in screen.r_caption.text()
+    assert screen.r_list.count() == 10
+    screen.r_filter.setCurrentIndex(2)  # flagged
+    qtbot.waitUntil(lambda: screen.r_list.count() == 1, timeout=20_000)
+
+
+def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
+    """P pauses (questions hidden, clock stopped) and resumes."""
+    c = app_controller
+    screen = _open_exam(c, qtbot)
+    screen.length.setValue(10)
+    screen._start_new()
+    sitting = screen.sitting
+    qtbot.waitUntil(
+        lambda: sitting.view is not None and sitting.view.status == "running", timeout=20_000
+    )
+    sitting.setFocus()
+    qtbot.keyClick(sitting, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: sitting.view.status == "paused", timeout=20_000)
+    assert sitting.body.currentWidget() is sitting.paused_cover
+    frozen = sitting.clock.text()
+    qtbot.wait(1200)
+    assert sitting.clock.text() == frozen
+    qtbot.keyClick(sitting, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
+    assert sitting.body.currentWidget() is sitting.scroll_area
+
+
+def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
+    """Closing mid-exam and reopening offers to resume it, saying closed time did not count."""
+    app = make_application()
+    first = AppController(app, paths, clock)
+    qtbot.addWidget(first.window)
+    first.window.show()
+    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
+        first.open_profile()
+    screen = _open_exam(first, qtbot)
+    screen.length.setValue(10)
+    screen._start_new()
+    qtbot.waitUntil(lambda: screen.sitting.question is not None, timeout=20_000)
+    screen.sitting.choose(0)
+    settle(qtbot, first)
+    first.window.close()
+    first.shutdown()
+    clock.advance(3600)
+    second = AppController(app, paths, clock)
+    qtbot.addWidget(second.window)
+    second.window.show()
+    with qtbot.waitSignal(second.profile_opened, timeout=60_000):
+        second.open_profile()
+    again = _open_exam(second, qtbot)
+    qtbot.waitUntil(lambda: again.unfinished is not None, timeout=20_000)
+    assert again.resume_box.isVisibleTo(again)
+    assert "1 of 10 answered" in again.resume_text.text()
+    assert not again.start_button.isEnabled()
+    second.window.close()
+    second.shutdown()
