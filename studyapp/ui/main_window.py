@@ -284,6 +284,10 @@ class MainWindow(QMainWindow):
             ("← / →", "Mock exam: previous / next question"),
             ("F / P / R", "Mock exam: flag, pause or resume, review and hand in"),
         ]
+        statistics = [
+            ("Ctrl+P", "Statistics: export the progress report"),
+            ("Alt+S", "Statistics: export statistics as CSV"),
+        ]
         library = [
             ("Ctrl+F", "Library: search"),
             ("Ctrl+N", "Library: new question"),
@@ -296,7 +300,7 @@ class MainWindow(QMainWindow):
         ]
         rows = "".join(
             f"<tr><td><b>{k}</b></td><td>{v}</td></tr>"
-            for k, v in [*screens, *practice, *exam, *library, *general]
+            for k, v in [*screens, *practice, *exam, *library, *statistics, *general]
         )
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>")
 
