@@ -237,6 +237,7 @@ class SelfTest:
                     if not screen.isVisible():
                         raise RuntimeError(f"screen {index} did not show")
                 if self.demo:
+                    self._practice_tour(theme)
                     self._exam_tour(theme)
         except Exception as exc:  # noqa: BLE001  # reported as the selftest's failure
             self._finish(1, f"{type(exc).__name__}: {exc}")
@@ -250,6 +251,27 @@ class SelfTest:
         if not self.c.window.grab().save(str(target)):
             raise OSError(f"could not write {target}")
         self.written.append(target)
+
+    def _practice_tour(self, theme: str) -> None:
+        """Demo profile only: answer one practice question and show its feedback."""
+        from studyapp.ui.screens.practice import PracticeScreen
+
+        window = self.c.window
+        window.show_screen(PracticeScreen)
+        practice = window.screen_of(PracticeScreen)
+        practice.start()
+        self._settle()
+        if practice.current is None:
+            raise RuntimeError("practice planned no question")
+        practice.choose(0)
+        practice.submit()
+        self._settle()
+        if practice.result is None:
+            raise RuntimeError("the practice answer was not recorded")
+        self._shot(f"practice-feedback-{theme}")
+        practice.finish()
+        self._settle()
+        practice.pages.setCurrentWidget(practice.start_page)
 
     def _exam_tour(self, theme: str) -> None:
         """Demo profile only: sit a short exam (answers, a flag), review it, hand it in."""
