@@ -41,6 +41,7 @@ from studyapp.services.exams import ExamService, time_limit_seconds
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.exam_sitting import SittingPage, clock_text
 from studyapp.ui.screens.home import plain
+from studyapp.ui.widgets.charts import LineChart, Series
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 from studyapp.ui.widgets.option_card import OptionCard
 from studyapp.ui.widgets.rendered import FittedText
@@ -161,6 +162,9 @@ class ExamScreen(Screen):
         hl = QVBoxLayout(hist)
         self.trend = plain("", wrap=True)
         hl.addWidget(self.trend)
+        self.trend_chart = LineChart("Mock exam scores over time", self.controller.theme)
+        self.trend_chart.empty_text = "No mock exams yet."
+        hl.addWidget(self.trend_chart)
         self.history = QListWidget()
         self.history.setAccessibleName("Exam history")
         self.history.setMinimumHeight(120)
@@ -221,6 +225,22 @@ class ExamScreen(Screen):
             )
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.history.addItem(item)
+        recent = history.entries[-12:]
+        cut = self.info.assumed_cut if self.info else 0.7
+        self.trend_chart.set_data(
+            [e.submitted_at.strftime("%d %b") if e.submitted_at else "" for e in recent],
+            [Series("score", [e.percent / 100 for e in recent])],
+            target=cut,
+            target_label=f"pass needs about {cut:.0%}",
+            tips=[
+                f"{e.code}: {e.raw}/{e.length} ({e.percent:.0f}%), est. {e.scaled}" for e in recent
+            ],
+        )
+        self.trend_chart.set_summary(
+            "Scores of your last mock exams: " + ", ".join(f"{e.percent:.0f}%" for e in recent)
+            if recent
+            else "No mock exams yet."
+        )
         if not history.entries:
             self.trend.setText("No mock exams yet. A full exam takes about two hours.")
         elif history.trend_scaled_per_exam is None:
@@ -440,7 +460,8 @@ class ExamScreen(Screen):
             mark = "✓" if item.correct else "✗"
             flag = " ⚑" if item.flagged else ""
             self.r_list.addItem(
-                f"{mark} Question {item.position + 1}{flag} · {item.skill_title or item.skill}"
+                f"{mark} Question {item.position + 1}{flag} · {item.time_ms / 1000:.0f} s · "
+                f"{item.skill_title or item.skill}"
             )
         if self.result.items:
             self.r_list.setCurrentRow(0)
@@ -506,6 +527,7 @@ class ExamScreen(Screen):
         self.controller.query(lambda p: ExamService(p).result(exam_id), self._show_result)
 
     def on_theme_changed(self) -> None:
+        self.trend_chart.set_theme(self.controller.theme)
         self.sitting.navigator.theme = self.controller.theme
         self.sitting.navigator.update()
         for bar in self.findChildren(MasteryBar):
