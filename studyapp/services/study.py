@@ -371,6 +371,7 @@ class StudyService:
                 stored = load_question(session, planned.qid)
                 if stored is None:
                     continue
+                study_cache.remember_questions(self.profile.db, [stored])
                 order = [o.id for o in stored.question.options]
                 rng.shuffle(order)
                 data = load_referenced_media(session, stored)
@@ -408,8 +409,9 @@ class StudyService:
         exam_id: int | None = None,
     ) -> Outcome[AnswerResult]:
         """Grade, reschedule and commit one answer (cram answers leave the schedule alone)."""
-        writes_before = self.profile.db.writes
-        with self.profile.db.unit_of_work() as session:
+        db = self.profile.db
+        writes_before = db.writes
+        with db.unit_of_work() as session:
             result = self.record_answer_in(
                 session,
                 qid,
@@ -420,8 +422,8 @@ class StudyService:
                 session_id=session_id,
                 exam_id=exam_id,
             )
-        with self.profile.db.reader() as session:
-            study_cache.after_answer(self.profile.db, session, qid, writes_before)
+            pending = study_cache.read_answer(db, session, qid, writes_before)
+        study_cache.apply_answer(db, pending)  # only once the answer is committed
         return Outcome(result, Change.REVIEWS)
 
     def record_answer_in(
@@ -445,7 +447,7 @@ class StudyService:
         if mode not in ANSWER_MODES:
             raise ValueError(f"unknown answer mode {mode!r}")
         now = now or self.profile.clock.now()
-        stored = load_question(session, qid)
+        stored = study_cache.known_question(self.profile.db, qid) or load_question(session, qid)
         if stored is None:
             raise StudyAppError(
                 f"Question {qid} no longer exists (its pack may have been removed)."

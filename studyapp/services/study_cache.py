@@ -15,8 +15,9 @@ order, so mastery sums the same floats in the same order and reports identical f
 Validity: the cache records ``Database.writes`` (a counter of committed changes) when it
 is filled. Any other write makes it stale and the next read reloads it, except a practice
 answer given through :meth:`StudyService.answer`, which updates it in place (one planning
-row re-read, the new log rows appended). The review log's newest id is checked on every
-use as well (one index lookup).
+row re-read and the new log rows appended, inside the answer's own transaction). It also
+remembers the questions the last plans loaded, so answering them reads no question again.
+The review log's newest id is checked on every use as well (one index lookup).
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from studyapp.storage.exams import DbSession
 from studyapp.storage.study import (
     DAY_MS,
     PlanningRow,
+    StoredQuestion,
     load_planning_row,
     load_planning_rows,
     newest_review_id,
     review_log_facts,
+    review_log_groups,
 )
 from studyapp.storage.types import to_millis
 
@@ -57,6 +60,7 @@ class StudyCache:
     last_id: int = 0
     ms_total: int = 0
     unseen: dict[int, tuple[PlanningRow, Candidate]] | None = None
+    questions: dict[int, StoredQuestion] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
         """Append review-log rows (newer ids than any seen), keeping each group sorted."""
@@ -146,30 +150,73 @@ def current(db: Database, session: DbSession) -> StudyCache:
     version = db.writes
     rows = tuple(load_planning_rows(session))
     cache = StudyCache(version, rows, {row.qid: i for i, row in enumerate(rows)})
-    cache.add_facts(review_log_facts(session))
+    cache.last_id = newest_review_id(session)
+    for skill, first, correct, times, count, ms in review_log_groups(session):
+        group = array("q", sorted(map(int, times.split(",")))) if times else array("q")
+        cache.times[(skill, bool(first), bool(correct))] = group
+        cache.count += count
+        cache.ms_total += ms
     _CACHES[db] = cache
     return cache
 
 
-def after_answer(db: Database, session: DbSession, qid: int, writes_before: int) -> None:
-    """Bring a fresh cache up to date after an answer committed by this process.
+@dataclass(frozen=True, slots=True)
+class PendingAnswer:
+    """What an answer changed, read inside its unit of work, applied once it committed."""
 
-    ``writes_before`` is ``db.writes`` before the answer's unit of work: when anything else
+    qid: int
+    row: PlanningRow | None
+    facts: tuple[tuple[int, str, int, int, int, int], ...]
+    writes_before: int
+
+
+def read_answer(
+    db: Database, session: DbSession, qid: int, writes_before: int
+) -> PendingAnswer | None:
+    """Inside an answer's unit of work (after it wrote): the question's new planning row
+    and the new log rows, or None when there is no fresh cache to bring up to date.
+
+    ``writes_before`` is ``db.writes`` before the unit of work began: when anything else
     was written since the cache was filled, it is left stale (the next read reloads it).
     """
     cache = _CACHES.get(db)
     if cache is None or cache.version != writes_before:
+        return None
+    row = load_planning_row(session, qid) if qid in cache.position else None
+    return PendingAnswer(qid, row, tuple(review_log_facts(session, cache.last_id)), writes_before)
+
+
+def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
+    """Apply :func:`read_answer`'s result after the commit (nothing else wrote meanwhile)."""
+    cache = _CACHES.get(db)
+    if pending is None or cache is None or cache.version != pending.writes_before:
         return
-    at = cache.position.get(qid)
-    if at is not None:
-        row = load_planning_row(session, qid)
-        if row is None:
-            return
+    at = cache.position.get(pending.qid)
+    if at is not None and pending.row is not None:
         rows = list(cache.rows)
-        rows[at] = row
+        rows[at] = pending.row
         cache.rows = tuple(rows)
-    cache.add_facts(review_log_facts(session, cache.last_id))
+    cache.add_facts(pending.facts)
     cache.version = db.writes
+
+
+def remember_questions(db: Database, stored: Iterable[StoredQuestion]) -> None:
+    """Keep the questions a plan just loaded, so answering them needs no second read."""
+    cache = _CACHES.get(db)
+    if cache is None or cache.version != db.writes:
+        return
+    if len(cache.questions) > 500:
+        cache.questions.clear()
+    for item in stored:
+        cache.questions[item.qid] = item
+
+
+def known_question(db: Database, qid: int) -> StoredQuestion | None:
+    """A question remembered by :func:`remember_questions`, if nothing was written since."""
+    cache = _CACHES.get(db)
+    if cache is None or cache.version != db.writes:
+        return None
+    return cache.questions.get(qid)
 
 
 def unseen_candidates(db: Database) -> dict[int, tuple[PlanningRow, Candidate]]:

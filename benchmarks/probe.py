@@ -1,0 +1,194 @@
+"""What runs in a fresh process: ``python -m benchmarks.probe MODE [ARGS]``.
+
+Modes (each prints one JSON line on stdout, then exits):
+
+- ``bare``: a bare PySide6 main window of the app's size, shown; "ready" after the first
+  event-loop turn that follows ``show()``.
+- ``start DATA_DIR``: the real app as ``studyapp`` starts it (controller, main window,
+  profile opened on the worker thread); "ready" after the first event-loop turn that
+  follows Home showing the statistics. Reports the peak resident memory then and after
+  half a second more of idle event loop.
+- ``stall DATA_DIR PACK``: the app started as above; once Home is shown, a QTimer ticks
+  every 5 ms on the GUI thread while ``controller.run_long`` imports ``PACK``; reports the
+  longest gap between ticks.
+
+The parent measures wall time from just before it starts the process to the line's
+arrival. The app runs offscreen with a clock fixed at the benchmark's moment.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+TICK_MS = 5
+
+
+def _emit(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(doc) + "\n")
+    sys.stdout.flush()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM).
+
+    Not ``ru_maxrss``: Linux carries it over from the parent across fork and exec, so a
+    probe started by a big benchmark process would report the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text("ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float | None:
+    try:
+        with Path("/proc/self/statm").open(encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def bare() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(["bare"])
+    window = QMainWindow()
+    window.resize(1100, 720)
+    window.show()
+
+    def ready() -> None:
+        sys.stdout.write("ready\n")
+        _emit({"ready": True, "peak_rss_mb": _peak_rss_mb()})
+        os._exit(0)
+
+    QTimer.singleShot(0, ready)
+    app.exec()
+
+
+def _start_app(data_dir: Path, on_home: Any) -> Any:
+    """Start StudyApp as ``run_gui`` does; call ``on_home(controller)`` once Home is filled."""
+    from PySide6.QtCore import QTimer
+
+    from benchmarks.textgen import BENCH_NOW
+    from studyapp.config import AppPaths
+    from studyapp.services.system_clock import OffsetClock
+    from studyapp.ui.application import make_application
+
+    app = make_application()
+    from studyapp.ui.controller import AppController
+    from studyapp.ui.screens.home import HomeScreen
+
+    original = HomeScreen._show
+    fired: list[bool] = []
+
+    def show(self: HomeScreen, report: Any) -> None:
+        original(self, report)
+        if not fired:
+            fired.append(True)
+            QTimer.singleShot(0, lambda: on_home(controller))
+
+    HomeScreen._show = show  # type: ignore[method-assign]
+    paths = AppPaths(data_dir=data_dir, log_dir=data_dir / "logs")
+    controller = AppController(app, paths, OffsetClock(BENCH_NOW))
+    controller.profile_failed.connect(lambda exc: _fail(f"profile failed: {exc}"))
+    controller.window.show()
+    controller.open_profile()
+    return app
+
+
+def _fail(message: str) -> None:
+    _emit({"error": message})
+    os._exit(2)
+
+
+def start(data_dir: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    result: dict[str, Any] = {}
+
+    def settled() -> None:
+        result["peak_rss_mb_settled"] = _peak_rss_mb()
+        result["rss_mb_settled"] = _current_rss_mb()
+        _emit(result)
+        os._exit(0)
+
+    def home(_controller: Any) -> None:
+        result.update(ready=True, peak_rss_mb=_peak_rss_mb())
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        QTimer.singleShot(500, settled)
+
+    app = _start_app(data_dir, home)
+    app.exec()
+
+
+def stall(data_dir: Path, pack: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    from studyapp.services.packs import PackService
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    def done(value: Any) -> None:
+        timer.stop()
+        ticks.append(time.perf_counter())
+        gaps = [b - a for a, b in itertools.pairwise(ticks)]
+        _emit(
+            {
+                "ticks": len(ticks),
+                "max_gap_ms": max(gaps) * 1000 if gaps else None,
+                "import_s": ticks[-1] - started[0],
+                "added": getattr(value, "added", None),
+            }
+        )
+        os._exit(0)
+
+    started: list[float] = []
+
+    def home(controller: Any) -> None:
+        controller.report_error = lambda exc: _fail(f"import failed: {exc}")
+        started.append(time.perf_counter())
+        ticks.append(started[0])
+        timer.start()
+        controller.run_long(
+            "Importing a pack",
+            lambda profile, progress: PackService(profile).import_pack(pack, progress=progress),
+            done,
+        )
+
+    app = _start_app(data_dir, home)
+    app.exec()
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    mode = argv[0] if argv else ""
+    if mode == "bare":
+        bare()
+    elif mode == "start" and len(argv) == 2:
+        start(Path(argv[1]))
+    elif mode == "stall" and len(argv) == 3:
+        stall(Path(argv[1]), Path(argv[2]))
+    else:
+        sys.stderr.write("usage: python -m benchmarks.probe bare|start DIR|stall DIR PACK\n")
+        return 2
+    return 1  # the modes exit by themselves
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
