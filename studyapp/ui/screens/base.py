@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from studyapp.services.changes import Change
 
@@ -47,3 +47,23 @@ class Screen(QWidget):
     def leave_allowed(self) -> bool:
         """False while leaving would lose work (the screen asks the user itself)."""
         return True
+
+
+def scroll_page(container: QWidget, spacing: int = 12) -> QVBoxLayout:
+    """Fill ``container`` with a frameless scroll area; return its content layout.
+
+    Every screen page scrolls the same way, with the same margins, so long content and
+    large font sizes never clip.
+    """
+    outer = QVBoxLayout(container)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(28, 24, 28, 24)
+    layout.setSpacing(spacing)
+    scroll.setWidget(body)
+    return layout

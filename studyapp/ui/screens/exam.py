@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -38,7 +36,7 @@ from studyapp.services.changes import Change
 from studyapp.services.exam_report import write_exam_report
 from studyapp.services.exam_views import ExamHistory, ExamRequest, ExamResult, ExamView, SetupInfo
 from studyapp.services.exams import ExamService, time_limit_seconds
-from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.exam_sitting import SittingPage, clock_text
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import LineChart, Series
@@ -81,16 +79,7 @@ class ExamScreen(Screen):
     # ------------------------------------------------------------------ setup
     def _build_setup(self) -> None:
         page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
+        layout = scroll_page(page, 12)
         layout.addWidget(plain("Mock exam", bold=True, size_delta=5))
         self.resume_box = QGroupBox("Unfinished exam")
         rb = QVBoxLayout(self.resume_box)
@@ -172,7 +161,6 @@ class ExamScreen(Screen):
         hl.addWidget(self.history)
         layout.addWidget(hist)
         layout.addStretch(1)
-        scroll.setWidget(body)
         self.setup_page = page
         self.pages.addWidget(page)
 
@@ -198,6 +186,8 @@ class ExamScreen(Screen):
                 box.setAccessibleName(skill.title)
                 self.skills_grid.addWidget(box, i, 0)
                 self.skill_checks[skill.id] = box
+            # Rows added after the form was laid out: claim the height they need.
+            self.skills_box.setMinimumHeight(self.skills_grid.sizeHint().height())
         self.length.setMaximum(info.full_length)
         self._length_changed()
         self.time_note.setText(info.time_note)
@@ -331,16 +321,7 @@ class ExamScreen(Screen):
     # ------------------------------------------------------------------ results
     def _build_results(self) -> None:
         page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        self.r_layout = QVBoxLayout(body)
-        self.r_layout.setContentsMargins(28, 24, 28, 24)
-        self.r_layout.setSpacing(10)
+        self.r_layout = scroll_page(page, 10)
         self.r_title = plain("", bold=True, size_delta=5)
         self.r_layout.addWidget(self.r_title)
         self.r_score = plain("", bold=True, size_delta=2, wrap=True)
@@ -390,7 +371,6 @@ class ExamScreen(Screen):
         review.addLayout(detail, 1)
         self.r_layout.addLayout(review)
         self.r_layout.addStretch(1)
-        scroll.setWidget(body)
         self.results_page = page
         self.pages.addWidget(page)
 

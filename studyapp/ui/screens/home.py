@@ -12,19 +12,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
 from studyapp.services.changes import Change
 from studyapp.services.study import StatsReport, StudyService
-from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
@@ -53,16 +50,7 @@ class HomeScreen(Screen):
 
     def __init__(self, controller: AppController) -> None:
         super().__init__(controller)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(28, 24, 28, 24)
-        self._layout.setSpacing(12)
+        self._layout = scroll_page(self, 12)
         self._heading = plain("Opening your profile…", bold=True, size_delta=5, wrap=True)
         self._heading.setObjectName("homeHeading")
         self._layout.addWidget(self._heading)
@@ -92,7 +80,6 @@ class HomeScreen(Screen):
         self._content = QWidget()
         self._layout.addWidget(self._content)
         self._layout.addStretch(1)
-        scroll.setWidget(body)
         self.report: StatsReport | None = None
 
     def refresh(self) -> None:

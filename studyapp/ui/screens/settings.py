@@ -17,22 +17,18 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change
 from studyapp.services.study import StudyService
-from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
 
 if TYPE_CHECKING:
@@ -50,16 +46,7 @@ class SettingsScreen(Screen):
         self._loading = False
         self.settings = Settings()
         self.framework: Framework | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
+        layout = scroll_page(self, 14)
         layout.addWidget(plain("Settings", bold=True, size_delta=5))
         self.status = plain("", wrap=True)
         self.status.setObjectName("settingsStatus")
@@ -174,7 +161,6 @@ class SettingsScreen(Screen):
         form.addRow("", backup_now)
         layout.addWidget(data)
         layout.addStretch(1)
-        scroll.setWidget(body)
 
         self.has_exam.toggled.connect(self._exam_toggled)
         self.exam_date.dateChanged.connect(lambda _d: self._save_exam())

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from studyapp.services.changes import Change
 from studyapp.services.report_html import duration
 from studyapp.services.reports import ExportedFile, ReportService, Statistics
 from studyapp.ui.pdf import write_pdf
-from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import (
     BarChart,
@@ -94,16 +93,7 @@ class StatisticsScreen(Screen):
         self.data: Statistics | None = None
         self.last_export: ExportedFile | None = None
         self._folder: Path | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
+        layout = scroll_page(self, 12)
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(plain("Statistics", bold=True, size_delta=5), 1)
@@ -188,7 +178,6 @@ class StatisticsScreen(Screen):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
-        scroll.setWidget(body)
         self.tab_order: tuple[QWidget, ...] = (
             self.report_button,
             self.csv_button,
