@@ -28,7 +28,7 @@ from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.exam import ExamScreen
-from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.screens.home import HomeScreen, refresh_fonts
 from studyapp.ui.screens.library import LibraryScreen
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.screens.settings import SettingsScreen
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(next(i for i, s in enumerate(self.screens) if isinstance(s, cls)))
 
     def _theme_changed(self, _theme: str) -> None:
+        refresh_fonts(self, self.controller.app.font().pointSize())
         for s in self.screens:
             s.on_theme_changed()
 

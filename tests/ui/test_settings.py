@@ -88,3 +88,20 @@ def test_exam_date_can_be_set_and_cleared(app_controller, qtbot):
     screen.has_exam.setChecked(False)
     settle(qtbot, c)
     assert c.profile.settings().exam_date is None
+
+
+def test_font_size_setting_scales_headings_too(app_controller, qtbot):
+    """Changing the font size keeps headings larger than body text by the same step."""
+    from PySide6.QtWidgets import QLabel
+
+    c = app_controller
+    c.window.show_screen(SettingsScreen)
+    screen = c.window.screen_of(SettingsScreen)
+    qtbot.waitUntil(lambda: screen.framework is not None, timeout=20_000)
+    settle(qtbot, c)
+    heading = next(w for w in screen.findChildren(QLabel) if w.text() == "Settings")
+    before = heading.font().pointSize()
+    screen.font_size.setValue(16)
+    settle(qtbot, c)
+    assert c.app.font().pointSize() == 16
+    assert heading.font().pointSize() == 16 + 5 and heading.font().pointSize() > before

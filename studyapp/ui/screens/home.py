@@ -34,12 +34,26 @@ def plain(text: str, *, bold: bool = False, size_delta: int = 0, wrap: bool = Fa
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     if bold or size_delta:
-        font = QFont(label.font())
-        font.setBold(bold)
-        if size_delta:
-            font.setPointSize(max(6, font.pointSize() + size_delta))
-        label.setFont(font)
+        # Remembered, so :func:`refresh_fonts` can follow the font-size setting.
+        label.setProperty("size_delta", size_delta)
+        label.setProperty("bold", bold)
+        apply_font(label, label.font().pointSize())
     return label
+
+
+def apply_font(label: QLabel, base_size: int) -> None:
+    """Give a :func:`plain` label its bold and relative size over ``base_size``."""
+    font = QFont(label.font())
+    font.setBold(bool(label.property("bold")))
+    font.setPointSize(max(6, base_size + int(label.property("size_delta") or 0)))
+    label.setFont(font)
+
+
+def refresh_fonts(root: QWidget, base_size: int) -> None:
+    """After a font-size change: headings keep their size relative to the new base."""
+    for label in root.findChildren(QLabel):
+        if label.property("size_delta") is not None:
+            apply_font(label, base_size)
 
 
 class HomeScreen(Screen):
