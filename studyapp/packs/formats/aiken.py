@@ -63,9 +63,7 @@ def read(
 ) -> InterchangeResult:
     """Read an Aiken file into a pack (see the module docstring)."""
     text, warning = decode_text(data, source_name)
-    out = Collector()
-    if warning:
-        out.warn(warning)
+    out = Collector.with_warning(warning)
     current: _Open | None = None
     for number, raw in enumerate(split_lines(text), 1):
         line = raw.strip()

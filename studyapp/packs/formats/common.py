@@ -125,6 +125,14 @@ class Collector:
     warnings: list[str] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)
 
+    @classmethod
+    def with_warning(cls, warning: str | None) -> Collector:
+        """A new collector that already carries the decoder's warning, if there was one."""
+        out = cls()
+        if warning:
+            out.warn(warning)
+        return out
+
     def skip(self, line: int | None, name: str, reason: str) -> None:
         self.skipped.append(SkippedItem(place(line, name), reason))
 

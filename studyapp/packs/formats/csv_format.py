@@ -73,9 +73,7 @@ def read(
 ) -> InterchangeResult:
     """Read a CSV file into a pack (see the module docstring for the columns)."""
     text, warning = decode_text(data, source_name)
-    out = Collector()
-    if warning:
-        out.warn(warning)
+    out = Collector.with_warning(warning)
     header_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
     try:

@@ -128,9 +128,7 @@ def read(
 ) -> InterchangeResult:
     """Read a GIFT file into a pack (see the module docstring for what is kept)."""
     text, warning = decode_text(data, source_name)
-    out = Collector()
-    if warning:
-        out.warn(warning)
+    out = Collector.with_warning(warning)
     category = ""
     for start, lines in _blocks(text):
         # Keep one line per source line so offsets still give line numbers.

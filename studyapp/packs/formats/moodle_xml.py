@@ -67,9 +67,7 @@ def read(
 ) -> InterchangeResult:
     """Read a Moodle XML file into a pack (see the module docstring for what is kept)."""
     root, warning = parse_xml(data, source_name)
-    out = Collector()
-    if warning:
-        out.warn(warning)
+    out = Collector.with_warning(warning)
     if root.tag != "quiz":
         raise PackError(
             f"{source_name}: is XML but not a Moodle question file (its root element is "
