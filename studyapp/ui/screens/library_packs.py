@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from studyapp.services.library import USER_PACK_ID, ImportPreview, LibraryServic
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.library_mapping import MappingDialog
+from studyapp.ui.widgets.buttons import action_button
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -60,13 +60,19 @@ class PacksPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         bar = QHBoxLayout()
-        self.import_button = self._button("Import…", "Import a pack or question file")
-        self.folder_button = self._button(
-            "Import folder…", "Import (or update) a pack kept as a folder"
+        self.import_button = action_button(
+            "Import…", "Import a pack or question file", "_pack_button"
         )
-        self.update_button = self._button("Update…", "Update the selected pack from a newer file")
-        self.export_button = self._button("Export…", "Export the selected pack")
-        self.remove_button = self._button("Remove…", "Remove the selected pack (Delete)")
+        self.folder_button = action_button(
+            "Import folder…", "Import (or update) a pack kept as a folder", "_pack_button"
+        )
+        self.update_button = action_button(
+            "Update…", "Update the selected pack from a newer file", "_pack_button"
+        )
+        self.export_button = action_button("Export…", "Export the selected pack", "_pack_button")
+        self.remove_button = action_button(
+            "Remove…", "Remove the selected pack (Delete)", "_pack_button"
+        )
         for b in (
             self.import_button,
             self.folder_button,
@@ -106,14 +112,6 @@ class PacksPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemSelectionChanged.connect(self._update_actions)
         self._update_actions()
-
-    def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        button.setMinimumHeight(32)
-        button.setObjectName(text.rstrip("…").replace(" ", "_").lower() + "_pack_button")
-        return button
 
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from studyapp.services.study import StudyService
 from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.library_model import QuestionTableModel
 from studyapp.ui.screens.library_preview import PreviewPane
+from studyapp.ui.widgets.buttons import action_button
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -110,10 +110,10 @@ class QuestionsPanel(QWidget):
         outer.addLayout(filters)
 
         actions = QHBoxLayout()
-        self.new_button = self._button("New question", "Write a new question (Ctrl+N)")
-        self.edit_button = self._button("Edit…", "Edit the selected question (Enter)")
-        self.suspend_button = self._button("Suspend", "Take the question out of practice")
-        self.delete_button = self._button(
+        self.new_button = action_button("New question", "Write a new question (Ctrl+N)")
+        self.edit_button = action_button("Edit…", "Edit the selected question (Enter)")
+        self.suspend_button = action_button("Suspend", "Take the question out of practice")
+        self.delete_button = action_button(
             "Delete my question", "Delete a question of My questions (history is kept)"
         )
         for b in (self.new_button, self.edit_button, self.suspend_button, self.delete_button):
@@ -168,14 +168,6 @@ class QuestionsPanel(QWidget):
         self.suspend_button.clicked.connect(self.toggle_suspended)
         self.delete_button.clicked.connect(self.delete_mine)
         self._update_actions()
-
-    def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        button.setMinimumHeight(32)
-        button.setObjectName(text.rstrip("…").replace(" ", "_").lower() + "_button")
-        return button
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
