@@ -258,13 +258,24 @@ class ReviewLogRow(Base):
     """Every answer ever given; the source of mastery, statistics and FSRS fitting."""
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_question_time", "question_id", "answered_at"),)
+    __table_args__ = (
+        Index("ix_review_log_question_time", "question_id", "answered_at"),
+        # Covers statistics' per-(skill, first attempt, correct) read (revision 0003).
+        Index(
+            "ix_review_log_facts",
+            "skill_key",
+            "first_attempt",
+            "correct",
+            "answered_at",
+            "response_ms",
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question.id", ondelete="SET NULL"), nullable=True
     )
     question_ref: Mapped[str] = mapped_column(String(256))
-    skill_key: Mapped[str] = mapped_column(String(64), index=True)
+    skill_key: Mapped[str] = mapped_column(String(64))
     answered_at: Mapped[datetime] = mapped_column(UTCMillis, index=True)
     chosen: Mapped[list[str]] = mapped_column(JSONText)
     correct: Mapped[bool] = mapped_column(Boolean)

@@ -102,3 +102,33 @@ def test_older_database_is_copied_beside_it_then_upgraded(tmp_path):
             assert [r[0] for r in firsts] == [1]
     finally:
         db.close()
+
+
+def test_statistics_read_uses_the_covering_index_after_upgrade(tmp_path):
+    """From 0002, revision 0003 replaces the skill-key index with the covering one, and the
+    statistics query (``review_log_groups``) is answered from that index alone."""
+    from studyapp.storage.engine import make_engine
+    from studyapp.storage.study import REVIEW_LOG_GROUPS_SQL, review_log_groups
+
+    path = tmp_path / "db.sqlite3"
+    engine = make_engine(path)
+    migrate.upgrade_to(engine, "0002")
+    engine.dispose()
+    db = Database.open(path, "test")
+    try:
+        with db.engine.connect() as conn:
+            names = {
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='review_log'"
+                )
+            }
+            assert "ix_review_log_facts" in names and "ix_review_log_skill_key" not in names
+        with db.reader() as session:
+            plan = session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + REVIEW_LOG_GROUPS_SQL
+            )
+            assert "COVERING INDEX ix_review_log_facts" in " ".join(str(r) for r in plan)
+            assert review_log_groups(session) == []
+    finally:
+        db.close()
