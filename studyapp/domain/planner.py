@@ -18,12 +18,20 @@ Default mode, in order:
 With an exam date, new questions are paced to be all introduced ``BUFFER_DAYS`` before
 the exam (the daily limit is raised if it would not get there), and the target retention
 rises over the last ``RAMP_DAYS`` days while intervals are capped to end before exam day.
+
+Big banks: the default mode needs, of the never-answered questions, only a few per skill
+area. :class:`UnseenIndex` holds them grouped by skill and difficulty (the study service
+keeps one per profile and updates it as questions get answered), and new questions are
+drawn lazily (:class:`_Drawer`), so planning costs what it takes, not the bank's size. The
+plain path builds the same groups from the candidates and draws the same way: with the
+same random generator both give the same plan (tested).
 """
 
 from __future__ import annotations
 
 import math
 import random
+from bisect import insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -63,9 +71,36 @@ class Candidate:
     memory: MemoryState | None = None
 
 
+Levels = tuple[
+    tuple[int, Sequence[Candidate]], ...
+]  # (difficulty, candidates by qid), easiest first
+
+
+@dataclass(frozen=True, slots=True)
+class UnseenIndex:
+    """Never-answered questions ready to introduce, kept apart from the candidates.
+
+    ``groups``: skill -> levels: (difficulty, candidates sorted by qid), easiest first; only
+    questions with no memory at all, not suspended and not buried. ``totals``: active
+    questions per skill among *all* candidates (indexed or not); ``unseen``: how many of
+    all candidates have never been answered (suspended ones included, as the pace counts).
+    With an index, :attr:`PlanInput.candidates` needs to hold only the other questions the
+    default mode can choose: those due now and unseen ones outside the index. ``members``:
+    qid -> skill of every indexed question.
+    """
+
+    groups: Mapping[str | None, Levels]
+    totals: Mapping[str | None, int]
+    unseen: int
+    members: Mapping[int, str | None]  # qid -> skill of every question in ``groups``
+
+
 @dataclass(frozen=True, slots=True)
 class PlanInput:
-    """A snapshot of the learner for planning."""
+    """A snapshot of the learner for planning.
+
+    ``index`` (default mode only, no exam date ahead): see :class:`UnseenIndex`.
+    """
 
     candidates: Sequence[Candidate]
     weights: Mapping[str, float]
@@ -78,6 +113,7 @@ class PlanInput:
     # to ``mastery`` where absent.
     ability: Mapping[str, float] = field(default_factory=dict)
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+    index: UnseenIndex | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,50 +172,162 @@ def new_question_allowance(inp: PlanInput, today: date, unseen: int) -> tuple[in
     return max(0, limit - inp.new_today), pace
 
 
+class _Drawer:
+    """A skill's unseen questions, easiest first and in random order within a difficulty.
+
+    Lazy: a partial Fisher-Yates shuffle of the current level, so drawing ``k`` of ``n``
+    questions costs ``k`` random numbers, not ``n``. Questions in ``skip`` are passed over
+    (``skipped`` of them are in the levels; ``available`` does not count them).
+    """
+
+    def __init__(self, levels: Levels, skip: frozenset[int], skipped: int) -> None:
+        self.levels = levels
+        self.skip = skip
+        self.level = 0
+        self.work: list[Candidate] | None = None
+        self.at = 0
+        self.available = sum(len(cands) for _d, cands in levels) - skipped
+
+    def take(self, n: int, rng: random.Random) -> list[Candidate]:
+        out: list[Candidate] = []
+        while len(out) < n and self.level < len(self.levels):
+            if self.work is None:
+                self.work, self.at = list(self.levels[self.level][1]), 0
+            work = self.work
+            if self.at >= len(work):
+                self.level, self.work = self.level + 1, None
+                continue
+            j = rng.randrange(self.at, len(work))
+            work[self.at], work[j] = work[j], work[self.at]
+            picked = work[self.at]
+            self.at += 1
+            if picked.qid not in self.skip:
+                out.append(picked)
+        self.available -= len(out)
+        return out
+
+
+def _group_unseen(candidates: Sequence[Candidate]) -> dict[str | None, Levels]:
+    """The :class:`UnseenIndex` groups of ``candidates`` (already filtered by the caller)."""
+    by_skill: dict[str | None, dict[int, list[Candidate]]] = {}
+    for c in candidates:
+        by_skill.setdefault(c.skill, {}).setdefault(c.difficulty, []).append(c)
+    return {
+        skill: tuple((d, sorted(levels[d], key=lambda c: c.qid)) for d in sorted(levels))
+        for skill, levels in by_skill.items()
+    }
+
+
+def _merge_groups(
+    groups: Mapping[str | None, Levels], extra: Sequence[Candidate]
+) -> dict[str | None, Levels]:
+    """``groups`` with ``extra`` candidates added in their places (by difficulty, then qid)."""
+    out: dict[str | None, Levels] = dict(groups)
+    for c in extra:
+        levels = dict(out.get(c.skill, ()))
+        members = list(levels.get(c.difficulty, ()))
+        insort(members, c, key=lambda m: m.qid)
+        levels[c.difficulty] = members
+        out[c.skill] = tuple(sorted(levels.items()))
+    return out
+
+
 def _allocate_new(
-    pool: Mapping[str | None, list[Candidate]],
+    pool: NewPool,
     inp: PlanInput,
     slots: int,
     rng: random.Random,
+    skip: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """Pick ``slots`` unseen questions across skills in proportion to expected exam gain.
 
     A skill's expected gain per new question is ``weight × (1 − mastery) × unseen share``:
     heavily weighted, weak, little-seen areas get more of the session. Slots are shared in
     proportion to it (largest remainder), so every area with gain appears and the session
-    interleaves, rather than the single best area taking everything.
+    interleaves, rather than the single best area taking everything. Within a skill the
+    easiest questions come first, in random order (:class:`_Drawer`).
     """
-    totals: dict[str | None, int] = {}
-    for c in inp.candidates:
-        totals[c.skill] = totals.get(c.skill, 0) + 1
-    queues = {
-        s: sorted(qs, key=lambda c: (c.difficulty, rng.random())) for s, qs in pool.items() if qs
-    }
+    skipped = pool.skipped(skip)
+    drawers = {s: _Drawer(levels, skip, skipped.get(s, 0)) for s, levels in pool.groups.items()}
+    drawers = {s: d for s, d in drawers.items() if d.available > 0}
+    totals = pool.totals
     gain: dict[str, float] = {}
     keys: dict[str, str | None] = {}
-    for skill, queue in queues.items():
+    for skill, drawer in drawers.items():
         weight = (inp.weights.get(skill, 0.0) if skill else 0.0) or 0.01
         weakness = 1.0 - inp.mastery.get(skill or "", 0.45)
         label = skill if skill is not None else "\0unassigned"
-        gain[label] = weight * max(weakness, 0.02) * len(queue) / max(totals.get(skill, 1), 1)
+        share = drawer.available / max(totals.get(skill, 1), 1)
+        gain[label] = weight * max(weakness, 0.02) * share
         keys[label] = skill
     chosen: list[Candidate] = []
-    taken = dict.fromkeys(gain, 0)
     remaining = slots
     while remaining > 0 and gain:
-        share = allocate(gain, remaining)
+        share_of = allocate(gain, remaining)
         progress = 0
-        for label, n in share.items():
-            queue = queues[keys[label]]
-            take = min(n, len(queue) - taken[label])
-            chosen.extend(queue[taken[label] : taken[label] + take])
-            taken[label] += take
-            progress += take
+        for label, n in share_of.items():
+            taken = drawers[keys[label]].take(n, rng)
+            chosen.extend(taken)
+            progress += len(taken)
         remaining -= progress
-        gain = {k: v for k, v in gain.items() if taken[k] < len(queues[keys[k]])}
+        gain = {k: v for k, v in gain.items() if drawers[keys[k]].available > 0}
         if progress == 0:
             break
     return chosen
+
+
+def _totals(candidates: Sequence[Candidate]) -> dict[str | None, int]:
+    totals: dict[str | None, int] = {}
+    for c in candidates:
+        totals[c.skill] = totals.get(c.skill, 0) + 1
+    return totals
+
+
+@dataclass(frozen=True, slots=True)
+class NewPool:
+    """The unseen questions that may be introduced now, grouped, and questions per skill."""
+
+    groups: Mapping[str | None, Levels]
+    totals: Mapping[str | None, int]
+    members: Mapping[int, str | None]
+    loose: Mapping[int, str | None]
+
+    def skipped(self, skip: frozenset[int]) -> dict[str | None, int]:
+        """Per skill, how many of ``skip`` are in the groups."""
+        out: dict[str | None, int] = {}
+        for qid in skip:
+            for where in (self.members, self.loose):
+                if qid in where:
+                    out[where[qid]] = out.get(where[qid], 0) + 1
+                    break
+        return out
+
+    def available(self, skip: frozenset[int]) -> int:
+        total = sum(len(cands) for levels in self.groups.values() for _d, cands in levels)
+        return total - sum(self.skipped(skip).values())
+
+
+def _new_pool(inp: PlanInput, skill: str | None) -> NewPool:
+    """The unseen questions that may be introduced (of ``skill`` if given).
+
+    Excluded questions stay in the groups (the drawer passes over them), so the index and
+    the plain path consume the same random numbers and give the same plan.
+    """
+    loose = [
+        c
+        for c in inp.candidates
+        if not c.seen and not c.suspended and (skill is None or c.skill == skill)
+    ]
+    loose_members = {c.qid: c.skill for c in loose}
+    if inp.index is None:
+        return NewPool(_group_unseen(loose), _totals(inp.candidates), {}, loose_members)
+    index = inp.index
+    indexed = index.groups
+    members = index.members
+    if skill is not None:
+        indexed = {skill: indexed[skill]} if skill in indexed else {}
+        members = {q: s for q, s in members.items() if s == skill} if indexed else {}
+    return NewPool(_merge_groups(indexed, loose), index.totals, members, loose_members)
 
 
 def _exam_day_gain(
@@ -292,15 +440,17 @@ def plan_session(
     """Plan up to ``size`` questions; see the module docstring for the rules."""
     today = now.date()
     retention, max_days = exam_schedule(today, inp.exam_date, inp.desired_retention)
+    exam_ahead = inp.exam_date is not None and (inp.exam_date - today).days > 0
+    index = inp.index
+    if index is not None and (mode not in ("default", "unseen") or exam_ahead):
+        raise ValueError("an UnseenIndex serves the default and unseen modes without an exam")
     active = [
         c
         for c in inp.candidates
         if not c.suspended and c.qid not in exclude and (skill is None or c.skill == skill)
     ]
-    unseen = [c for c in active if not c.seen]
-    allowed, pace = new_question_allowance(
-        inp, today, len([c for c in inp.candidates if not c.seen])
-    )
+    total_unseen = index.unseen if index else len([c for c in inp.candidates if not c.seen])
+    allowed, pace = new_question_allowance(inp, today, total_unseen)
     if size <= 0:
         return Plan((), allowed, pace, retention, max_days, ())
     notes: list[str] = []
@@ -312,10 +462,7 @@ def plan_session(
         )
         items = _interleave([[PlannedItem(c.qid, c.skill, "missed") for c in missed[:size]]])
     elif mode == "unseen":
-        pool: dict[str | None, list[Candidate]] = {}
-        for c in unseen:
-            pool.setdefault(c.skill, []).append(c)
-        chosen = _allocate_new(pool, inp, min(size, len(unseen)), rng)
+        chosen = _allocate_new(_new_pool(inp, skill), inp, size, rng, exclude)
         items = _interleave([[PlannedItem(c.qid, c.skill, "unseen") for c in chosen]])
     elif mode == "cram":
 
@@ -326,7 +473,7 @@ def plan_session(
 
         ranked = sorted(active, key=need, reverse=True)
         items = _interleave([[PlannedItem(c.qid, c.skill, "cram") for c in ranked[:size]]])
-    elif inp.exam_date is not None and (inp.exam_date - today).days > 0:
+    elif exam_ahead:
         leeches = sorted(
             (c for c in active if c.seen and c.leech and c.due is not None and c.due <= now),
             key=lambda c: c.retrievability,
@@ -346,22 +493,21 @@ def plan_session(
             (c for c in active if c.seen and c.leech and c.due is not None and c.due <= now),
             key=lambda c: c.retrievability,
         )
-        new_slots = min(allowed, len(unseen))
+        new_pool = _new_pool(inp, skill)
+        unseen_now = new_pool.available(exclude)
+        new_slots = min(allowed, unseen_now)
         review_cap = size if new_slots == 0 else min(size, max(1, math.ceil(size * REVIEW_SHARE)))
         leech_item = (
             [PlannedItem(leeches[0].qid, leeches[0].skill, "leech", True)] if leeches else []
         )
         reviews = [PlannedItem(c.qid, c.skill, "due") for c in due[: review_cap - len(leech_item)]]
         room = size - len(reviews) - len(leech_item)
-        pool = {}
-        for c in unseen:
-            pool.setdefault(c.skill, []).append(c)
-        news = _allocate_new(pool, inp, max(0, min(room, new_slots)), rng)
+        news = _allocate_new(new_pool, inp, max(0, min(room, new_slots)), rng, exclude)
         new_items = [PlannedItem(c.qid, c.skill, "new") for c in news]
         items = _interleave([reviews, new_items, leech_item])
         if len(due) > len(reviews):
             notes.append(f"{len(due) - len(reviews)} more reviews are due; they come next session.")
-        if allowed == 0 and unseen:
+        if allowed == 0 and unseen_now:
             notes.append("Today's limit of new questions is reached.")
         if pace is not None and pace > inp.daily_new_limit:
             notes.append(

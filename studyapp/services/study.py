@@ -192,7 +192,8 @@ class Snapshot:
     now: datetime
     settings: Settings
     framework: Framework
-    rows: tuple[PlanningRow, ...]
+    rows: Sequence[PlanningRow]  # the study cache's: valid until the next answer
+    unseen: study_cache.Unseen  # which of ``rows`` were never answered, per skill counts
     masteries: dict[str, Mastery]
     readiness: Readiness
     parameters: tuple[float, ...]
@@ -247,16 +248,18 @@ class StudyService:
             settings = Settings.from_stored(read_settings(session))
             cache = study_cache.current(self.profile.db, session)
             rows = cache.rows
+            unseen = cache.unseen_index()
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
         retr: dict[int, float] = {}
-        for row in rows:
+        for at in unseen.others:  # never-answered rows have no memory to recall
+            row = rows[at]
             mem = row.memory
             if mem is not None and mem.stability and mem.last_review is not None:
                 retr[row.qid] = retrievability_after(
                     mem.stability, (now - mem.last_review).days, curve
                 )
-        masteries = self._masteries(fw, rows, evidence, retr)
+        masteries = self._masteries(fw, rows, unseen, evidence, retr)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
             masteries,
@@ -266,21 +269,22 @@ class StudyService:
             scale_max=fw.exam.scale_max,
             pass_scaled=fw.exam.pass_scaled,
         )
-        return Snapshot(now, settings, fw, rows, masteries, ready, params, new_today, retr)
+        return Snapshot(now, settings, fw, rows, unseen, masteries, ready, params, new_today, retr)
 
     @staticmethod
     def _masteries(
         fw: Framework,
         rows: Sequence[PlanningRow],
+        unseen: study_cache.Unseen,
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
         retr: dict[int, float],
     ) -> dict[str, Mastery]:
-        totals: dict[str, int] = defaultdict(int)
+        totals = unseen.totals
         seen: dict[str, list[float]] = defaultdict(list)
-        for row in rows:
+        for at in unseen.others:
+            row = rows[at]
             if row.skill is None:
                 continue
-            totals[row.skill] += 1
             if row.memory is not None and row.memory.reps > 0:
                 seen[row.skill].append(retr.get(row.qid, 0.0))
         out = {}
@@ -299,32 +303,36 @@ class StudyService:
             )
         return out
 
-    def plan_input(self, snap: Snapshot) -> PlanInput:
-        """The planner's view of a snapshot."""
+    def plan_input(self, snap: Snapshot, *, indexed: bool = False) -> PlanInput:
+        """The planner's view of a snapshot.
+
+        ``indexed`` (default mode without an exam date ahead): never-answered questions
+        come as the cache's :class:`~studyapp.domain.planner.UnseenIndex`, and of the
+        others only those the default mode can choose (due now, or never answered), so
+        planning does not touch every question of a big bank.
+        """
         now = snap.now
         candidates = []
-        unseen = study_cache.unseen_candidates(self.profile.db)
-        for row in snap.rows:
-            known = unseen.get(row.qid)
-            if known is not None and known[0] is row:  # never answered: nothing varies
-                candidates.append(known[1])
-                continue
-            mem = row.memory
-            seen = mem is not None and mem.reps > 0
-            buried = row.buried_until is not None and row.buried_until > now
-            candidates.append(
-                Candidate(
-                    qid=row.qid,
-                    skill=row.skill,
-                    seen=seen,
-                    due=mem.due if seen and mem else None,
-                    retrievability=snap.retrievability.get(row.qid, 0.0),
-                    difficulty=row.difficulty,
-                    leech=row.leech,
-                    suspended=row.suspended or buried,
-                    last_correct=row.last_correct,
-                )
-            )
+        rows, unseen = snap.rows, snap.unseen
+        if not indexed:
+            for row in rows:
+                if row.memory is None:
+                    candidates.append(
+                        Candidate(row.qid, row.skill, False, None, 0.0, row.difficulty)
+                    )
+                else:
+                    candidates.append(self._candidate(snap, row))
+        unseen_elsewhere = 0
+        if indexed:
+            for at in unseen.others:
+                row = rows[at]
+                mem = row.memory
+                if mem is not None and mem.reps > 0:
+                    if mem.due <= now:
+                        candidates.append(self._candidate(snap, row))
+                else:
+                    unseen_elsewhere += 1
+                    candidates.append(self._candidate(snap, row))
         return PlanInput(
             candidates=candidates,
             weights={s.id: s.weight for s in snap.framework.skill_areas},
@@ -335,6 +343,24 @@ class StudyService:
             exam_date=date.fromisoformat(snap.settings.exam_date)
             if snap.settings.exam_date
             else None,
+            index=unseen.index(unseen_elsewhere) if indexed else None,
+        )
+
+    @staticmethod
+    def _candidate(snap: Snapshot, row: PlanningRow) -> Candidate:
+        mem = row.memory
+        seen = mem is not None and mem.reps > 0
+        buried = row.buried_until is not None and row.buried_until > snap.now
+        return Candidate(
+            qid=row.qid,
+            skill=row.skill,
+            seen=seen,
+            due=mem.due if seen and mem else None,
+            retrievability=snap.retrievability.get(row.qid, 0.0),
+            difficulty=row.difficulty,
+            leech=row.leech,
+            suspended=row.suspended or buried,
+            last_correct=row.last_correct,
         )
 
     # ------------------------------------------------------------------ practice
@@ -361,7 +387,11 @@ class StudyService:
                 + "."
             )
         skill_id = snap.framework.find_skill(skill).id if skill else None  # type: ignore[union-attr]
-        inp = self.plan_input(snap)
+        exam_iso = snap.settings.exam_date
+        exam_ahead = (
+            exam_iso is not None and (date.fromisoformat(exam_iso) - snap.now.date()).days > 0
+        )
+        inp = self.plan_input(snap, indexed=mode == "default" and not exam_ahead)
         if new_limit is not None:
             inp = replace(inp, daily_new_limit=new_limit)
         plan = plan_session(inp, snap.now, size, rng, mode=mode, skill=skill_id, exclude=exclude)
@@ -536,16 +566,15 @@ class StudyService:
         now = snap.now
         today = self.study_day(now)
         fw = snap.framework
-        questions: dict[str, int] = defaultdict(int)
+        questions = snap.unseen.totals
         seen: dict[str, int] = defaultdict(int)
         due: dict[str, int] = defaultdict(int)
         leeches: dict[str, int] = defaultdict(int)
-        unassigned = 0
-        for row in snap.rows:
+        unassigned = questions.get(None, 0)
+        for at in snap.unseen.others:  # never-answered rows are not seen, due or leeches
+            row = snap.rows[at]
             if row.skill is None:
-                unassigned += 1
                 continue
-            questions[row.skill] += 1
             mem = row.memory
             if mem is not None and mem.reps > 0:
                 seen[row.skill] += 1

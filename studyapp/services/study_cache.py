@@ -8,6 +8,8 @@ whole review log took seconds on each Home refresh and each planned session
 - for each (skill, first attempt, correct) the sorted answer times of the review log, with
   the count and the total time spent,
 
+- the planner's index of never-answered questions (:class:`Unseen`), built on first use,
+
 and answers the same questions the SQL did, exactly: evidence ages are whole days counted
 as SQLite counted them (integer division truncating toward zero), entries in the same
 order, so mastery sums the same floats in the same order and reports identical figures.
@@ -15,7 +17,8 @@ order, so mastery sums the same floats in the same order and reports identical f
 Validity: the cache records ``Database.writes`` (a counter of committed changes) when it
 is filled. Any other write makes it stale and the next read reloads it, except a practice
 answer given through :meth:`StudyService.answer`, which updates it in place (one planning
-row re-read and the new log rows appended, inside the answer's own transaction). It also
+row re-read and the new log rows appended, inside the answer's own transaction; the row is
+replaced in place, and the question leaves the unseen index if it was there). It also
 remembers the questions the last plans loaded, so answering them reads no question again.
 The review log's newest id is checked on every use as well (one index lookup).
 """
@@ -24,12 +27,13 @@ from __future__ import annotations
 
 import weakref
 from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar, cast
 
-from studyapp.domain.planner import Candidate
+from studyapp.domain.planner import Candidate, Levels, UnseenIndex
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
 from studyapp.storage.study import (
@@ -44,6 +48,7 @@ from studyapp.storage.study import (
 )
 from studyapp.storage.types import to_millis
 
+T = TypeVar("T")
 Evidence = dict[str, dict[bool, list[tuple[bool, float, int]]]]
 _Key = tuple[str, bool, bool]  # (skill key, first attempt, correct)
 
@@ -53,14 +58,16 @@ class StudyCache:
     """Planning rows and review-log facts as of ``version`` (``Database.writes``)."""
 
     version: int
-    rows: tuple[PlanningRow, ...]
+    rows: list[PlanningRow]  # replaced in place as answers come (a snapshot's view of them)
     position: dict[int, int]
     times: dict[_Key, array[int]] = field(default_factory=dict)
     count: int = 0
     last_id: int = 0
     ms_total: int = 0
-    unseen: dict[int, tuple[PlanningRow, Candidate]] | None = None
+    unseen: Unseen | None = None
     questions: dict[int, StoredQuestion] = field(default_factory=dict)
+    # Values computed from the question set alone (not from answers): see derived().
+    extras: dict[str, object] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
         """Append review-log rows (newer ids than any seen), keeping each group sorted."""
@@ -78,6 +85,30 @@ class StudyCache:
             self.last_id = max(self.last_id, rid)
         for key in touched:
             self.times[key] = array("q", sorted(self.times[key]))
+
+    def unseen_index(self) -> Unseen:
+        """The index of never-answered rows (:class:`Unseen`), built on first use."""
+        if self.unseen is None:
+            by_skill: dict[str | None, dict[int, list[Candidate]]] = {}
+            members: dict[int, str | None] = {}
+            others: list[int] = []
+            totals: dict[str | None, int] = {}
+            for at, row in enumerate(self.rows):
+                totals[row.skill] = totals.get(row.skill, 0) + 1
+                if row.memory is not None:
+                    others.append(at)
+                    continue
+                members[row.qid] = row.skill
+                by_skill.setdefault(row.skill, {}).setdefault(row.difficulty, []).append(
+                    Candidate(row.qid, row.skill, False, None, 0.0, row.difficulty)
+                )
+            groups: dict[str | None, Levels] = {}
+            for skill, levels in by_skill.items():
+                for members_of in levels.values():
+                    members_of.sort(key=lambda c: c.qid)
+                groups[skill] = tuple(sorted(levels.items()))
+            self.unseen = Unseen(groups, members, others, totals)
+        return self.unseen
 
     def evidence(self, now: datetime) -> Evidence:
         """What :func:`studyapp.storage.study.load_evidence` returns for ``now``."""
@@ -148,7 +179,7 @@ def current(db: Database, session: DbSession) -> StudyCache:
     ):
         return cache
     version = db.writes
-    rows = tuple(load_planning_rows(session))
+    rows = load_planning_rows(session)
     cache = StudyCache(version, rows, {row.qid: i for i, row in enumerate(rows)})
     cache.last_id = newest_review_id(session)
     for skill, first, correct, times, count, ms in review_log_groups(session):
@@ -193,9 +224,9 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
         return
     at = cache.position.get(pending.qid)
     if at is not None and pending.row is not None:
-        rows = list(cache.rows)
-        rows[at] = pending.row
-        cache.rows = tuple(rows)
+        cache.rows[at] = pending.row
+        if cache.unseen is not None and pending.row.memory is not None:
+            cache.unseen.discard(pending.qid, at, pending.row.difficulty)
     cache.add_facts(pending.facts)
     cache.version = db.writes
 
@@ -219,36 +250,57 @@ def known_question(db: Database, qid: int) -> StoredQuestion | None:
     return cache.questions.get(qid)
 
 
-def unseen_candidates(db: Database) -> dict[int, tuple[PlanningRow, Candidate]]:
-    """The planner's candidates of the cached rows that have no memory state at all.
+@dataclass
+class Unseen:
+    """The planner's :class:`~studyapp.domain.planner.UnseenIndex` of the cached rows.
 
-    Such a row's candidate does not depend on the moment (never seen, never buried,
-    retrievability 0), so it is built once per cache fill; ``StudyService.plan_input``
-    uses it when the row object is still the cached one. Empty when nothing is cached.
+    Rows with no memory state at all (never answered, never suspended, never buried) are
+    fully described by their id, skill and difficulty, so their candidates are built once
+    per cache fill and grouped as the planner draws them. ``others`` lists, in row order,
+    the positions of every other row: the only ones whose candidates depend on the moment.
     """
-    cache = _CACHES.get(db)
-    if cache is None:
-        return {}
-    if cache.unseen is None:
-        cache.unseen = {
-            row.qid: (
-                row,
-                Candidate(
-                    qid=row.qid,
-                    skill=row.skill,
-                    seen=False,
-                    due=None,
-                    retrievability=0.0,
-                    difficulty=row.difficulty,
-                    leech=row.leech,
-                    suspended=row.suspended,
-                    last_correct=row.last_correct,
-                ),
-            )
-            for row in cache.rows
-            if row.memory is None and row.buried_until is None
-        }
-    return cache.unseen
+
+    groups: dict[str | None, Levels]
+    members: dict[int, str | None]  # qid -> skill
+    others: list[int]
+    totals: dict[str | None, int]
+
+    def discard(self, qid: int, at: int, difficulty: int) -> None:
+        """The question at row ``at`` has a memory state now: it leaves the index."""
+        if qid not in self.members:
+            return
+        skill = self.members.pop(qid)
+        for d, members in self.groups[skill]:
+            if d == difficulty:
+                assert isinstance(members, list)
+                i = bisect_left(members, qid, key=lambda c: c.qid)
+                if i < len(members) and members[i].qid == qid:
+                    del members[i]
+                break
+        insort(self.others, at)
+
+    def index(self, unseen_elsewhere: int) -> UnseenIndex:
+        """The planner's view; ``unseen_elsewhere``: never-answered rows among ``others``."""
+        return UnseenIndex(
+            groups=self.groups,
+            totals=self.totals,
+            unseen=len(self.members) + unseen_elsewhere,
+            members=self.members,
+        )
+
+
+def derived(db: Database, session: DbSession, key: str, build: Callable[[DbSession], T]) -> T:
+    """A value computed from the active questions only, built once per cache fill.
+
+    For things like the mock-exam pool: answers (which update the cache in place) leave it
+    as it is; any other write (an import, a retirement, a suspension) reloads the cache and
+    with it every derived value. ``build`` reads through ``session``; ``key`` names the
+    value (callers include what it depends on, such as a framework key).
+    """
+    cache = current(db, session)
+    if key not in cache.extras:
+        cache.extras[key] = build(session)
+    return cast(T, cache.extras[key])
 
 
 def forget(db: Database) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from benchmarks.generator import BENCH_NOW, build_profile, open_profile
+from studyapp.domain.planner import plan_session
 from studyapp.services import study_cache
 from studyapp.services.study import StudyService
 from studyapp.storage.study import answers_per_day, count_reviews, load_evidence, load_planning_rows
@@ -50,7 +51,7 @@ def _cached_view(profile, now):
         cache = study_cache.current(profile.db, session)
         return (
             cache.evidence(now),
-            cache.rows,
+            tuple(cache.rows),
             cache.count,
             cache.answers_per_day(now - timedelta(400), -3_600_000),
         )
@@ -105,18 +106,37 @@ def count_reviews_of(profile) -> int:
         return count_reviews(session)
 
 
-def test_cached_candidates_equal_freshly_built_ones(profile):
-    """The planner gets the same candidates, and so the same plan, from the memo."""
+def test_indexed_plans_equal_plain_ones_and_stay_equal_after_answers(profile):
+    """The default mode planned from the cache's unseen index gives the plan the plain path
+    gives (every candidate built), before and after answers have updated the index."""
     service = StudyService(profile, tz=UTC)
-    snap = service.snapshot()
-    memo = service.plan_input(snap).candidates
+    rng = random.Random(21)
+    for round_ in range(4):
+        snap = service.snapshot()
+        indexed = service.plan_input(snap, indexed=True)
+        plain = service.plan_input(snap)
+        assert indexed.index is not None and plain.index is None
+        assert len(indexed.candidates) < len(plain.candidates)
+        exclude = frozenset(c.qid for c in plain.candidates[:: 7 + round_])
+        for mode in ("default", "unseen"):
+            a = plan_session(
+                indexed, snap.now, 12, random.Random(round_), mode=mode, exclude=exclude
+            )
+            b = plan_session(plain, snap.now, 12, random.Random(round_), mode=mode, exclude=exclude)
+            assert a == b and a.items
+        _plan, items = service.plan(6, rng=rng, new_limit=100)
+        for item in items:
+            service.answer(item.qid, sorted(item.question.correct_ids), 9.0)
+            profile.clock.advance(3600 * 7)
     with profile.db.reader() as session:
-        study_cache.current(profile.db, session).unseen = {}  # no memo: built one by one
-    assert service.plan_input(snap).candidates == memo
-    assert len(study_cache.unseen_candidates(profile.db)) == 0
-    study_cache.forget(profile.db)
-    first = service.plan(20, rng=random.Random(9), new_limit=50)
+        warm = study_cache.current(profile.db, session).unseen_index()
     study_cache.forget(profile.db)
     with profile.db.reader() as session:
-        study_cache.current(profile.db, session).unseen = {}
-    assert service.plan(20, rng=random.Random(9), new_limit=50) == first
+        fresh = study_cache.current(profile.db, session).unseen_index()
+    assert _nonempty(warm.groups) == _nonempty(fresh.groups) and warm.members == fresh.members
+    assert warm.others == fresh.others and warm.totals == fresh.totals
+
+
+def _nonempty(groups):
+    """Groups without the emptied difficulty levels answers leave behind."""
+    return {s: [(d, list(cs)) for d, cs in levels if cs] for s, levels in groups.items()}
