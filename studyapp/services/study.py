@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -23,7 +23,6 @@ from studyapp.domain.memory import (
     DEFAULT_PARAMETERS,
     MemoryState,
     forgetting_curve,
-    retrievability_after,
     review,
 )
 from studyapp.domain.planner import Candidate, Mode, Plan, PlanInput, exam_schedule, plan_session
@@ -40,7 +39,6 @@ from studyapp.storage.study import (
     AnswerRecord,
     PlanningRow,
     StoredQuestion,
-    due_counts_by_day,
     load_planning_row,
     load_question,
     load_referenced_media,
@@ -53,6 +51,10 @@ from studyapp.storage.study import (
 )
 
 log = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+MILLISECOND = timedelta(milliseconds=1)
+DAY_US = 86_400_000_000
 ROLLOVER_HOURS = 4
 PARAMETERS_KEY = "fsrs_parameters"
 MIN_REVIEWS_TO_FIT = 400
@@ -252,14 +254,24 @@ class StudyService:
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
         retr: dict[int, float] = {}
+        # Per skill, the retrievability of every question answered at least once.
+        seen: dict[str, list[float]] = defaultdict(list)
+        decay, factor = curve
+        now_us = (now - EPOCH) // MICROSECOND  # whole days as (now - last_review).days
+        last_of = unseen.last_ms
         for at in unseen.others:  # never-answered rows have no memory to recall
             row = rows[at]
             mem = row.memory
-            if mem is not None and mem.stability and mem.last_review is not None:
-                retr[row.qid] = retrievability_after(
-                    mem.stability, (now - mem.last_review).days, curve
-                )
-        masteries = self._masteries(fw, rows, unseen, evidence, retr)
+            if mem is None:
+                continue
+            r = 0.0
+            if mem.stability and mem.last_review is not None:
+                # retrievability_after(), inlined: this runs for every seen question.
+                days = max(0, (now_us - last_of[at] * 1000) // DAY_US)
+                r = retr[row.qid] = (1 + factor * days / mem.stability) ** decay
+            if mem.reps > 0 and row.skill is not None:
+                seen[row.skill].append(r)
+        masteries = self._masteries(fw, unseen.totals, seen, evidence)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
             masteries,
@@ -274,19 +286,10 @@ class StudyService:
     @staticmethod
     def _masteries(
         fw: Framework,
-        rows: Sequence[PlanningRow],
-        unseen: study_cache.Unseen,
+        totals: Mapping[str | None, int],
+        seen: Mapping[str, list[float]],
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
-        retr: dict[int, float],
     ) -> dict[str, Mastery]:
-        totals = unseen.totals
-        seen: dict[str, list[float]] = defaultdict(list)
-        for at in unseen.others:
-            row = rows[at]
-            if row.skill is None:
-                continue
-            if row.memory is not None and row.memory.reps > 0:
-                seen[row.skill].append(retr.get(row.qid, 0.0))
         out = {}
         for skill in fw.skill_areas:
             ev = evidence.get(skill.id, {True: [], False: []})
@@ -324,11 +327,13 @@ class StudyService:
                     candidates.append(self._candidate(snap, row))
         unseen_elsewhere = 0
         if indexed:
+            now_ms = (now - EPOCH) // MILLISECOND  # floor: due_ms <= now_ms iff due <= now
+            due_of = unseen.due_ms
             for at in unseen.others:
                 row = rows[at]
                 mem = row.memory
                 if mem is not None and mem.reps > 0:
-                    if mem.due <= now:
+                    if due_of[at] <= now_ms:
                         candidates.append(self._candidate(snap, row))
                 else:
                     unseen_elsewhere += 1
@@ -588,9 +593,7 @@ class StudyService:
             cache = study_cache.current(self.profile.db, session)
             reviews = cache.count
             per_day = cache.answers_per_day(now - timedelta(days=400), offset)
-            due_days = due_counts_by_day(
-                session, self.day_start(today + timedelta(days=14)), offset
-            )
+            due_days = cache.due_counts_by_day(self.day_start(today + timedelta(days=14)), offset)
         today_n = per_day.get((today - epoch_day).days, (0, 0))
         streak = 0
         day = today if today_n[0] else today - timedelta(days=1)

@@ -49,6 +49,7 @@ from studyapp.storage.study import (
 from studyapp.storage.types import to_millis
 
 T = TypeVar("T")
+NO_TIME = -(2**62)  # "no such time" in the integer time arrays
 Evidence = dict[str, dict[bool, list[tuple[bool, float, int]]]]
 _Key = tuple[str, bool, bool]  # (skill key, first attempt, correct)
 
@@ -107,8 +108,31 @@ class StudyCache:
                 for members_of in levels.values():
                     members_of.sort(key=lambda c: c.qid)
                 groups[skill] = tuple(sorted(levels.items()))
-            self.unseen = Unseen(groups, members, others, totals)
+            unseen = Unseen(groups, members, others, totals)
+            unseen.due_ms = array("q", [NO_TIME]) * len(self.rows)
+            unseen.last_ms = array("q", [NO_TIME]) * len(self.rows)
+            for at in others:
+                unseen.set_times(at, self.rows[at])
+            self.unseen = unseen
         return self.unseen
+
+    def due_counts_by_day(self, until: datetime, day_offset_ms: int) -> dict[int, int]:
+        """What :func:`studyapp.storage.study.due_counts_by_day` returns: local day number ->
+        questions with a memory state, not suspended, falling due before ``until``."""
+        until_ms = to_millis(until)
+        out: dict[int, int] = {}
+        rows = self.rows
+        unseen = self.unseen_index()
+        due_of = unseen.due_ms
+        for at in unseen.others:
+            row = rows[at]
+            if row.memory is None or row.suspended:
+                continue
+            due_ms = due_of[at]
+            if due_ms < until_ms:
+                day = (due_ms + day_offset_ms) // DAY_MS
+                out[day] = out.get(day, 0) + 1
+        return out
 
     def evidence(self, now: datetime) -> Evidence:
         """What :func:`studyapp.storage.study.load_evidence` returns for ``now``."""
@@ -152,18 +176,28 @@ def _ages(group: array[int], now_ms: int) -> list[tuple[int, int]]:
     """(age in days, answers) of sorted answer times, ages ascending, as SQLite groups
     ``(now - answered_at) / 86400000`` (integer division truncating toward zero)."""
     split = bisect_right(group, now_ms)
-    counts: dict[int, int] = {}
-    # Answers after now (a profile opened with an earlier --now): truncation toward zero.
-    for at in group[split:]:
-        age = -((at - now_ms) // DAY_MS)
-        counts[age] = counts.get(age, 0) + 1
+    out: list[tuple[int, int]] = []
+    if split < len(group):
+        # Answers after now (a profile opened with an earlier --now): truncation toward
+        # zero gives ages of 0 and below; rare, so counted plainly.
+        ahead: dict[int, int] = {}
+        for at in group[split:]:
+            age = -((at - now_ms) // DAY_MS)
+            ahead[age] = ahead.get(age, 0) + 1
+        out = sorted(ahead.items())
+    # Newest first: each step takes every answer of one age with one bisection, so the
+    # ages come out ascending.
+    past: list[tuple[int, int]] = []
     hi = split
     while hi > 0:
         age = (now_ms - group[hi - 1]) // DAY_MS
         lo = bisect_right(group, now_ms - (age + 1) * DAY_MS, 0, hi)
-        counts[age] = counts.get(age, 0) + hi - lo
+        past.append((age, hi - lo))
         hi = lo
-    return sorted(counts.items())
+    if out and past and out[-1][0] == past[0][0]:  # age 0 on both sides of now
+        out[-1] = (0, out[-1][1] + past[0][1])
+        past = past[1:]
+    return out + past
 
 
 _CACHES: weakref.WeakKeyDictionary[Database, StudyCache] = weakref.WeakKeyDictionary()
@@ -227,6 +261,7 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
         cache.rows[at] = pending.row
         if cache.unseen is not None and pending.row.memory is not None:
             cache.unseen.discard(pending.qid, at, pending.row.difficulty)
+            cache.unseen.set_times(at, pending.row)
     cache.add_facts(pending.facts)
     cache.version = db.writes
 
@@ -264,6 +299,20 @@ class Unseen:
     members: dict[int, str | None]  # qid -> skill
     others: list[int]
     totals: dict[str | None, int]
+    # By row position, for the rows in ``others``: due and last review as integer
+    # milliseconds (NO_TIME when absent). Statistics and planning compare these with the
+    # moment for every seen question; datetime arithmetic there cost more than the rest.
+    due_ms: array[int] = field(default_factory=lambda: array("q"))
+    last_ms: array[int] = field(default_factory=lambda: array("q"))
+
+    def set_times(self, at: int, row: PlanningRow) -> None:
+        """Record row ``at``'s due and last-review times (after a load or an answer)."""
+        mem = row.memory
+        if mem is None:
+            self.due_ms[at] = self.last_ms[at] = NO_TIME
+            return
+        self.due_ms[at] = to_millis(mem.due)
+        self.last_ms[at] = NO_TIME if mem.last_review is None else to_millis(mem.last_review)
 
     def discard(self, qid: int, at: int, difficulty: int) -> None:
         """The question at row ``at`` has a memory state now: it leaves the index."""

@@ -11,7 +11,13 @@ from benchmarks.generator import BENCH_NOW, build_profile, open_profile
 from studyapp.domain.planner import plan_session
 from studyapp.services import study_cache
 from studyapp.services.study import StudyService
-from studyapp.storage.study import answers_per_day, count_reviews, load_evidence, load_planning_rows
+from studyapp.storage.study import (
+    answers_per_day,
+    count_reviews,
+    due_counts_by_day,
+    load_evidence,
+    load_planning_rows,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +49,7 @@ def _sql_view(profile, now):
                     session, now - timedelta(400), -3_600_000
                 ).items()
             },
+            due_counts_by_day(session, now + timedelta(days=14), -3_600_000),
         )
 
 
@@ -54,6 +61,7 @@ def _cached_view(profile, now):
             tuple(cache.rows),
             cache.count,
             cache.answers_per_day(now - timedelta(400), -3_600_000),
+            cache.due_counts_by_day(now + timedelta(days=14), -3_600_000),
         )
 
 
