@@ -1,22 +1,30 @@
 """Building mock exams in a profile: the pool, the code, and which packs a code needs.
 
 The pure rules are in :mod:`studyapp.domain.exam`; this module reads what they need (the
-framework, the pool of active questions with their pack versions, the learner's history
-for the history-dependent selections) and applies the pack-version rule of a code
-(``docs/exams.md``): with a share line, exactly its pack versions; without, all installed
-packs, or all but one, or one alone, whichever matches the code's fingerprint.
+framework, the pool of active questions with their pack versions, the options of the
+questions drawn, the learner's history for the history-dependent selections) and applies
+the pack-version rule of a code (``docs/exams.md``): with a share line, exactly its pack
+versions; without, all installed packs, or all but one, or one alone, whichever matches
+the code's fingerprint.
+
+The pool (an immutable :class:`~studyapp.domain.exam.ExamPool`) is built once per
+question set through :func:`studyapp.services.study_cache.derived`: answers keep it, any
+other write (an import, a retirement) builds it again on the next use. So a build reads
+the framework, the options of the hundred questions drawn, and nothing per pool question
+(``docs/decisions/0010-exam-draw-buckets.md``).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 
 from studyapp.domain.exam import (
     ExamPlan,
+    ExamPool,
     History,
     PoolQuestion,
-    build_exam,
+    draw_exam,
     pool_fingerprint,
     skill_mask,
     skills_of_mask,
@@ -30,10 +38,11 @@ from studyapp.domain.exam_code import (
     share_line,
 )
 from studyapp.domain.framework import Framework
+from studyapp.services import study_cache
 from studyapp.services.exam_views import BuiltExam, ExamRequest
-from studyapp.storage.exams import DbSession, PoolRow, load_pool
+from studyapp.storage.database import Database
+from studyapp.storage.exams import DbSession, load_option_ids, load_pool
 from studyapp.storage.frameworks import load_framework
-from studyapp.storage.study import load_planning_rows
 
 
 def find_framework(session: DbSession, blueprint: str) -> Framework:
@@ -47,9 +56,35 @@ def find_framework(session: DbSession, blueprint: str) -> Framework:
     return fw
 
 
-def code_for(
-    fw: Framework, request: ExamRequest, pool: Sequence[PoolRow], rng: random.Random
-) -> ExamCode:
+def read_pool(session: DbSession, framework_key: str) -> ExamPool:
+    """The pool of a framework as stored now (one query; what :func:`exam_pool` caches)."""
+    rows = load_pool(session, framework_key)
+    names: dict[str, str] = {}  # one string object per pack and skill id, not per row
+    versions: dict[str, str] = {}
+    questions = []
+    for row in rows:
+        pack = names.setdefault(row.pack_id, row.pack_id)
+        versions[pack] = row.pack_version
+        skill = names.setdefault(row.skill, row.skill)
+        questions.append(PoolQuestion(pack, row.question_id, skill, row.qid))
+    return ExamPool.of(questions, versions)
+
+
+def exam_pool(
+    db: Database, session: DbSession, framework_key: str, packs: Mapping[str, str] | None = None
+) -> ExamPool:
+    """The cached pool of a framework: every installed pack, or only ``packs`` (a subset
+    of the installed ones, as :func:`resolve_packs` chose it)."""
+    whole = study_cache.derived(
+        db, session, f"exam-pool:{framework_key}", lambda s: read_pool(s, framework_key)
+    )
+    if packs is None or set(packs) == set(whole.versions):
+        return whole
+    key = f"exam-pool:{framework_key}:" + ",".join(sorted(packs))
+    return study_cache.derived(db, session, key, lambda _s: whole.restricted(packs))
+
+
+def code_for(fw: Framework, request: ExamRequest, pool: ExamPool, rng: random.Random) -> ExamCode:
     """The code of the exam the setup choices describe (a fresh seed if none is given)."""
     length = request.length or fw.exam.length
     seed = rng.randrange(SEEDS) if request.seed is None else request.seed
@@ -58,42 +93,55 @@ def code_for(
     skill_ids = [s.id for s in fw.skill_areas]
     chosen = [skill_id(fw, s) for s in request.skills] or skill_ids
     mask = skill_mask(chosen, skill_ids)
-    versions = pack_versions(row for row in pool if row.skill in set(chosen))
+    versions = pool.versions_for(chosen)
     return ExamCode(fw.id, length, seed, request.selection, mask, pool_fingerprint(versions))
 
 
 def plan_exam(
-    session: DbSession, request: ExamRequest | str, rng: random.Random
+    db: Database, session: DbSession, request: ExamRequest | str, rng: random.Random
 ) -> tuple[Framework, ExamPlan]:
     """Build (without storing) the exam a request or a code/share line stands for."""
     requirements: dict[str, str] = {}
     if isinstance(request, str):
         code, requirements = parse_share_line(request)
         fw = find_framework(session, code.blueprint)
-        pool = load_pool(session, fw.id)
+        pool = exam_pool(db, session, fw.id)
     else:
         fw = find_framework(session, request.blueprint)
-        pool = load_pool(session, fw.id)
+        pool = exam_pool(db, session, fw.id)
         code = code_for(fw, request, pool, rng)
     weights = {s.id: s.weight for s in fw.skill_areas}
-    skills = set(skills_of_mask(code.skill_mask, list(weights)))
-    in_skills = [row for row in pool if row.skill in skills]
-    chosen_rows = resolve_pool(code, in_skills, requirements)
-    history: dict[str, History] = {}
-    if code.selection != "mixed":
-        refs = {row.qid: f"{row.pack_id}/{row.question_id}" for row in chosen_rows}
-        for p in load_planning_rows(session):
-            if p.qid in refs:
-                seen = p.memory is not None and p.memory.reps > 0
-                history[refs[p.qid]] = History(seen, p.last_correct, p.wrong_count)
-    plan = build_exam(
-        code,
-        weights,
-        [pool_question(r) for r in chosen_rows],
-        pack_versions(chosen_rows),
-        history,
-    )
+    skills = skills_of_mask(code.skill_mask, list(weights))
+    installed = pool.versions_for(skills)
+    keep = resolve_packs(code, installed, requirements)
+    if keep != installed:
+        pool = exam_pool(db, session, fw.id, keep)
+    history = {} if code.selection == "mixed" else learner_history(db, session, fw.id)
+    draw = draw_exam(code, weights, pool, history)
+    options = load_option_ids(session, [q.qid for q in draw.questions if q.qid is not None])
+    plan = draw.plan({q.ref: options.get(q.qid, ()) for q in draw.questions if q.qid is not None})
     return fw, plan
+
+
+def learner_history(db: Database, session: DbSession, framework_key: str) -> dict[str, History]:
+    """History (by ``pack/question``) of the framework's questions that the learner has
+    done anything with, from the study cache's planning rows (one pass over them; a
+    question left out has ``History(seen=False)``)."""
+    refs = study_cache.derived(
+        db,
+        session,
+        f"exam-pool-refs:{framework_key}",
+        lambda s: {q.qid: q.ref for q in exam_pool(db, s, framework_key).by_ref.values() if q.qid},
+    )
+    history: dict[str, History] = {}
+    for p in study_cache.current(db, session).rows:
+        if p.memory is None and p.last_correct is None and not p.wrong_count:
+            continue
+        ref = refs.get(p.qid)
+        if ref is not None:
+            seen = p.memory is not None and p.memory.reps > 0
+            history[ref] = History(seen, p.last_correct, p.wrong_count)
+    return history
 
 
 def skill_id(fw: Framework, name: str) -> str:
@@ -108,30 +156,22 @@ def skill_id(fw: Framework, name: str) -> str:
     return skill.id
 
 
-def pack_versions(rows: Iterable[PoolRow]) -> dict[str, str]:
-    """Pack id -> version of the packs ``rows`` come from, sorted by id."""
-    return dict(sorted({row.pack_id: row.pack_version for row in rows}.items()))
-
-
-def pool_question(row: PoolRow) -> PoolQuestion:
-    return PoolQuestion(row.pack_id, row.question_id, row.skill, row.option_ids)
-
-
 def describe_versions(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{p} {v}" for p, v in versions.items()) or "none"
 
 
-def resolve_pool(
-    code: ExamCode, rows: Sequence[PoolRow], requirements: Mapping[str, str]
-) -> list[PoolRow]:
-    """The rows of the packs the code was built from; names what is missing if it can.
+def resolve_packs(
+    code: ExamCode, installed: Mapping[str, str], requirements: Mapping[str, str]
+) -> dict[str, str]:
+    """The packs (id -> version) the code was built from, out of ``installed`` (the packs
+    with a question in the code's skill areas); names what is missing if it can.
 
     With a share line's requirements, exactly those packs at those versions. Without,
     every installed pack if the fingerprint matches, else the installed packs less one,
     or a single pack alone (a member with an extra pack of their own still gets the
     group's exam). Anything else is refused, naming the versions installed here.
     """
-    installed = pack_versions(rows)
+    installed = dict(sorted(installed.items()))
     if requirements:
         problems = []
         for pack, version in requirements.items():
@@ -154,15 +194,16 @@ def resolve_pool(
                 f"The pack list after exam code {code.text()} is not the one the code was "
                 "made with; copy the whole line again from whoever shared it."
             )
-        return [r for r in rows if r.pack_id in requirements]
+        return {p: v for p, v in installed.items() if p in requirements}
     packs = list(installed)
     candidates: list[list[str]] = [packs]
     if len(packs) > 1:
         candidates += [[p for p in packs if p != drop] for drop in packs]
         candidates += [[p] for p in packs]
     for keep in candidates:
-        if pool_fingerprint({p: installed[p] for p in keep}) == code.fingerprint:
-            return [r for r in rows if r.pack_id in set(keep)]
+        versions = {p: installed[p] for p in keep}
+        if pool_fingerprint(versions) == code.fingerprint:
+            return versions
     raise ExamCodeError(
         f"Exam code {code.text()} was made from other question pack versions than the ones "
         f"installed here ({describe_versions(installed)}), so it would not give the same exam. Ask "

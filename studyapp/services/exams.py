@@ -44,7 +44,7 @@ from studyapp.domain.exam_session import ExamStateError, ExamStatus, Sitting
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.exam_building import built_exam, find_framework, plan_exam
+from studyapp.services.exam_building import built_exam, exam_pool, find_framework, plan_exam
 from studyapp.services.exam_views import (
     BuiltExam,
     DisplayOption,
@@ -70,7 +70,6 @@ from studyapp.storage.exams import (
     delete_exam,
     insert_exam,
     load_exam,
-    load_pool,
     record_result,
     save_sitting,
     submitted_exams,
@@ -112,11 +111,8 @@ class ExamService:
         """What the setup screen offers: skill areas with their pools, time, selections."""
         with self.profile.db.reader() as session:
             fw = find_framework(session, blueprint)
-            pool = load_pool(session, fw.id)
+            available = exam_pool(self.profile.db, session, fw.id).available()
             settings = Settings.from_stored(read_settings(session))
-        available: dict[str, int] = {}
-        for row in pool:
-            available[row.skill] = available.get(row.skill, 0) + 1
         return SetupInfo(
             blueprint=fw.id,
             title=fw.title,
@@ -135,7 +131,7 @@ class ExamService:
     def build(self, request: ExamRequest | str) -> BuiltExam:
         """The exam a request or code stands for, without creating a sitting."""
         with self.profile.db.reader() as session:
-            _fw, plan = plan_exam(session, request, self.rng)
+            _fw, plan = plan_exam(self.profile.db, session, request, self.rng)
         return built_exam(plan)
 
     def create(
@@ -163,7 +159,7 @@ class ExamService:
                     f"Exam {code} is not finished yet; resume it, submit it or discard it "
                     "before starting another."
                 )
-            fw, plan = plan_exam(session, request, self.rng)
+            fw, plan = plan_exam(self.profile.db, session, request, self.rng)
             settings = Settings.from_stored(read_settings(session))
             full = settings.exam_minutes or fw.exam.time_limit_minutes
             limit_s = (
@@ -174,7 +170,7 @@ class ExamService:
             sitting = sm.new_sitting(
                 [(i.ref, i.skill, i.option_order) for i in plan.items], limit_s * 1000
             )
-            qids = {f"{r.pack_id}/{r.question_id}": r.qid for r in load_pool(session, fw.id)}
+            pool = exam_pool(self.profile.db, session, fw.id).by_ref
             exam_id = insert_exam(
                 session,
                 NewExam(
@@ -194,7 +190,9 @@ class ExamService:
                         "ended_by": None,
                     },
                     created_at=now,
-                    items=tuple((qids.get(i.ref), i) for i in sitting.items),
+                    items=tuple(
+                        (q.qid if (q := pool.get(i.ref)) else None, i) for i in sitting.items
+                    ),
                 ),
             )
             view = self._view(session, exam_id)

@@ -7,6 +7,7 @@ no meaning in another process); everything else about a sitting is, at every cha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,14 +32,17 @@ DbSession = Session
 
 @dataclass(frozen=True, slots=True)
 class PoolRow:
-    """An active question of a framework, with what exam building needs."""
+    """An active question of a framework, with what exam building needs to draw it.
+
+    No option ids: a draw needs none, and only the questions drawn have theirs read
+    (:func:`load_option_ids`).
+    """
 
     qid: int
     pack_id: str
     pack_version: str
     question_id: str
     skill: str
-    option_ids: tuple[str, ...]
 
 
 def load_pool(session: Session, framework_key: str) -> list[PoolRow]:
@@ -51,22 +55,24 @@ def load_pool(session: Session, framework_key: str) -> list[PoolRow]:
         .where(FrameworkRow.key == framework_key, QuestionRow.retired.is_(False))
         .order_by(PackRow.key, QuestionRow.key)
     )
-    rows = session.execute(stmt).all()
-    options: dict[int, list[str]] = {}
-    opt_stmt = (
-        select(OptionRow.question_id, OptionRow.key)
-        .join(QuestionRow, QuestionRow.id == OptionRow.question_id)
-        .join(SkillAreaRow, SkillAreaRow.id == QuestionRow.skill_area_id)
-        .join(FrameworkRow, FrameworkRow.id == SkillAreaRow.framework_id)
-        .where(FrameworkRow.key == framework_key, QuestionRow.retired.is_(False))
-        .order_by(OptionRow.question_id, OptionRow.position)
-    )
-    for qid, key in session.execute(opt_stmt):
-        options.setdefault(qid, []).append(key)
-    return [
-        PoolRow(qid, pack, version, key, skill, tuple(options.get(qid, ())))
-        for qid, pack, version, key, skill in rows
-    ]
+    return [PoolRow(*row) for row in session.execute(stmt)]
+
+
+def load_option_ids(session: Session, qids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Question row id -> its option ids in authored ``position`` order (for the ~100
+    questions an exam drew; a question with no options maps to ``()``)."""
+    wanted = sorted(set(qids))
+    options: dict[int, list[str]] = {qid: [] for qid in wanted}
+    for start in range(0, len(wanted), 500):  # well under SQLite's variable limit
+        chunk = wanted[start : start + 500]
+        stmt = (
+            select(OptionRow.question_id, OptionRow.key)
+            .where(OptionRow.question_id.in_(chunk))
+            .order_by(OptionRow.question_id, OptionRow.position, OptionRow.id)
+        )
+        for qid, key in session.execute(stmt):
+            options[qid].append(key)
+    return {qid: tuple(keys) for qid, keys in options.items()}
 
 
 @dataclass(frozen=True, slots=True)

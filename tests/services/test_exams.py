@@ -11,15 +11,18 @@ import pytest
 
 from studyapp.config import AppPaths
 from studyapp.domain.errors import StudyAppError
+from studyapp.domain.exam import shuffled_options
 from studyapp.domain.exam_code import ExamCode, ExamCodeError
 from studyapp.domain.exam_session import ExamStateError
 from studyapp.domain.mastery import scaled_from_raw
 from studyapp.services.changes import Change
+from studyapp.services.exam_building import exam_pool
 from studyapp.services.exam_views import ExamRequest
 from studyapp.services.exams import ExamService
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.services.study import StudyService
+from studyapp.storage.exams import load_exam, load_option_ids, unfinished_exam_id
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
 
@@ -370,3 +373,95 @@ def test_bad_codes_and_requests_are_clear_errors(profile):
     ]:
         with pytest.raises(StudyAppError, match=words):
             service.build(bad)
+
+
+def test_a_code_is_found_over_all_packs_all_but_one_or_one_alone(tmp_path, clock):
+    """A code made with one pack, or with two of three, gives the same exam in a profile
+    that has a third pack of its own; the share line too; its own code differs."""
+    core = pack(questions(), pack_id="core")
+    extra = pack(questions(prefix="x"), pack_id="extra", version="0.3.0")
+    mine = pack(questions(prefix="m"), pack_id="mine", version="2.0.0")
+    alone = open_profile(tmp_path, clock, "alone")
+    pair = open_profile(tmp_path, clock, "pair")
+    member = open_profile(tmp_path, clock, "member")
+    try:
+        install(alone, tmp_path, core, "core-1")
+        for p, folder in [(core, "core-2"), (extra, "extra-2")]:
+            install(pair, tmp_path, p, folder)
+        for p, folder in [(mine, "mine-3"), (core, "core-3"), (extra, "extra-3")]:
+            install(member, tmp_path, p, folder)
+        service = ExamService(member)
+        for source in (alone, pair):
+            built = ExamService(source).build(ExamRequest(length=30, seed=8))
+            for entered in (built.code, built.share_line):
+                again = service.build(entered)
+                assert again.questions == built.questions
+                assert again.pack_versions == built.pack_versions
+        own = service.build(ExamRequest(length=30, seed=8))
+        assert own.pack_versions == {"core": "1.0.0", "extra": "0.3.0", "mine": "2.0.0"}
+        assert {ref.split("/")[0] for ref, _s in own.questions} == {"core", "extra", "mine"}
+        sat = service.create(ExamService(alone).build(ExamRequest(length=30, seed=8)).code)
+        assert {i.ref.split("/")[0] for i in sat.value.items} == {"core"}
+    finally:
+        for prof in (alone, pair, member):
+            prof.close()
+
+
+def test_the_pool_is_kept_across_answers_and_rebuilt_after_an_import(tmp_path, profile):
+    """Answers leave the cached pool as it is; importing a pack builds it again."""
+    service = ExamService(profile)
+    with profile.db.reader() as session:
+        first = exam_pool(profile.db, session, "cetl")
+    assert len(first) == 40
+    study = StudyService(profile)
+    _plan, items = study.plan(3)
+    for item in items:
+        study.answer(item.qid, ["a"], 10.0)
+    with profile.db.reader() as session:
+        assert exam_pool(profile.db, session, "cetl") is first
+    install(profile, tmp_path, pack(questions(prefix="n"), pack_id="more"), "more")
+    with profile.db.reader() as session:
+        assert len(exam_pool(profile.db, session, "cetl")) == 80
+    assert {s.available for s in service.setup_info().skills if s.available} == {20}
+
+
+def test_options_of_the_drawn_questions_are_read_in_authored_order(profile):
+    """Only the drawn questions' options are read, in authored order, and the sitting
+    records the keyed-hash order of those ids."""
+    view = ExamService(profile).create(ExamRequest(length=20, seed=11)).value
+    qids = [q for (q,) in db_rows(profile, "SELECT question_id FROM exam_item")]
+    with profile.db.reader() as session:
+        options = load_option_ids(session, qids)
+    assert set(options) == set(qids)
+    assert set(options.values()) == {("a", "b", "c", "d")}
+    for item in view.items:
+        shown = ExamService(profile).question(view.id, item.position)
+        assert tuple(o.id for o in shown.options) == shuffled_options(
+            11, item.ref, ("a", "b", "c", "d")
+        )
+    assert len({item.option_order for item in load_sitting_orders(profile)}) > 1
+
+
+def load_sitting_orders(profile: Profile) -> list:
+    with profile.db.reader() as session:
+        exam_id = unfinished_exam_id(session)
+        assert exam_id is not None
+        stored = load_exam(session, exam_id)
+    assert stored is not None
+    return list(stored.sitting.items)
+
+
+def test_weak_focus_draws_the_questions_answered_wrong(profile):
+    """History comes from the study cache: questions just answered wrong come first."""
+    study = StudyService(profile)
+    _plan, items = study.plan(6)
+    wrong = set()
+    for n, item in enumerate(items):
+        right = n % 2 == 0
+        study.answer(item.qid, ["a"] if right else ["b"], 10.0)
+        if not right:
+            wrong.add(item.ref)
+    built = ExamService(profile).build(
+        ExamRequest(length=len(SKILLS) * 3, selection="weak-focus", seed=2)
+    )
+    assert wrong <= {ref for ref, _s in built.questions}
