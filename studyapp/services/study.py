@@ -46,9 +46,11 @@ from studyapp.storage.study import (
     next_due_after,
     record_answer,
     review_log_for_fitting,
+    row_after_answer,
     set_suspended,
     undo_last_answer,
 )
+from studyapp.storage.types import to_millis
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -445,9 +447,12 @@ class StudyService:
     ) -> Outcome[AnswerResult]:
         """Grade, reschedule and commit one answer (cram answers leave the schedule alone)."""
         db = self.profile.db
-        writes_before = db.writes
+        # With a study cache as of the last commit, the question's planning row and the
+        # settings come from it, and what the answer changes is applied to it after the
+        # commit without reading anything back: a durable answer is four statements.
+        cache = study_cache.fresh(db)
         with db.unit_of_work() as session:
-            result = self.record_answer_in(
+            result, pending = self._record(
                 session,
                 qid,
                 chosen,
@@ -456,8 +461,9 @@ class StudyService:
                 mode=mode,
                 session_id=session_id,
                 exam_id=exam_id,
+                now=None,
+                cache=cache,
             )
-            pending = study_cache.read_answer(db, session, qid, writes_before)
         study_cache.apply_answer(db, pending)  # only once the answer is committed
         return Outcome(result, Change.REVIEWS)
 
@@ -479,6 +485,36 @@ class StudyService:
         A submitted mock exam writes all its answers and its result in one transaction
         (``services.exams``); ``now`` (default: the clock) is when the answer counts.
         """
+        result, _pending = self._record(
+            session,
+            qid,
+            chosen,
+            seconds,
+            guessed=guessed,
+            mode=mode,
+            session_id=session_id,
+            exam_id=exam_id,
+            now=now,
+            cache=None,
+        )
+        return result
+
+    def _record(
+        self,
+        session: DbSession,
+        qid: int,
+        chosen: Sequence[str],
+        seconds: float,
+        *,
+        guessed: bool,
+        mode: str,
+        session_id: int | None,
+        exam_id: int | None,
+        now: datetime | None,
+        cache: study_cache.StudyCache | None,
+    ) -> tuple[AnswerResult, study_cache.PendingAnswer | None]:
+        """Record one answer; with ``cache`` (fresh as of this unit of work's start), read
+        the row and settings from it and return what to apply to it after the commit."""
         if mode not in ANSWER_MODES:
             raise ValueError(f"unknown answer mode {mode!r}")
         now = now or self.profile.clock.now()
@@ -497,14 +533,15 @@ class StudyService:
         correct = q.is_correct(set(picked))
         words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
         rating = rate_answer(correct, guessed, seconds, words)
-        stored_settings = read_settings(session)
+        stored_settings = cache.settings(session) if cache else read_settings(session)
         snap_settings = Settings.from_stored(stored_settings)
         exam_date = date.fromisoformat(snap_settings.exam_date) if snap_settings.exam_date else None
         retention, max_days = exam_schedule(
             self.study_day(now), exam_date, snap_settings.desired_retention
         )
         params = _fitted_parameters(stored_settings.get(PARAMETERS_KEY))
-        row = load_planning_row(session, qid)
+        row = cache.row(qid) if cache else None
+        row = row or load_planning_row(session, qid)
         before: MemoryState | None = (
             row.memory if row and row.memory and row.memory.reps > 0 else None
         )
@@ -520,28 +557,43 @@ class StudyService:
                 max_interval_days=max_days,
             )
             wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
-        rid = record_answer(
-            session,
-            AnswerRecord(
-                qid=qid,
-                question_ref=stored.ref,
-                skill_key=stored.skill or "unassigned",
-                answered_at=now,
-                chosen=picked,
-                correct=correct,
-                response_ms=int(seconds * 1000),
-                mode=mode,
-                rating=int(rating),
-                guessed=guessed,
-                after=after,
-                wrong_count=wrong,
-                leech=is_leech,
-                session_id=session_id,
-                exam_id=exam_id,
-            ),
+        rec = AnswerRecord(
+            qid=qid,
+            question_ref=stored.ref,
+            skill_key=stored.skill or "unassigned",
+            answered_at=now,
+            chosen=picked,
+            correct=correct,
+            response_ms=int(seconds * 1000),
+            mode=mode,
+            rating=int(rating),
+            guessed=guessed,
+            after=after,
+            wrong_count=wrong,
+            leech=is_leech,
+            session_id=session_id,
+            exam_id=exam_id,
         )
-        return AnswerResult(
-            review_id=rid,
+        recorded = record_answer(session, rec)
+        pending = None
+        if cache is not None and row is not None:
+            pending = study_cache.PendingAnswer(
+                qid,
+                row_after_answer(row, rec),
+                (
+                    (
+                        recorded.review_id,
+                        rec.skill_key,
+                        int(recorded.first_attempt),
+                        int(correct),
+                        to_millis(now),
+                        rec.response_ms,
+                    ),
+                ),
+                cache.version,
+            )
+        result = AnswerResult(
+            review_id=recorded.review_id,
             qid=qid,
             correct=correct,
             chosen=picked,
@@ -551,6 +603,7 @@ class StudyService:
             leech=is_leech,
             became_leech=is_leech and not (row.leech if row else False),
         )
+        return result, pending
 
     def undo_last(self) -> Outcome[int | None]:
         """Undo the newest practice answer exactly; the value is its question id or None."""

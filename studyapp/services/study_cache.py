@@ -31,19 +31,18 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Candidate, Levels, UnseenIndex
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
+from studyapp.storage.settings import read_settings
 from studyapp.storage.study import (
     DAY_MS,
     PlanningRow,
     StoredQuestion,
-    load_planning_row,
     load_planning_rows,
     newest_review_id,
-    review_log_facts,
     review_log_groups,
 )
 from studyapp.storage.types import to_millis
@@ -67,25 +66,35 @@ class StudyCache:
     ms_total: int = 0
     unseen: Unseen | None = None
     questions: dict[int, StoredQuestion] = field(default_factory=dict)
+    stored_settings: dict[str, Any] | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
         """Append review-log rows (newer ids than any seen), keeping each group sorted."""
-        touched: set[_Key] = set()
         for rid, skill, first, correct, at_ms, ms in facts:
             key = (skill, bool(first), bool(correct))
             group = self.times.get(key)
             if group is None:
                 group = self.times[key] = array("q")
-            if group and at_ms < group[-1]:
-                touched.add(key)
-            group.append(at_ms)
+            if group and at_ms < group[-1]:  # a clock set back: keep the times sorted
+                insort(group, at_ms)
+            else:
+                group.append(at_ms)
             self.count += 1
             self.ms_total += ms
             self.last_id = max(self.last_id, rid)
-        for key in touched:
-            self.times[key] = array("q", sorted(self.times[key]))
+
+    def row(self, qid: int) -> PlanningRow | None:
+        """The cached planning row of an active question (None: not active or unknown)."""
+        at = self.position.get(qid)
+        return None if at is None else self.rows[at]
+
+    def settings(self, session: DbSession) -> dict[str, Any]:
+        """The stored settings (read through ``session`` once per cache fill)."""
+        if self.stored_settings is None:
+            self.stored_settings = read_settings(session)
+        return self.stored_settings
 
     def unseen_index(self) -> Unseen:
         """The index of never-answered rows (:class:`Unseen`), built on first use."""
@@ -235,24 +244,18 @@ class PendingAnswer:
     writes_before: int
 
 
-def read_answer(
-    db: Database, session: DbSession, qid: int, writes_before: int
-) -> PendingAnswer | None:
-    """Inside an answer's unit of work (after it wrote): the question's new planning row
-    and the new log rows, or None when there is no fresh cache to bring up to date.
-
-    ``writes_before`` is ``db.writes`` before the unit of work began: when anything else
-    was written since the cache was filled, it is left stale (the next read reloads it).
-    """
+def fresh(db: Database) -> StudyCache | None:
+    """The cache of ``db`` if it reflects every commit so far, else None."""
     cache = _CACHES.get(db)
-    if cache is None or cache.version != writes_before:
-        return None
-    row = load_planning_row(session, qid) if qid in cache.position else None
-    return PendingAnswer(qid, row, tuple(review_log_facts(session, cache.last_id)), writes_before)
+    return cache if cache is not None and cache.version == db.writes else None
 
 
 def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
-    """Apply :func:`read_answer`'s result after the commit (nothing else wrote meanwhile)."""
+    """Apply an answer's changes after its commit, if nothing else wrote meanwhile.
+
+    ``pending.writes_before`` is the cache version the answer started from: when anything
+    else was written since, the cache is left stale (the next read reloads it).
+    """
     cache = _CACHES.get(db)
     if pending is None or cache is None or cache.version != pending.writes_before:
         return

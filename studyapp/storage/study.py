@@ -293,11 +293,20 @@ def _snapshot(mem: MemoryStateRow | None) -> dict[str, Any] | None:
     }
 
 
-def record_answer(session: Session, rec: AnswerRecord) -> int:
-    """Write one answer and the memory it leaves; returns the review-log id.
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    """What :func:`record_answer` wrote: the log row's id and whether it is a first attempt."""
+
+    review_id: int
+    first_attempt: bool
+
+
+def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
+    """Write one answer and the memory it leaves.
 
     The memory state it replaces is stored in the log row, so :func:`undo_last_answer`
-    restores it exactly.
+    restores it exactly. :func:`row_after_answer` tells, without reading it back, what the
+    question's planning row is once this is committed.
     """
     mem = session.get(MemoryStateRow, rec.qid)
     first = (
@@ -341,7 +350,42 @@ def record_answer(session: Session, rec: AnswerRecord) -> int:
         mem.last_correct, mem.wrong_count, mem.leech = rec.correct, rec.wrong_count, rec.leech
         mem.buried_until = None
     session.flush()
-    return log.id
+    return RecordedAnswer(log.id, bool(first))
+
+
+def as_stored(moment: datetime) -> datetime:
+    """``moment`` as it reads back from the database (whole milliseconds)."""
+    return from_millis(to_millis(moment))
+
+
+def row_after_answer(row: PlanningRow, rec: AnswerRecord) -> PlanningRow:
+    """The planning row :func:`load_planning_row` would read after ``rec`` was recorded
+    over ``row`` (what :func:`record_answer` writes, times rounded as stored)."""
+    a = rec.after
+    if a is None:  # cram: the memory state is left alone
+        return row
+    memory = MemoryState(
+        state=a.state,
+        step=a.step,
+        stability=a.stability,
+        difficulty=a.difficulty,
+        due=as_stored(a.due),
+        last_review=None if a.last_review is None else as_stored(a.last_review),
+        reps=a.reps,
+        lapses=a.lapses,
+    )
+    return PlanningRow(
+        qid=row.qid,
+        skill=row.skill,
+        difficulty=row.difficulty,
+        memory=memory,
+        suspended=row.suspended if row.memory is not None else False,
+        leech=rec.leech,
+        buried_until=None,
+        last_correct=rec.correct,
+        wrong_count=rec.wrong_count,
+        first_seen=row.first_seen if row.memory is not None else as_stored(rec.answered_at),
+    )
 
 
 def undo_last_answer(session: Session, mode_in: tuple[str, ...]) -> tuple[int, int] | None:
