@@ -35,7 +35,7 @@ from bisect import insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.memory import (
@@ -55,9 +55,9 @@ PEAK_RETENTION = 0.95
 FRONT_LOAD = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One active question as the planner sees it."""
+class Candidate(NamedTuple):
+    """One active question as the planner sees it (immutable; a named tuple because big
+    banks build tens of thousands per plan, and a frozen dataclass is slow to build)."""
 
     qid: int
     skill: str | None
@@ -71,16 +71,16 @@ class Candidate:
     memory: MemoryState | None = None
 
 
-Levels = tuple[
-    tuple[int, Sequence[Candidate]], ...
-]  # (difficulty, candidates by qid), easiest first
+# (difficulty, question ids ascending), easiest first. A never-answered question is known
+# by its id, skill and difficulty alone, so a big bank's unseen pool is a few int arrays.
+Levels = tuple[tuple[int, Sequence[int]], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class UnseenIndex:
     """Never-answered questions ready to introduce, kept apart from the candidates.
 
-    ``groups``: skill -> levels: (difficulty, candidates sorted by qid), easiest first; only
+    ``groups``: skill -> levels: (difficulty, question ids ascending), easiest first; only
     questions with no memory at all, not suspended and not buried. ``totals``: active
     questions per skill among *all* candidates (indexed or not); ``unseen``: how many of
     all candidates have never been answered (suspended ones included, as the pace counts).
@@ -184,12 +184,12 @@ class _Drawer:
         self.levels = levels
         self.skip = skip
         self.level = 0
-        self.work: list[Candidate] | None = None
+        self.work: list[int] | None = None
         self.at = 0
-        self.available = sum(len(cands) for _d, cands in levels) - skipped
+        self.available = sum(len(qids) for _d, qids in levels) - skipped
 
-    def take(self, n: int, rng: random.Random) -> list[Candidate]:
-        out: list[Candidate] = []
+    def take(self, n: int, rng: random.Random) -> list[int]:
+        out: list[int] = []
         while len(out) < n and self.level < len(self.levels):
             if self.work is None:
                 self.work, self.at = list(self.levels[self.level][1]), 0
@@ -201,7 +201,7 @@ class _Drawer:
             work[self.at], work[j] = work[j], work[self.at]
             picked = work[self.at]
             self.at += 1
-            if picked.qid not in self.skip:
+            if picked not in self.skip:
                 out.append(picked)
         self.available -= len(out)
         return out
@@ -209,11 +209,11 @@ class _Drawer:
 
 def _group_unseen(candidates: Sequence[Candidate]) -> dict[str | None, Levels]:
     """The :class:`UnseenIndex` groups of ``candidates`` (already filtered by the caller)."""
-    by_skill: dict[str | None, dict[int, list[Candidate]]] = {}
+    by_skill: dict[str | None, dict[int, list[int]]] = {}
     for c in candidates:
-        by_skill.setdefault(c.skill, {}).setdefault(c.difficulty, []).append(c)
+        by_skill.setdefault(c.skill, {}).setdefault(c.difficulty, []).append(c.qid)
     return {
-        skill: tuple((d, sorted(levels[d], key=lambda c: c.qid)) for d in sorted(levels))
+        skill: tuple((d, sorted(levels[d])) for d in sorted(levels))
         for skill, levels in by_skill.items()
     }
 
@@ -226,7 +226,7 @@ def _merge_groups(
     for c in extra:
         levels = dict(out.get(c.skill, ()))
         members = list(levels.get(c.difficulty, ()))
-        insort(members, c, key=lambda m: m.qid)
+        insort(members, c.qid)
         levels[c.difficulty] = members
         out[c.skill] = tuple(sorted(levels.items()))
     return out
@@ -238,8 +238,9 @@ def _allocate_new(
     slots: int,
     rng: random.Random,
     skip: frozenset[int] = frozenset(),
-) -> list[Candidate]:
-    """Pick ``slots`` unseen questions across skills in proportion to expected exam gain.
+) -> list[tuple[int, str | None]]:
+    """Pick ``slots`` unseen questions (id, skill) across skills in proportion to expected
+    exam gain.
 
     A skill's expected gain per new question is ``weight × (1 − mastery) × unseen share``:
     heavily weighted, weak, little-seen areas get more of the session. Slots are shared in
@@ -260,14 +261,14 @@ def _allocate_new(
         share = drawer.available / max(totals.get(skill, 1), 1)
         gain[label] = weight * max(weakness, 0.02) * share
         keys[label] = skill
-    chosen: list[Candidate] = []
+    chosen: list[tuple[int, str | None]] = []
     remaining = slots
     while remaining > 0 and gain:
         share_of = allocate(gain, remaining)
         progress = 0
         for label, n in share_of.items():
             taken = drawers[keys[label]].take(n, rng)
-            chosen.extend(taken)
+            chosen.extend((qid, keys[label]) for qid in taken)
             progress += len(taken)
         remaining -= progress
         gain = {k: v for k, v in gain.items() if drawers[keys[k]].available > 0}
@@ -303,7 +304,7 @@ class NewPool:
         return out
 
     def available(self, skip: frozenset[int]) -> int:
-        total = sum(len(cands) for levels in self.groups.values() for _d, cands in levels)
+        total = sum(len(qids) for levels in self.groups.values() for _d, qids in levels)
         return total - sum(self.skipped(skip).values())
 
 
@@ -463,7 +464,7 @@ def plan_session(
         items = _interleave([[PlannedItem(c.qid, c.skill, "missed") for c in missed[:size]]])
     elif mode == "unseen":
         chosen = _allocate_new(_new_pool(inp, skill), inp, size, rng, exclude)
-        items = _interleave([[PlannedItem(c.qid, c.skill, "unseen") for c in chosen]])
+        items = _interleave([[PlannedItem(qid, sk, "unseen") for qid, sk in chosen]])
     elif mode == "cram":
 
         def need(c: Candidate) -> float:
@@ -503,7 +504,7 @@ def plan_session(
         reviews = [PlannedItem(c.qid, c.skill, "due") for c in due[: review_cap - len(leech_item)]]
         room = size - len(reviews) - len(leech_item)
         news = _allocate_new(new_pool, inp, max(0, min(room, new_slots)), rng, exclude)
-        new_items = [PlannedItem(c.qid, c.skill, "new") for c in news]
+        new_items = [PlannedItem(qid, sk, "new") for qid, sk in news]
         items = _interleave([reviews, new_items, leech_item])
         if len(due) > len(reviews):
             notes.append(f"{len(due) - len(reviews)} more reviews are due; they come next session.")

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from studyapp.domain.planner import Candidate, Levels, UnseenIndex
+from studyapp.domain.planner import Levels, UnseenIndex
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
 from studyapp.storage.settings import read_settings
@@ -99,7 +99,7 @@ class StudyCache:
     def unseen_index(self) -> Unseen:
         """The index of never-answered rows (:class:`Unseen`), built on first use."""
         if self.unseen is None:
-            by_skill: dict[str | None, dict[int, list[Candidate]]] = {}
+            by_skill: dict[str | None, dict[int, array[int]]] = {}
             members: dict[int, str | None] = {}
             others: list[int] = []
             totals: dict[str | None, int] = {}
@@ -109,14 +109,13 @@ class StudyCache:
                     others.append(at)
                     continue
                 members[row.qid] = row.skill
-                by_skill.setdefault(row.skill, {}).setdefault(row.difficulty, []).append(
-                    Candidate(row.qid, row.skill, False, None, 0.0, row.difficulty)
-                )
+                level = by_skill.setdefault(row.skill, {}).get(row.difficulty)
+                if level is None:
+                    level = by_skill[row.skill][row.difficulty] = array("q")
+                level.append(row.qid)
             groups: dict[str | None, Levels] = {}
             for skill, levels in by_skill.items():
-                for members_of in levels.values():
-                    members_of.sort(key=lambda c: c.qid)
-                groups[skill] = tuple(sorted(levels.items()))
+                groups[skill] = tuple((d, array("q", sorted(levels[d]))) for d in sorted(levels))
             unseen = Unseen(groups, members, others, totals)
             unseen.due_ms = array("q", [NO_TIME]) * len(self.rows)
             unseen.last_ms = array("q", [NO_TIME]) * len(self.rows)
@@ -293,8 +292,8 @@ class Unseen:
     """The planner's :class:`~studyapp.domain.planner.UnseenIndex` of the cached rows.
 
     Rows with no memory state at all (never answered, never suspended, never buried) are
-    fully described by their id, skill and difficulty, so their candidates are built once
-    per cache fill and grouped as the planner draws them. ``others`` lists, in row order,
+    fully described by their id, skill and difficulty, so they are kept as arrays of ids
+    per skill and difficulty, as the planner draws them. ``others`` lists, in row order,
     the positions of every other row: the only ones whose candidates depend on the moment.
     """
 
@@ -324,9 +323,9 @@ class Unseen:
         skill = self.members.pop(qid)
         for d, members in self.groups[skill]:
             if d == difficulty:
-                assert isinstance(members, list)
-                i = bisect_left(members, qid, key=lambda c: c.qid)
-                if i < len(members) and members[i].qid == qid:
+                assert isinstance(members, array)
+                i = bisect_left(members, qid)
+                if i < len(members) and members[i] == qid:
                     del members[i]
                 break
         insort(self.others, at)

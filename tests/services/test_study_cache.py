@@ -147,4 +147,15 @@ def test_indexed_plans_equal_plain_ones_and_stay_equal_after_answers(profile):
 
 def _nonempty(groups):
     """Groups without the emptied difficulty levels answers leave behind."""
-    return {s: [(d, list(cs)) for d, cs in levels if cs] for s, levels in groups.items()}
+    return {s: [(d, list(qids)) for d, qids in levels if qids] for s, levels in groups.items()}
+
+
+def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
+    """The compiled statement run on the driver reads exactly what the ORM query reads."""
+    from studyapp.storage.study import active_planning_select, planning_rows_of
+
+    with profile.db.reader() as session:
+        raw = load_planning_rows(session)
+        orm = planning_rows_of(session, active_planning_select())
+    assert raw == orm and any(r.memory for r in raw) and any(r.memory is None for r in raw)
+    assert {type(r.last_correct) for r in raw} <= {bool, type(None)}
