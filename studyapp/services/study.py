@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -41,6 +40,7 @@ from studyapp.storage.study import (
     StoredQuestion,
     load_planning_row,
     load_question,
+    load_questions,
     load_referenced_media,
     new_introduced_since,
     next_due_after,
@@ -54,9 +54,7 @@ from studyapp.storage.types import to_millis
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 MILLISECOND = timedelta(milliseconds=1)
-DAY_US = 86_400_000_000
 ROLLOVER_HOURS = 4
 PARAMETERS_KEY = "fsrs_parameters"
 MIN_REVIEWS_TO_FIT = 400
@@ -203,6 +201,7 @@ class Snapshot:
     parameters: tuple[float, ...]
     new_today: int
     retrievability: dict[int, float]
+    recall: study_cache.Recall
 
 
 class StudyService:
@@ -255,24 +254,8 @@ class StudyService:
             unseen = cache.unseen_index()
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
-        retr: dict[int, float] = {}
-        # Per skill, the retrievability of every question answered at least once.
-        seen: dict[str, list[float]] = defaultdict(list)
-        decay, factor = curve
-        now_us = (now - EPOCH) // MICROSECOND  # whole days as (now - last_review).days
-        last_of = unseen.last_ms
-        for at in unseen.others:  # never-answered rows have no memory to recall
-            row = rows[at]
-            mem = row.memory
-            if mem is None:
-                continue
-            r = 0.0
-            if mem.stability and mem.last_review is not None:
-                # retrievability_after(), inlined: this runs for every seen question.
-                days = max(0, (now_us - last_of[at] * 1000) // DAY_US)
-                r = retr[row.qid] = (1 + factor * days / mem.stability) ** decay
-            if mem.reps > 0 and row.skill is not None:
-                seen[row.skill].append(r)
+        recall = cache.recall(now, curve)
+        retr, seen = recall.retrievability, recall.seen_retrievability
         masteries = self._masteries(fw, unseen.totals, seen, evidence)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
@@ -283,7 +266,9 @@ class StudyService:
             scale_max=fw.exam.scale_max,
             pass_scaled=fw.exam.pass_scaled,
         )
-        return Snapshot(now, settings, fw, rows, unseen, masteries, ready, params, new_today, retr)
+        return Snapshot(
+            now, settings, fw, rows, unseen, masteries, ready, params, new_today, retr, recall
+        )
 
     @staticmethod
     def _masteries(
@@ -404,11 +389,12 @@ class StudyService:
         plan = plan_session(inp, snap.now, size, rng, mode=mode, skill=skill_id, exclude=exclude)
         items = []
         with self.profile.db.reader() as session:
+            loaded = load_questions(session, (planned.qid for planned in plan.items))
+            study_cache.remember_questions(self.profile.db, loaded.values())
             for planned in plan.items:
-                stored = load_question(session, planned.qid)
+                stored = loaded.get(planned.qid)
                 if stored is None:
                     continue
-                study_cache.remember_questions(self.profile.db, [stored])
                 order = [o.id for o in stored.question.options]
                 rng.shuffle(order)
                 data = load_referenced_media(session, stored)
@@ -625,28 +611,15 @@ class StudyService:
         today = self.study_day(now)
         fw = snap.framework
         questions = snap.unseen.totals
-        seen: dict[str, int] = defaultdict(int)
-        due: dict[str, int] = defaultdict(int)
-        leeches: dict[str, int] = defaultdict(int)
+        seen, due, leeches = snap.recall.seen, snap.recall.due, snap.recall.leeches
         unassigned = questions.get(None, 0)
-        for at in snap.unseen.others:  # never-answered rows are not seen, due or leeches
-            row = snap.rows[at]
-            if row.skill is None:
-                continue
-            mem = row.memory
-            if mem is not None and mem.reps > 0:
-                seen[row.skill] += 1
-                if not row.suspended and not row.leech and mem.due <= now:
-                    due[row.skill] += 1
-            if row.leech:
-                leeches[row.skill] += 1
         offset = self._day_offset_ms(now)
         epoch_day = date(1970, 1, 1)
         with self.profile.db.reader() as session:
             cache = study_cache.current(self.profile.db, session)
             reviews = cache.count
             per_day = cache.answers_per_day(now - timedelta(days=400), offset)
-            due_days = cache.due_counts_by_day(self.day_start(today + timedelta(days=14)), offset)
+        due_days = snap.recall.due_counts_by_day(self.day_start(today + timedelta(days=14)), offset)
         today_n = per_day.get((today - epoch_day).days, (0, 0))
         streak = 0
         day = today if today_n[0] else today - timedelta(days=1)

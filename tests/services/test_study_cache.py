@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from benchmarks.generator import BENCH_NOW, build_profile, open_profile
+from studyapp.domain.memory import forgetting_curve
 from studyapp.domain.planner import plan_session
 from studyapp.services import study_cache
 from studyapp.services.study import StudyService
@@ -61,7 +62,9 @@ def _cached_view(profile, now):
             tuple(cache.rows),
             cache.count,
             cache.answers_per_day(now - timedelta(400), -3_600_000),
-            cache.due_counts_by_day(now + timedelta(days=14), -3_600_000),
+            cache.recall(now, forgetting_curve()).due_counts_by_day(
+                now + timedelta(days=14), -3_600_000
+            ),
         )
 
 
