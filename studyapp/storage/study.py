@@ -113,7 +113,8 @@ def load_planning_rows(session: Session) -> list[PlanningRow]:
     """
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
-    return _planning_rows(dbapi.execute(_active_rows_sql()).fetchall())
+    # Streamed from the cursor: a list of 100,000 raw rows first would double the peak.
+    return _planning_rows(dbapi.execute(_active_rows_sql()))
 
 
 @cache
@@ -599,17 +600,20 @@ REVIEW_LOG_GROUPS_SQL = (
 )
 
 
-def review_log_groups(session: Session) -> list[tuple[str, int, int, str, int, int]]:
+def review_log_groups(session: Session) -> Iterator[tuple[str, int, int, str, int, int]]:
     """Per (skill key, first attempt 0/1, correct 0/1): the answer times (milliseconds,
     comma-separated, in no particular order), how many, and the milliseconds spent.
 
-    Forty-odd rows for a million answers: the study cache parses the times in C
-    (``map(int, ...)``) instead of building a Python tuple per answer. The covering index
+    Forty-odd rows for a million answers, yielded one by one: the study cache parses the
+    times in C (``map(int, ...)``) instead of building a Python tuple per answer. The covering index
     ``ix_review_log_facts`` (revision 0003) holds exactly these columns in this order, so
     SQLite reads the index alone, already grouped, and never the table's JSON columns.
     """
     result = session.connection().exec_driver_sql(REVIEW_LOG_GROUPS_SQL)
-    return [(r[0], int(r[1]), int(r[2]), r[3] or "", int(r[4]), int(r[5] or 0)) for r in result]
+    # One group at a time (streamed while ``session`` is open): the comma-separated times
+    # of a million answers are ~14 MB of text, parsed and dropped group by group.
+    for r in result:
+        yield (r[0], int(r[1]), int(r[2]), r[3] or "", int(r[4]), int(r[5] or 0))
 
 
 def review_log_facts(

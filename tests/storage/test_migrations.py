@@ -129,6 +129,39 @@ def test_statistics_read_uses_the_covering_index_after_upgrade(tmp_path):
                 "EXPLAIN QUERY PLAN " + REVIEW_LOG_GROUPS_SQL
             )
             assert "COVERING INDEX ix_review_log_facts" in " ".join(str(r) for r in plan)
-            assert review_log_groups(session) == []
+            assert list(review_log_groups(session)) == []
     finally:
         db.close()
+
+
+def test_head_revision_constant_is_the_chains_head():
+    """HEAD_REVISION (compared without Alembic at every start) is the scripts' head."""
+    assert migrate.chain_head() == migrate.HEAD_REVISION
+    assert migrate.known_revisions()[-1] == migrate.HEAD_REVISION
+
+
+def test_opening_a_database_at_head_imports_no_alembic(tmp_path):
+    """A profile at the head opens without Alembic (about 1.5 s of imports); a new one
+    needs it to create the schema."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    path = tmp_path / "db.sqlite3"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from studyapp.storage.database import Database\n"
+        f"db = Database.open(Path({str(path)!r}), 'test')\n"
+        "print(db.report.revision_before, db.schema_revision(), 'alembic' in sys.modules)\n"
+        "db.close()\n"
+    )
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert run() == f"None {migrate.HEAD_REVISION} True"  # created: migrated
+    assert run() == f"{migrate.HEAD_REVISION} {migrate.HEAD_REVISION} False"
