@@ -85,7 +85,8 @@ class UnseenIndex:
     questions per skill among *all* candidates (indexed or not); ``unseen``: how many of
     all candidates have never been answered (suspended ones included, as the pace counts).
     With an index, :attr:`PlanInput.candidates` needs to hold only the other questions the
-    default mode can choose: those due now and unseen ones outside the index. ``members``:
+    default mode can choose: unseen ones outside the index, and the seen ones due now (all
+    seen ones with an exam date ahead, where any memory may be worth a review). ``members``:
     qid -> skill of every indexed question.
     """
 
@@ -99,7 +100,7 @@ class UnseenIndex:
 class PlanInput:
     """A snapshot of the learner for planning.
 
-    ``index`` (default mode only, no exam date ahead): see :class:`UnseenIndex`.
+    ``index`` (default and unseen modes): see :class:`UnseenIndex`.
     """
 
     candidates: Sequence[Candidate]
@@ -332,40 +333,60 @@ def _new_pool(inp: PlanInput, skill: str | None) -> NewPool:
 
 
 def _exam_day_gain(
-    inp: PlanInput, now: datetime, pool: Sequence[Candidate], exam_at: datetime
+    inp: PlanInput,
+    now: datetime,
+    pool: Sequence[Candidate],
+    exam_at: datetime,
+    totals: Mapping[str | None, int],
 ) -> list[tuple[float, Candidate]]:
     """Expected gain in exam-day score of studying each candidate now.
 
-    A question's value is its skill's share of the exam per bank question, times the
-    learner's weakness there (``1 − ability``), times how much studying it now raises the
-    chance of recalling it on exam day (FSRS, the expected outcome of a review included).
+    A question's value is its skill's share of the exam per bank question (``totals``:
+    questions per skill), times the learner's weakness there (``1 − ability``), times how
+    much studying it now raises the chance of recalling it on exam day (FSRS, the expected
+    outcome of a review included). Every never-answered question of a skill has the same
+    value (:func:`_new_question_gain`).
     """
     curve = forgetting_curve(inp.parameters)
-    totals: dict[str | None, int] = {}
-    for c in inp.candidates:
-        totals[c.skill] = totals.get(c.skill, 0) + 1
     days_to_exam = max((exam_at - now).total_seconds() / 86400, 0.0)
-    s_new = float(inp.parameters[2])  # FSRS initial stability after a first "Good"
-    r_new = retrievability_after(s_new, days_to_exam, curve)
     scored = []
     for c in pool:
-        share = (inp.weights.get(c.skill or "", 0.0) or 0.01) / max(totals.get(c.skill, 1), 1)
-        weakness = 1.0 - inp.ability.get(c.skill or "", inp.mastery.get(c.skill or "", 0.45))
         mem = c.memory
         if not c.seen or mem is None or not mem.stability or mem.last_review is None:
-            delta = r_new
-        else:
-            elapsed = (exam_at - mem.last_review).days
-            r_exam_now = retrievability_after(mem.stability, elapsed, curve)
-            r_now = c.retrievability
-            d = mem.difficulty or 5.0
-            s_good = stability_after_review(d, mem.stability, r_now, True, inp.parameters)
-            s_again = stability_after_review(d, mem.stability, r_now, False, inp.parameters)
-            r_exam_after = r_now * retrievability_after(s_good, days_to_exam, curve)
-            r_exam_after += (1 - r_now) * retrievability_after(s_again, days_to_exam, curve)
-            delta = max(r_exam_after - r_exam_now, 0.0)
-        scored.append((share * max(weakness, 0.02) * delta, c))
+            scored.append((_new_question_gain(inp, now, exam_at, totals, c.skill), c))
+            continue
+        elapsed = (exam_at - mem.last_review).days
+        r_exam_now = retrievability_after(mem.stability, elapsed, curve)
+        r_now = c.retrievability
+        d = mem.difficulty or 5.0
+        s_good = stability_after_review(d, mem.stability, r_now, True, inp.parameters)
+        s_again = stability_after_review(d, mem.stability, r_now, False, inp.parameters)
+        r_exam_after = r_now * retrievability_after(s_good, days_to_exam, curve)
+        r_exam_after += (1 - r_now) * retrievability_after(s_again, days_to_exam, curve)
+        delta = max(r_exam_after - r_exam_now, 0.0)
+        scored.append((_skill_value(inp, totals, c.skill) * delta, c))
     return scored
+
+
+def _skill_value(inp: PlanInput, totals: Mapping[str | None, int], skill: str | None) -> float:
+    """A skill's share of the exam per bank question, times the learner's weakness there."""
+    share = (inp.weights.get(skill or "", 0.0) or 0.01) / max(totals.get(skill, 1), 1)
+    weakness = 1.0 - inp.ability.get(skill or "", inp.mastery.get(skill or "", 0.45))
+    return share * max(weakness, 0.02)
+
+
+def _new_question_gain(
+    inp: PlanInput,
+    now: datetime,
+    exam_at: datetime,
+    totals: Mapping[str | None, int],
+    skill: str | None,
+) -> float:
+    """The exam-day value of introducing a never-answered question of ``skill`` now."""
+    curve = forgetting_curve(inp.parameters)
+    days_to_exam = max((exam_at - now).total_seconds() / 86400, 0.0)
+    s_new = float(inp.parameters[2])  # FSRS initial stability after a first "Good"
+    return _skill_value(inp, totals, skill) * retrievability_after(s_new, days_to_exam, curve)
 
 
 def _exam_targeted(
@@ -375,8 +396,15 @@ def _exam_targeted(
     rng: random.Random,
     active: Sequence[Candidate],
     allowed: int,
+    pool: NewPool,
+    skip: frozenset[int],
 ) -> tuple[list[PlannedItem], list[str]]:
-    """Default mode with an exam date ahead: the ``size`` best expected exam-day gains."""
+    """Default mode with an exam date ahead: the ``size`` best expected exam-day gains.
+
+    Taken in order of gain, equal gains in random order. Never-answered questions of one
+    skill all have the same gain, so they are not scored one by one: each skill's unseen
+    pool is one entry, drawn from uniformly at random when its turn comes.
+    """
     assert inp.exam_date is not None
     exam_at = datetime(
         inp.exam_date.year, inp.exam_date.month, inp.exam_date.day, 9, tzinfo=now.tzinfo
@@ -384,24 +412,70 @@ def _exam_targeted(
     seen = [c for c in active if c.seen and not c.leech]
     # Only the weakest memories can be worth reviewing: bound the FSRS work on big banks.
     seen.sort(key=lambda c: c.retrievability)
-    unseen = [c for c in active if not c.seen]
-    scored = _exam_day_gain(inp, now, [*seen[: max(size * 25, 500)], *unseen], exam_at)
-    scored.sort(key=lambda sc: (-sc[0], rng.random()))
+    scored = _exam_day_gain(inp, now, seen[: max(size * 25, 500)], exam_at, pool.totals)
+    skipped = pool.skipped(skip)
+    by_gain: dict[float, tuple[list[Candidate], list[_UniformDraw]]] = {}
+    for gain, c in scored:
+        by_gain.setdefault(gain, ([], []))[0].append(c)
+    for skill, levels in pool.groups.items():
+        draw = _UniformDraw(skill, levels, skip, skipped.get(skill, 0))
+        if draw.available > 0:
+            gain = _new_question_gain(inp, now, exam_at, pool.totals, skill)
+            by_gain.setdefault(gain, ([], []))[1].append(draw)
     picked: list[PlannedItem] = []
     new_count = 0
-    for _gain, c in scored:
+    for gain in sorted(by_gain, reverse=True):
+        tied, draws = by_gain[gain]
+        while len(picked) < size:
+            open_draws = [d for d in draws if d.available > 0] if new_count < allowed else []
+            total = len(tied) + sum(d.available for d in open_draws)
+            if total == 0:
+                break
+            j = rng.randrange(total)
+            if j < len(tied):
+                c = tied[j]
+                tied[j] = tied[-1]
+                tied.pop()
+                due = c.due is not None and c.due <= now
+                picked.append(PlannedItem(c.qid, c.skill, "due" if due else "exam"))
+                continue
+            j -= len(tied)
+            for d in open_draws:
+                if j < d.available:
+                    picked.append(PlannedItem(d.take(rng), d.skill, "new"))
+                    new_count += 1
+                    break
+                j -= d.available
         if len(picked) >= size:
             break
-        if not c.seen:
-            if new_count >= allowed:
-                continue
-            new_count += 1
-            picked.append(PlannedItem(c.qid, c.skill, "new"))
-        else:
-            due = c.due is not None and c.due <= now
-            picked.append(PlannedItem(c.qid, c.skill, "due" if due else "exam"))
     notes = ["Chosen for the largest expected gain on exam day."] if picked else []
     return picked, notes
+
+
+class _UniformDraw:
+    """A skill's never-answered questions in uniformly random order, drawn one at a time
+    (a partial Fisher-Yates shuffle, passing over ``skip``)."""
+
+    def __init__(self, skill: str | None, levels: Levels, skip: frozenset[int], skipped: int):
+        self.skill = skill
+        self.levels = levels
+        self.skip = skip
+        self.work: list[int] | None = None
+        self.at = 0
+        self.available = sum(len(qids) for _d, qids in levels) - skipped
+
+    def take(self, rng: random.Random) -> int:
+        if self.work is None:
+            self.work = [qid for _d, qids in self.levels for qid in qids]
+        work = self.work
+        while True:
+            j = rng.randrange(self.at, len(work))
+            work[self.at], work[j] = work[j], work[self.at]
+            qid = work[self.at]
+            self.at += 1
+            if qid not in self.skip:
+                self.available -= 1
+                return qid
 
 
 def _interleave(groups: Sequence[Sequence[PlannedItem]]) -> tuple[PlannedItem, ...]:
@@ -443,8 +517,8 @@ def plan_session(
     retention, max_days = exam_schedule(today, inp.exam_date, inp.desired_retention)
     exam_ahead = inp.exam_date is not None and (inp.exam_date - today).days > 0
     index = inp.index
-    if index is not None and (mode not in ("default", "unseen") or exam_ahead):
-        raise ValueError("an UnseenIndex serves the default and unseen modes without an exam")
+    if index is not None and mode not in ("default", "unseen"):
+        raise ValueError("an UnseenIndex serves the default and unseen modes only")
     active = [
         c
         for c in inp.candidates
@@ -482,7 +556,9 @@ def plan_session(
         leech_item = (
             [PlannedItem(leeches[0].qid, leeches[0].skill, "leech", True)] if leeches else []
         )
-        targeted, extra = _exam_targeted(inp, now, size - len(leech_item), rng, active, allowed)
+        targeted, extra = _exam_targeted(
+            inp, now, size - len(leech_item), rng, active, allowed, _new_pool(inp, skill), exclude
+        )
         notes.extend(extra)
         items = _interleave([targeted, leech_item])
     else:

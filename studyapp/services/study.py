@@ -293,13 +293,16 @@ class StudyService:
             )
         return out
 
-    def plan_input(self, snap: Snapshot, *, indexed: bool = False) -> PlanInput:
+    def plan_input(
+        self, snap: Snapshot, *, indexed: bool = False, all_seen: bool = False
+    ) -> PlanInput:
         """The planner's view of a snapshot.
 
-        ``indexed`` (default mode without an exam date ahead): never-answered questions
-        come as the cache's :class:`~studyapp.domain.planner.UnseenIndex`, and of the
-        others only those the default mode can choose (due now, or never answered), so
-        planning does not touch every question of a big bank.
+        ``indexed`` (default and unseen modes): never-answered questions come as the
+        cache's :class:`~studyapp.domain.planner.UnseenIndex`, and of the others only those
+        the mode can choose (never answered, or seen and due now; every seen one with
+        ``all_seen``, as an exam date ahead needs), so planning does not touch every
+        question of a big bank.
         """
         now = snap.now
         candidates = []
@@ -320,7 +323,7 @@ class StudyService:
                 row = rows[at]
                 mem = row.memory
                 if mem is not None and mem.reps > 0:
-                    if due_of[at] <= now_ms:
+                    if all_seen or due_of[at] <= now_ms:
                         candidates.append(self._candidate(snap, row))
                 else:
                     unseen_elsewhere += 1
@@ -383,7 +386,9 @@ class StudyService:
         exam_ahead = (
             exam_iso is not None and (date.fromisoformat(exam_iso) - snap.now.date()).days > 0
         )
-        inp = self.plan_input(snap, indexed=mode == "default" and not exam_ahead)
+        inp = self.plan_input(
+            snap, indexed=mode in ("default", "unseen"), all_seen=mode == "default" and exam_ahead
+        )
         if new_limit is not None:
             inp = replace(inp, daily_new_limit=new_limit)
         plan = plan_session(inp, snap.now, size, rng, mode=mode, skill=skill_id, exclude=exclude)
