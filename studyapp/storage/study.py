@@ -11,10 +11,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, and_, case, delete, func, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from studyapp.domain.memory import MemoryState
@@ -55,7 +67,7 @@ class PlanningRow(NamedTuple):
     first_seen: datetime | None
 
 
-def _memory(row: MemoryStateRow) -> MemoryState:
+def _memory(row: Any) -> MemoryState:
     return MemoryState(
         state=row.fsrs_state,
         step=row.step,
@@ -336,7 +348,8 @@ class AnswerRecord:
     exam_id: int | None = None
 
 
-def _snapshot(mem: MemoryStateRow | None) -> dict[str, Any] | None:
+def _snapshot(mem: Any) -> dict[str, Any] | None:
+    """The memory state row ``mem`` (ORM object or Core row) as ``memory_before`` keeps it."""
     if mem is None:
         return None
     return {
@@ -365,7 +378,10 @@ def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
     restores it exactly. :func:`row_after_answer` tells, without reading it back, what the
     question's planning row is once this is committed.
     """
-    mem = session.get(MemoryStateRow, rec.qid)
+    # Core statements, not ORM objects: an answer is the hot path (docs/performance.md),
+    # and nothing here needs the unit of work's bookkeeping.
+    table = cast(Table, MemoryStateRow.__table__)
+    mem = session.execute(select(table).where(table.c.question_id == rec.qid)).one_or_none()
     first = (
         mem is None
         and session.scalar(
@@ -375,39 +391,52 @@ def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
         )
         == 0
     )
-    log = ReviewLogRow(
-        question_id=rec.qid,
-        question_ref=rec.question_ref,
-        skill_key=rec.skill_key,
-        answered_at=rec.answered_at,
-        chosen=list(rec.chosen),
-        correct=rec.correct,
-        response_ms=rec.response_ms,
-        mode=rec.mode,
-        rating=rec.rating,
-        guessed=rec.guessed,
-        first_attempt=bool(first),
-        session_id=rec.session_id,
-        exam_id=rec.exam_id,
-        memory_before=_snapshot(mem),
+    inserted = session.execute(
+        insert(ReviewLogRow).values(
+            question_id=rec.qid,
+            question_ref=rec.question_ref,
+            skill_key=rec.skill_key,
+            answered_at=rec.answered_at,
+            chosen=list(rec.chosen),
+            correct=rec.correct,
+            response_ms=rec.response_ms,
+            mode=rec.mode,
+            rating=rec.rating,
+            guessed=rec.guessed,
+            first_attempt=bool(first),
+            session_id=rec.session_id,
+            exam_id=rec.exam_id,
+            memory_before=_snapshot(mem),
+        )
     )
-    session.add(log)
+    key = cast(CursorResult[Any], inserted).inserted_primary_key
+    assert key is not None
+    review_id = int(key[0])
     if rec.after is not None:
         a = rec.after
+        values = {
+            "fsrs_state": a.state,
+            "step": a.step,
+            "stability": a.stability,
+            "difficulty": a.difficulty,
+            "due": a.due,
+            "last_review": a.last_review,
+            "reps": a.reps,
+            "lapses": a.lapses,
+            "last_correct": rec.correct,
+            "wrong_count": rec.wrong_count,
+            "leech": rec.leech,
+            "buried_until": None,
+        }
         if mem is None:
-            mem = MemoryStateRow(question_id=rec.qid, first_seen=rec.answered_at, suspended=False)
-            session.add(mem)
-        mem.fsrs_state, mem.step, mem.stability, mem.difficulty = (
-            a.state,
-            a.step,
-            a.stability,
-            a.difficulty,
-        )
-        mem.due, mem.last_review, mem.reps, mem.lapses = a.due, a.last_review, a.reps, a.lapses
-        mem.last_correct, mem.wrong_count, mem.leech = rec.correct, rec.wrong_count, rec.leech
-        mem.buried_until = None
-    session.flush()
-    return RecordedAnswer(log.id, bool(first))
+            session.execute(
+                insert(table).values(
+                    question_id=rec.qid, first_seen=rec.answered_at, suspended=False, **values
+                )
+            )
+        else:
+            session.execute(update(table).where(table.c.question_id == rec.qid).values(**values))
+    return RecordedAnswer(review_id, bool(first))
 
 
 def as_stored(moment: datetime) -> datetime:
