@@ -19,8 +19,9 @@ from studyapp.domain.settings import Settings
 from studyapp.packs.framework_files import read_framework_dir
 from studyapp.services.backups import BackupService, move_aside_if_damaged
 from studyapp.services.changes import Change, Outcome
+from studyapp.services.damage_check import BackgroundCheck, check_can_wait
 from studyapp.storage.counts import profile_counts
-from studyapp.storage.database import Database
+from studyapp.storage.database import Database, WriteGate
 from studyapp.storage.frameworks import load_frameworks, upsert_framework
 from studyapp.storage.lock import ProfileLock
 from studyapp.storage.settings import read_settings, write_settings
@@ -65,9 +66,12 @@ class Profile:
         self.clock = clock
         self.app_version = app_version
         self.lock = lock
+        self.check: BackgroundCheck | None = None
 
     @classmethod
-    def open(cls, paths: AppPaths, clock: Clock, app_version: str) -> Profile:
+    def open(
+        cls, paths: AppPaths, clock: Clock, app_version: str, *, background_check: bool = False
+    ) -> Profile:
         """Create or open the profile folder, migrate, and load shipped frameworks.
 
         In order: take the profile lock (:class:`ProfileInUseError` if another StudyApp
@@ -75,6 +79,13 @@ class Profile:
         :class:`DatabaseDamagedError` raised), migrate (copying an older database aside
         first), load the shipped frameworks, then make the daily backup if one is due.
         The lock is held until :meth:`close`.
+
+        With ``background_check`` (the GUI), a database that opens without writing
+        (:func:`~studyapp.services.damage_check.check_can_wait`) is opened while its
+        ``quick_check`` runs on a thread of its own (:attr:`check`); every write waits
+        for the verdict and is refused if the check does not pass, and the daily backup
+        is left to the caller (:meth:`backup_daily_if_due`, once the check passed), so
+        neither the file nor a backup of it is made from a damaged database.
         """
         try:
             paths.data_dir.mkdir(parents=True, exist_ok=True)
@@ -85,19 +96,38 @@ class Profile:
             ) from exc
         lock = ProfileLock(paths.lock_file).acquire()
         db: Database | None = None
+        check: BackgroundCheck | None = None
         try:
-            move_aside_if_damaged(paths, clock)
+            if background_check and check_can_wait(paths.database):
+                check = BackgroundCheck(paths.database, WriteGate()).start()
+            else:
+                move_aside_if_damaged(paths, clock)
             db = Database.open(paths.database, app_version)
+            if check is not None:
+                db.gate = check.gate
             profile = cls(paths, db, clock, app_version, lock)
+            profile.check = check
             profile.sync_frameworks(read_framework_dir(package_data_dir() / "frameworks"))
-            if db.report.revision_before is not None:  # a new profile has nothing to keep
-                BackupService(profile).backup_daily_if_due()
+            if check is None:
+                profile.backup_daily_if_due()
         except BaseException:
             if db is not None:
                 db.close()
-            lock.release()
+            try:
+                if check is not None:
+                    check.wait()
+                    if not check.passed:  # the failure may come from the damage: say so
+                        move_aside_if_damaged(paths, clock)
+            finally:
+                lock.release()
             raise
         return profile
+
+    def backup_daily_if_due(self) -> None:
+        """The daily backup when due (:meth:`BackupService.backup_daily_if_due`); not for a
+        profile that was just created, which has nothing to keep."""
+        if self.db.report.revision_before is not None:
+            BackupService(self).backup_daily_if_due()
 
     def sync_frameworks(self, frameworks: list[Framework]) -> Outcome[int]:
         """Store these framework definitions; the value is how many changed."""
@@ -142,8 +172,11 @@ class Profile:
         """Release the database, then the profile lock (idempotent).
 
         No backup is made here: the GUI asks for the close-time backup explicitly
-        (:meth:`BackupService.backup_on_close`) before it closes the profile.
+        (:meth:`BackupService.backup_on_close`) before it closes the profile. A damage
+        check still running is waited for (it reads the file on its own connection).
         """
+        if self.check is not None:
+            self.check.wait()
         self.db.close()
         if self.lock is not None:
             self.lock.release()

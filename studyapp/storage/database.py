@@ -2,12 +2,18 @@
 
 :meth:`Database.open` is the one way in. It refuses a database from a newer StudyApp
 before writing anything, copies an older one aside before upgrading it, then migrates
-to the head revision.
+to the head revision. A database already at the head is opened without importing Alembic
+(:func:`studyapp.storage.migrate.upgrade_needed`).
+
+Writes can be held (:class:`WriteGate`): the GUI opens a profile before its damage check
+has finished and holds every write until the check has passed, so nothing is written to a
+damaged file (docs/reliability.md, "Start-up order").
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +38,43 @@ class OpenReport:
     upgrade_backup: Path | None
 
 
+class WriteGate:
+    """Holds writes until a verdict: :meth:`allow` lets them through, :meth:`refuse` fails them.
+
+    Thread-safe. A write (:meth:`Database.unit_of_work`) that arrives before the verdict
+    blocks its thread until the verdict comes; reads never wait.
+    """
+
+    def __init__(self) -> None:
+        self._decided = threading.Event()
+        self._refusal: BaseException | None = None
+
+    def allow(self) -> None:
+        """Let held and later writes proceed."""
+        self._decided.set()
+
+    def refuse(self, reason: BaseException) -> None:
+        """Fail held and later writes with ``reason`` (nothing is written)."""
+        self._refusal = reason
+        self._decided.set()
+
+    @property
+    def decided(self) -> bool:
+        """True once :meth:`allow` or :meth:`refuse` was called."""
+        return self._decided.is_set()
+
+    @property
+    def allowed(self) -> bool:
+        """True once writes were allowed."""
+        return self._decided.is_set() and self._refusal is None
+
+    def wait(self) -> None:
+        """Block until the verdict; raise the refusal if writes were refused."""
+        self._decided.wait()
+        if self._refusal is not None:
+            raise self._refusal
+
+
 class Database:
     """A migrated profile database and its session factory."""
 
@@ -43,6 +86,8 @@ class Database:
         self.writes = 0
         event.listen(engine, "commit", self._count_write)
         self._keeper = _keeper_connection(path)
+        self.gate: WriteGate | None = None
+        event.listen(engine, "before_cursor_execute", self._hold_writes)
 
     def _count_write(self, conn: Connection) -> None:
         """Count commits that changed rows (so a close-time backup can skip an idle session).
@@ -54,6 +99,22 @@ class Database:
         if isinstance(dbapi, sqlite3.Connection) and dbapi.total_changes:
             self.writes += 1
 
+    def _hold_writes(self, _conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        """While :attr:`gate` is undecided, a writing statement waits for its verdict.
+
+        Reads never wait, so a unit of work that only reads (framework sync on an
+        unchanged profile) goes ahead. Once writes are allowed the gate is dropped and this
+        costs one attribute read per statement.
+        """
+        gate = self.gate
+        if gate is None:
+            return
+        if gate.allowed:
+            self.gate = None
+            return
+        if _is_write(statement):
+            gate.wait()
+
     @classmethod
     def open(cls, path: Path, app_version: str) -> Database:
         """Open (creating if needed) and migrate the database at ``path``.
@@ -64,11 +125,14 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         before = migrate.check_revision(path, app_version)
         backup: Path | None = None
-        if before is not None and before != migrate.head_revision():
+        if before is not None and migrate.upgrade_needed(before):
             backup = migrate.backup_before_upgrade(path, before)
         engine = make_engine(path)
         try:
-            migrate.upgrade_to_head(engine)
+            if migrate.upgrade_needed(before):
+                migrate.upgrade_to_head(engine)
+            else:
+                _touch(engine)  # the same early failure (unwritable folder) as a migration
         except OperationalError as exc:
             engine.dispose()
             reason = write_failure_reason(exc.orig) or (
@@ -88,6 +152,9 @@ class Database:
         A write the environment refuses (disk full, read-only file or folder, I/O error)
         rolls back and becomes :class:`WriteFailedError` saying why: the database is as it
         was before the unit of work began.
+
+        While writes are held (:attr:`gate`), its first writing statement waits for the
+        verdict; a refusal is raised before that statement runs and everything rolls back.
         """
         try:
             with self._sessions.begin() as session:
@@ -116,6 +183,25 @@ class Database:
         if self._keeper is not None:
             keeper, self._keeper = self._keeper, None
             keeper.close()
+
+
+_READS = ("SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "EXPLAIN")
+
+
+def _is_write(statement: str) -> bool:
+    """True unless ``statement`` is plainly a read or transaction control.
+
+    Conservative: anything else (``INSERT``, ``UPDATE``, a ``WITH`` whatever follows it)
+    counts as a write. ``COMMIT`` of a transaction that wrote comes after its writes, which
+    waited already.
+    """
+    return not statement.lstrip()[:9].upper().startswith(_READS)
+
+
+def _touch(engine: Engine) -> None:
+    """Open one connection (setting the WAL pragmas) and read the schema, writing nothing."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
 
 
 def _keeper_connection(path: Path) -> sqlite3.Connection | None:

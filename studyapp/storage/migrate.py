@@ -4,6 +4,12 @@ The chain is linear (``0001`` → ``0002`` → …). Before an existing database
 consistent copy is written beside it. A database stamped with a revision this build does
 not know was written by a newer StudyApp: it is refused and never opened for writing, so
 it stays byte-identical (the check opens it read-only and sets no pragma).
+
+Alembic is imported only when it is needed (a migration is due, a new database is created,
+or the chain itself is asked about): importing it costs about a second and a half at
+start-up, and a profile at the head revision needs none of it. :data:`HEAD_REVISION` is
+the head as a constant, compared with a plain ``sqlite3`` read of ``alembic_version``; a
+test (``tests/storage/test_migrations.py``) keeps it equal to the chain's head.
 """
 
 from __future__ import annotations
@@ -11,32 +17,45 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from studyapp.domain.errors import ProfileError, SchemaTooNewError
 from studyapp.storage.backup import copy_database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# The newest revision of the chain in ``migrations/versions``. Update it with every new
+# migration; ``test_head_revision_constant_is_the_chains_head`` fails until you do.
+HEAD_REVISION = "0003"
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def script_directory() -> ScriptDirectory:
-    """The migration scripts shipped with this build."""
+    """The migration scripts shipped with this build (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
 def head_revision() -> str:
-    """The newest revision this build knows."""
+    """The newest revision this build knows (:data:`HEAD_REVISION`; no Alembic import)."""
+    return HEAD_REVISION
+
+
+def chain_head() -> str:
+    """The head as Alembic reads it from the scripts (what :data:`HEAD_REVISION` must be)."""
     head = script_directory().get_current_head()
     assert head is not None, "the migration chain is empty"
     return head
@@ -73,8 +92,14 @@ def read_revision(path: Path) -> str | None:
 
 
 def check_revision(path: Path, app_version: str) -> str | None:
-    """Return the stamped revision, refusing one newer than this build knows."""
+    """Return the stamped revision, refusing one newer than this build knows.
+
+    A database at :data:`HEAD_REVISION` (every start but the first after an upgrade) is
+    settled without reading the migration scripts.
+    """
     current = read_revision(path)
+    if current is None or current == HEAD_REVISION:
+        return current
     known = known_revisions()
     if current is not None and current not in known:
         raise SchemaTooNewError(
@@ -101,6 +126,11 @@ def backup_before_upgrade(path: Path, current: str) -> Path:
     return target
 
 
+def upgrade_needed(revision: str | None) -> bool:
+    """True when a database stamped ``revision`` (None: new or empty) must be migrated."""
+    return revision != HEAD_REVISION
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every pending revision, all in one transaction."""
     upgrade_to(engine, "head")
@@ -108,6 +138,8 @@ def upgrade_to_head(engine: Engine) -> None:
 
 def upgrade_to(engine: Engine, revision: str) -> None:
     """Apply revisions up to ``revision`` in one transaction (tests build old databases)."""
+    from alembic import command
+
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -115,6 +147,14 @@ def upgrade_to(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the open database is at."""
+    """The revision the open database is at (a plain read of ``alembic_version``)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        has_table = raw.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if not has_table:
+            return None
+        row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])

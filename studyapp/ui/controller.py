@@ -3,6 +3,13 @@
 The controller opens the profile on the worker thread (start-up never blocks the GUI
 thread on migrations), hands screens a ``query`` helper that runs a function of the
 profile off the GUI thread, and routes failures to the error dialog.
+
+Start-up (issue 9): this module imports no service that loads SQLAlchemy; those are
+imported on the worker thread, after the window has painted. :meth:`open_profile` first
+reads Home's persisted summary (:mod:`studyapp.services.home_summary`, plain ``sqlite3``)
+so Home shows figures at once, then opens the profile with its damage check running
+beside it (:mod:`studyapp.services.damage_check`): writes wait for the check, and a
+failed check closes the profile and takes the usual damage path (moved aside, dialog).
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
@@ -19,15 +26,17 @@ from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
-from studyapp.services.backups import BackupService, restore_backup
 from studyapp.services.changes import Change
-from studyapp.services.packs import PackService
-from studyapp.services.profile import Profile
 from studyapp.ui.errors import show_error
 from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
 from studyapp.ui.tasks import TaskRunner
 from studyapp.ui.theme import apply_theme
 from studyapp.ui.welcome import WelcomeDialog
+
+if TYPE_CHECKING:
+    from studyapp.services.damage_check import BackgroundCheck
+    from studyapp.services.home_summary import HomeSummary
+    from studyapp.services.profile import Profile
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +48,7 @@ class AppController(QObject):
     profile_failed = Signal(object)
     changes_happened = Signal(object)  # a services.changes.Change
     theme_changed = Signal(str)
+    _check_finished = Signal(object)  # (Profile, BackgroundCheck), from the check's thread
 
     def __init__(self, app: QApplication, paths: AppPaths, clock: Clock) -> None:
         super().__init__()
@@ -53,15 +63,27 @@ class AppController(QObject):
         self.window = MainWindow(self)
         self.welcome: WelcomeDialog | None = None
         self._closed = False
+        self._check_finished.connect(self._checked)
 
     def open_profile(self) -> None:
-        """Open (create, migrate) the profile off the GUI thread."""
+        """Show Home's persisted figures if they still hold, then open (create, migrate)
+        the profile, all off the GUI thread; the damage check runs beside the opening."""
         paths, clock = self.paths, self.clock
 
         def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
-            return _open_and_seed(paths, clock, progress)
+            return _open_and_seed(paths, clock, progress, background_check=True)
 
+        self.runner.run(lambda: _load_summary(paths, clock), self._summary_loaded, _ignore)
         self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+
+    def is_busy(self) -> bool:
+        """True while an operation is queued or running, or the damage check is."""
+        check = self.profile.check if self.profile is not None else None
+        return self.runner.is_busy() or (check is not None and not check.done)
+
+    def _summary_loaded(self, summary: HomeSummary | None) -> None:
+        if summary is not None and self.profile is None:
+            self.window.home._show(summary)
 
     def backup_now(self, on_done: Callable[[Any], None] | None = None) -> None:
         """Write a manual backup into the backups folder, off the GUI thread."""
@@ -71,7 +93,12 @@ class AppController(QObject):
             if on_done is not None:
                 on_done(info)
 
-        self.query(lambda profile: BackupService(profile).backup().value, done)
+        def work(profile: Profile) -> Any:
+            from studyapp.services.backups import BackupService
+
+            return BackupService(profile).backup().value
+
+        self.query(work, done)
 
     def restore_from(self, path: Path) -> None:
         """Close the profile, restore the backup ``path`` over it, and open it again.
@@ -81,12 +108,14 @@ class AppController(QObject):
         This also works when the profile could not be opened (a damaged database was moved
         aside), which is when a restore is most needed.
         """
-        if self.runner.is_busy():
+        if self.is_busy():
             return  # the profile may be opening; a restore now would race it
         old, self.profile = self.profile, None
         paths, clock = self.paths, self.clock
 
         def work(progress: Callable[..., None]) -> tuple[Profile, Any, StudyAppError | None]:
+            from studyapp.services.backups import restore_backup
+
             if old is not None:
                 old.close()
             failure: StudyAppError | None = None
@@ -107,7 +136,7 @@ class AppController(QObject):
         If the new profile cannot be opened (in use, damaged, too new), the previous one is
         opened again and the reason shown.
         """
-        if self.runner.is_busy():
+        if self.is_busy():
             return
         old, self.profile = self.profile, None
         previous = self.paths
@@ -117,6 +146,8 @@ class AppController(QObject):
         def work(
             progress: Callable[..., None],
         ) -> tuple[AppPaths, Profile, Any, BaseException | None]:
+            from studyapp.services.backups import BackupService
+
             if old is not None:
                 try:
                     BackupService(old).backup_on_close()
@@ -161,6 +192,34 @@ class AppController(QObject):
         log.info("profile opened at %s", self.paths.data_dir)
         self.window.refresh_current()
         self.profile_opened.emit()
+        check = self.profile.check
+        if check is not None:
+            profile = self.profile
+            check.add_done_callback(lambda c: self._check_finished.emit((profile, c)))
+
+    def _checked(self, result: tuple[Profile, BackgroundCheck]) -> None:
+        """The damage check's verdict, on the GUI thread."""
+        profile, check = result
+        if profile is not self.profile:
+            return  # closed or switched meanwhile; its close waited for the check
+        if check.passed:
+            self.runner.run(profile.backup_daily_if_due, None, self._log_only)
+            return
+        # Damage, or the check could not tell. Held writes have been refused; close the
+        # profile and open it the ordinary way, which checks first and, if the file is
+        # damaged, moves it aside and raises DatabaseDamagedError for the dialog.
+        self.profile = None
+        self.window.home.show_message("Checking your profile…")
+        paths, clock = self.paths, self.clock
+
+        def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
+            profile.close()
+            return _open_and_seed(paths, clock, progress)
+
+        self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+
+    def _log_only(self, exc: BaseException) -> None:
+        log.warning("after the start-up check: %s", exc)
 
     def _welcome(self, questions: int) -> None:
         """First run: ask for the exam date and daily goal (non-blocking dialog)."""
@@ -262,7 +321,24 @@ class AppController(QObject):
         )
 
     def report_error(self, exc: BaseException) -> None:
-        """Show an operation's failure in a dialog and log it."""
+        """Show an operation's failure in a dialog and log it.
+
+        A write refused because the start-up damage check failed, and a malformed page met
+        before the check's verdict, get no dialog of their own: the damage dialog that
+        follows says what happened.
+        """
+        from studyapp.services.damage_check import WritesHeldError
+        from studyapp.storage.sqlite_errors import is_corruption
+
+        check = self.profile.check if self.profile is not None else None
+        awaiting_check = check is not None and not check.passed
+        if isinstance(exc, WritesHeldError) or (
+            awaiting_check and is_corruption(getattr(exc, "orig", exc))
+        ):
+            # The damage check's verdict follows (or has come) with the damage dialog.
+            log.warning("before the damage check's verdict: %s", exc)
+            self.window.statusBar().showMessage("Checking the profile's database…", 15_000)
+            return
         show_error(self.window, exc, self.paths.log_file)
 
     def set_theme(self, name: str, font_size: int | None = None) -> None:
@@ -283,6 +359,8 @@ class AppController(QObject):
         self._closed = True
         self.runner.wait_idle(10_000)
         if self.profile is not None:
+            from studyapp.services.backups import BackupService
+
             profile, self.profile = self.profile, None
             try:
                 BackupService(profile).backup_on_close()
@@ -292,14 +370,38 @@ class AppController(QObject):
                 profile.close()
 
 
+def _ignore(_exc: BaseException) -> None:
+    """A failure that only means "no shortcut" (the summary is a speed-up)."""
+    log.info("Home's summary was not read: %s", _exc)
+
+
+def _load_summary(paths: AppPaths, clock: Clock) -> HomeSummary | None:
+    """Home's persisted figures, if they still describe this profile (worker thread)."""
+    from studyapp.services.home_summary import load_summary
+
+    return load_summary(paths, clock)
+
+
 def _open_and_seed(
-    paths: AppPaths, clock: Clock, progress: Callable[..., None]
+    paths: AppPaths, clock: Clock, progress: Callable[..., None], *, background_check: bool = False
 ) -> tuple[Profile, Any]:
-    """Open the profile and import the shipped packs on its first start (worker thread)."""
-    profile = Profile.open(paths, clock, __version__)
+    """Open the profile and import the shipped packs on its first start (worker thread).
+
+    The services are imported here, on the worker thread, so the window paints first.
+    """
+    from studyapp.services.packs import PackService
+    from studyapp.services.profile import Profile
+
+    profile = Profile.open(paths, clock, __version__, background_check=background_check)
     try:
         PackService(profile).seed_shipped(progress)
+        return profile, profile.settings()
     except BaseException:
-        profile.close()
+        profile.close()  # waits for a damage check still running
+        if profile.check is not None and not profile.check.passed:
+            # What failed may be the damage the check found (a malformed page read, a
+            # refused write): report it as damage, the way an ordinary open does.
+            from studyapp.services.backups import move_aside_if_damaged
+
+            move_aside_if_damaged(paths, clock)
         raise
-    return profile, profile.settings()

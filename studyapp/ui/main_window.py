@@ -2,15 +2,23 @@
 
 The window owns no data. It asks :class:`~studyapp.ui.controller.AppController` to run
 operations and shows what comes back.
+
+Only Home is built with the window. The other screens' modules import the services (and
+through them SQLAlchemy): about a second and a half that would come before the first
+paint. Each of them is built when it is first shown or asked for (:meth:`screen_of`,
+:attr:`screens`), or in idle moments once Home has its figures (:meth:`build_rest_later`);
+until then a blank page holds its place in the stack, and its navigation entry and
+shortcut work as before.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,19 +35,33 @@ from PySide6.QtWidgets import (
 from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui.screens.base import Screen
-from studyapp.ui.screens.exam import ExamScreen
 from studyapp.ui.screens.home import HomeScreen, refresh_fonts
-from studyapp.ui.screens.library import LibraryScreen
-from studyapp.ui.screens.practice import PracticeScreen
-from studyapp.ui.screens.settings import SettingsScreen
-from studyapp.ui.screens.statistics import StatisticsScreen
 
 S = TypeVar("S", bound=Screen)
 
+# The navigation, in order (Ctrl+1 … Ctrl+N): title, module, class. One module per screen;
+# the titles are the classes' ``title`` (a test keeps them equal).
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("Home", "studyapp.ui.screens.home", "HomeScreen"),
+    ("Practice", "studyapp.ui.screens.practice", "PracticeScreen"),
+    ("Mock exam", "studyapp.ui.screens.exam", "ExamScreen"),
+    ("Library", "studyapp.ui.screens.library", "LibraryScreen"),
+    ("Statistics", "studyapp.ui.screens.statistics", "StatisticsScreen"),
+    ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
+)
+
+
+def screen_class(index: int) -> type[Screen]:
+    """The class of the ``index``-th screen (imports its module)."""
+    _title, module, name = SCREENS[index]
+    cls = getattr(importlib.import_module(module), name)
+    assert isinstance(cls, type) and issubclass(cls, Screen)
+    return cls
+
 
 def screen_classes() -> list[type[Screen]]:
-    """The navigation, in order (Ctrl+1 … Ctrl+N). One module per screen."""
-    return [HomeScreen, PracticeScreen, ExamScreen, LibraryScreen, StatisticsScreen, SettingsScreen]
+    """The navigation's screen classes, in order (imports every screen module)."""
+    return [screen_class(i) for i in range(len(SCREENS))]
 
 
 if TYPE_CHECKING:
@@ -76,10 +98,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
 
-        self.screens: list[Screen] = []
-        for number, screen_class in enumerate(screen_classes(), 1):
-            self.add_screen(screen_class(controller), screen_class.title, f"Ctrl+{number}")
-        self.home: HomeScreen = self.screen_of(HomeScreen)
+        self._built: list[Screen | None] = []
+        for number, (title, _module, _name) in enumerate(SCREENS, 1):
+            if number == 1:
+                self.home: HomeScreen = HomeScreen(controller)
+                self.add_screen(self.home, title, f"Ctrl+{number}")
+            else:
+                self._add_slot(None, QWidget(), title, f"Ctrl+{number}")
         self.nav.currentRowChanged.connect(self._show_screen)
         self.nav.setCurrentRow(0)
         controller.changes_happened.connect(self._changes)
@@ -99,35 +124,85 @@ class MainWindow(QMainWindow):
         controller.runner.busy_changed.connect(self._busy)
         self._build_menus()
 
+    @property
+    def screens(self) -> list[Screen]:
+        """Every screen, in navigation order (building those not built yet)."""
+        return [self.screen_at(i) for i in range(len(self._built))]
+
+    def built_screens(self) -> list[Screen]:
+        """The screens built so far (the others are stale by construction)."""
+        return [s for s in self._built if s is not None]
+
+    def screen_at(self, index: int) -> Screen:
+        """The ``index``-th screen, built now if it was not yet."""
+        screen = self._built[index]
+        if screen is None:
+            screen = screen_class(index)(self.controller)
+            placeholder = self.stack.widget(index)
+            assert placeholder is not None
+            current = self.stack.currentIndex()
+            self.stack.blockSignals(True)
+            self.stack.insertWidget(index, screen)
+            self.stack.removeWidget(placeholder)
+            self.stack.setCurrentIndex(current)
+            self.stack.blockSignals(False)
+            placeholder.deleteLater()
+            self._built[index] = screen
+        return screen
+
+    def _index_of(self, cls: type[Screen]) -> int:
+        for i, (_title, module, name) in enumerate(SCREENS):
+            if cls.__module__ == module and cls.__name__ == name:
+                return i
+        for i, screen in enumerate(self._built):  # a screen added with add_screen
+            if isinstance(screen, cls):
+                return i
+        raise LookupError(f"no screen of class {cls.__name__}")
+
     def screen_of(self, cls: type[S]) -> S:
-        """The screen of class ``cls``."""
-        return next(s for s in self.screens if isinstance(s, cls))
+        """The screen of class ``cls`` (built now if it was not yet)."""
+        screen = self.screen_at(self._index_of(cls))
+        assert isinstance(screen, cls)
+        return screen
 
     def show_screen(self, cls: type[Screen]) -> None:
         """Switch to the screen of class ``cls``."""
-        self.nav.setCurrentRow(next(i for i, s in enumerate(self.screens) if isinstance(s, cls)))
+        self.nav.setCurrentRow(self._index_of(cls))
+
+    def build_rest_later(self) -> None:
+        """Build the screens not built yet, one per idle event-loop turn (no long pause)."""
+        missing = [i for i, s in enumerate(self._built) if s is None]
+        if missing:
+            QTimer.singleShot(0, lambda: self._build_next(missing[0]))
+
+    def _build_next(self, index: int) -> None:
+        self.screen_at(index)
+        self.build_rest_later()
 
     def _theme_changed(self, _theme: str) -> None:
         refresh_fonts(self, self.controller.app.font().pointSize())
-        for s in self.screens:
+        for s in self.built_screens():
             s.on_theme_changed()
 
     def _changes(self, changes: Change) -> None:
-        for s in self.screens:
+        for s in self.built_screens():
             s.on_changes(changes)
-        current = self.screens[self.stack.currentIndex()]
+        current = self.screen_at(self.stack.currentIndex())
         if current.stale and self.controller.profile is not None:
             current.refresh()
 
     def add_screen(self, screen: Screen, title: str, shortcut: str) -> None:
         """Add a screen to the navigation, reachable with ``shortcut``."""
+        self._add_slot(screen, screen, title, shortcut)
+
+    def _add_slot(self, screen: Screen | None, page: QWidget, title: str, shortcut: str) -> None:
         item = QListWidgetItem(title)
         item.setToolTip(f"{title} ({shortcut})")
         item.setSizeHint(QSize(0, 36))
         self.nav.addItem(item)
-        self.stack.addWidget(screen)
-        self.screens.append(screen)
-        index = len(self.screens) - 1
+        self.stack.addWidget(page)
+        self._built.append(screen)
+        index = len(self._built) - 1
         action = QAction(title, self)
         action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda: self.nav.setCurrentRow(index))
@@ -137,19 +212,19 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         previous = self.stack.currentIndex()
-        if previous != index and not self.screens[previous].leave_allowed():
+        if previous != index and not self.screen_at(previous).leave_allowed():
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(previous)
             self.nav.blockSignals(False)
             return
+        screen = self.screen_at(index)
         self.stack.setCurrentIndex(index)
-        screen = self.screens[index]
         if screen.stale and self.controller.profile is not None:
             screen.refresh()
 
     def refresh_current(self) -> None:
         """Mark every screen stale and refresh the visible one."""
-        for screen in self.screens:
+        for screen in self.built_screens():
             screen.stale = True
         self._show_screen(self.stack.currentIndex())
 
@@ -165,8 +240,8 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         title = state.value("screen")
-        for i, s in enumerate(self.screens):
-            if s.title == title:
+        for i, (screen_title, _module, _name) in enumerate(SCREENS):
+            if screen_title == title:
                 self.nav.setCurrentRow(i)
 
     def save_ui_state(self) -> None:
@@ -175,7 +250,7 @@ class MainWindow(QMainWindow):
             return
         state = self.ui_state()
         state.setValue("geometry", self.saveGeometry())
-        state.setValue("screen", self.screens[self.stack.currentIndex()].title)
+        state.setValue("screen", SCREENS[self.stack.currentIndex()][0])
         state.sync()
 
     def _build_menus(self) -> None:
@@ -221,6 +296,8 @@ class MainWindow(QMainWindow):
 
     def _library_action(self, name: str) -> None:
         """Import and export live on the Library's Packs tab; the menu takes you there."""
+        from studyapp.ui.screens.library import LibraryScreen
+
         library = self.screen_of(LibraryScreen)
         self.show_screen(LibraryScreen)
         library.tabs.setCurrentWidget(library.packs)
@@ -231,7 +308,7 @@ class MainWindow(QMainWindow):
 
     def switch_profile(self) -> None:
         """Choose (or create) another profile folder, e.g. on a shared computer."""
-        if self.controller.runner.is_busy():
+        if self.controller.is_busy():
             self.statusBar().showMessage("StudyApp is busy; try again in a moment.", 5_000)
             return
         current = self.controller.paths.data_dir
@@ -248,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """Choose a backup file, confirm, and let the controller restore it."""
-        if self.controller.runner.is_busy():
+        if self.controller.is_busy():
             self.statusBar().showMessage("StudyApp is busy; try again in a moment.", 5_000)
             return
         start = self.controller.paths.backups
@@ -271,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""
-        screens = [(f"Ctrl+{i}", s.title) for i, s in enumerate(self.screens, 1)]
+        screens = [(f"Ctrl+{i}", title) for i, (title, _m, _n) in enumerate(SCREENS, 1)]
         practice = [
             ("1–9 or A–H", "Choose an option (toggles on multiple-answer questions)"),
             ("Enter", "Submit the answer"),
@@ -323,7 +400,7 @@ class MainWindow(QMainWindow):
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802  # Qt override
-        current = self.screens[self.stack.currentIndex()]
+        current = self.screen_at(self.stack.currentIndex())
         if not current.leave_allowed():
             event.ignore()
             return

@@ -138,3 +138,112 @@ def test_healthy_database_is_never_moved(paths, clock):
             p.close()
     assert sorted(x.name for x in paths.data_dir.iterdir() if "damaged" in x.name) == []
     assert paths.database.exists()
+
+
+# ------------------------------------------------------------ the check beside the GUI's open
+def _open_in_background(paths, clock):
+    """Profile.open as the GUI calls it; the damaged file may also fail during the open."""
+    return Profile.open(paths, clock, "test", background_check=True)
+
+
+def test_background_check_holds_writes_of_a_damaged_database_and_changes_no_byte(paths, clock):
+    """Opened before its check, a damaged profile refuses every write once the check fails;
+    closing it writes nothing; the ordinary open then moves it aside, bytes unchanged."""
+    from studyapp.services.damage_check import WritesHeldError
+
+    backup = _profile_with_backup(paths, clock)
+    damage_middle_pages(paths.database)
+    damaged = sha(paths.database)
+    p = _open_in_background(paths, clock)  # the damage is in pages opening does not read
+    assert p.check is not None, "a checked, settled database opens before its check"
+    assert p.check.wait(60) and not p.check.passed
+    with pytest.raises(WritesHeldError):
+        p.update_settings(daily_new_limit=7)
+    p.close()
+    assert sha(paths.database) == damaged
+    with pytest.raises(DatabaseDamagedError) as caught:
+        Profile.open(paths, clock, "test")
+    assert sha(caught.value.moved_to) == damaged
+    assert caught.value.newest_backup == backup
+
+
+def test_background_check_of_a_healthy_database_lets_writes_through(paths, clock):
+    """The check passes; writes go ahead; the daily backup waits for the caller."""
+    _profile_with_backup(paths, clock)
+    clock.advance(2 * 86400)  # a daily backup is due
+    before = {b.name for b in paths.backups.iterdir()}
+    p = _open_in_background(paths, clock)
+    try:
+        assert p.check is not None
+        assert {b.name for b in paths.backups.iterdir()} == before  # not before the check
+        p.update_settings(daily_new_limit=7)  # waits for the verdict, then writes
+        assert p.check.done and p.check.passed
+        assert p.settings().daily_new_limit == 7
+        p.backup_daily_if_due()
+        assert len({b.name for b in paths.backups.iterdir()} - before) == 1
+    finally:
+        p.close()
+    assert sorted(x.name for x in paths.data_dir.iterdir() if "damaged" in x.name) == []
+
+
+def test_a_write_waits_for_the_checks_verdict(paths, clock, monkeypatch):
+    """While the check runs, a write is not in the file; it lands once the check passes."""
+    import threading
+
+    from studyapp.services import damage_check
+
+    _profile_with_backup(paths, clock)
+    release = threading.Event()
+    real = damage_check.check_database
+
+    def slow_check(path):
+        release.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(damage_check, "check_database", slow_check)
+    p = _open_in_background(paths, clock)
+    try:
+        done = threading.Event()
+        thread = threading.Thread(target=lambda: (p.update_settings(daily_new_limit=9), done.set()))
+        thread.start()
+        assert not done.wait(0.3)
+        assert '"daily_new_limit"' not in "".join(rows_of(paths.database))
+        release.set()
+        assert done.wait(30)
+        thread.join(10)
+        assert p.settings().daily_new_limit == 9
+    finally:
+        release.set()
+        p.close()
+
+
+@pytest.mark.parametrize("reason", ["new", "wal", "older-schema"])
+def test_databases_that_need_writing_to_open_are_checked_first(paths, clock, reason, monkeypatch):
+    """A new profile, a leftover WAL (closing would checkpoint it) or a due migration:
+    the check runs before the open, as it always did."""
+    from studyapp.services import profile as profile_module
+    from studyapp.services.damage_check import check_can_wait
+
+    if reason != "new":
+        _profile_with_backup(paths, clock)
+        assert check_can_wait(paths.database)
+    if reason == "wal":
+        paths.database.with_name("studyapp.sqlite3-wal").write_bytes(b"w" * 100)
+    elif reason == "older-schema":
+        with closing(sqlite3.connect(paths.database)) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0002'")
+            conn.commit()
+    assert not check_can_wait(paths.database)
+    checked: list[object] = []
+
+    class StopError(Exception):
+        pass
+
+    def check_first(p, c):
+        checked.append(p)
+        raise StopError
+
+    monkeypatch.setattr(profile_module, "move_aside_if_damaged", check_first)
+    with pytest.raises(StopError):
+        _open_in_background(paths, clock)
+    assert checked == [paths]

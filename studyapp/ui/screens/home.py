@@ -3,6 +3,13 @@
 Mastery per skill area grouped by the three categories, with exam weight, uncertainty and
 the weakest area highlighted; readiness and estimated score with an honest caption; due
 today, streak, days to the exam; "Start practice" and a suggestion of what to work on.
+
+At start-up Home first shows the figures persisted at the end of the last computation
+(:mod:`studyapp.services.home_summary`), when they still describe the profile, with a
+quiet "Updating…" beside the heading; the fresh figures replace them when the worker has
+computed them. Both are drawn by the same code from a
+:class:`~studyapp.services.home_summary.HomeSummary`. This module imports no service that
+loads SQLAlchemy: it is part of what loads before the first paint.
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.services.changes import Change
-from studyapp.services.study import StatsReport, StudyService
+from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
+    from studyapp.services.study import StatsReport
     from studyapp.ui.controller import AppController
 
 
@@ -65,9 +73,16 @@ class HomeScreen(Screen):
     def __init__(self, controller: AppController) -> None:
         super().__init__(controller)
         self._layout = scroll_page(self, 12)
+        heading_row = QHBoxLayout()
         self._heading = plain("Opening your profile…", bold=True, size_delta=5, wrap=True)
         self._heading.setObjectName("homeHeading")
-        self._layout.addWidget(self._heading)
+        heading_row.addWidget(self._heading, 1)
+        self._updating = plain("")
+        self._updating.setObjectName("homeUpdating")
+        self._updating.setEnabled(False)  # drawn in the theme's muted colour
+        self._updating.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        heading_row.addWidget(self._updating)
+        self._layout.addLayout(heading_row)
 
         top = QHBoxLayout()
         self.start_button = QPushButton("Start practice")
@@ -95,14 +110,32 @@ class HomeScreen(Screen):
         self._layout.addWidget(self._content)
         self._layout.addStretch(1)
         self.report: StatsReport | None = None
+        self.summary: HomeSummary | None = None
+        self._start_pending = False
+        controller.profile_opened.connect(self._profile_opened)
+        controller.profile_failed.connect(lambda _exc: self._cancel_pending_start())
 
     def refresh(self) -> None:
         self.stale = False
-        self.controller.query(lambda profile: StudyService(profile).stats(), self._show)
+        from studyapp.services.home_summary import compute_and_save
+
+        self.controller.query(compute_and_save, self._show)
 
     def show_message(self, text: str) -> None:
-        """Replace the heading with a message (opening, importing, or a failure)."""
+        """Replace the heading with a message (opening, importing, or a failure).
+
+        Figures already shown (persisted ones at start-up) are cleared: they would
+        otherwise stand beside a message that says the profile is not open.
+        """
         self._heading.setText(text)
+        if self.summary is not None:
+            self.summary = None
+            self.report = None
+            for label in (self._summary, self._suggestion, self._readiness, self._caption):
+                label.setText("")
+            self._updating.setText("")
+            self._replace_content(QWidget())
+            self.start_button.setEnabled(False)
 
     def on_theme_changed(self) -> None:
         for bar in self._content.findChildren(MasteryBar):
@@ -110,37 +143,64 @@ class HomeScreen(Screen):
             bar.update()
 
     def _start_practice(self) -> None:
+        if self.controller.profile is None:
+            # Persisted figures are up while the profile opens: start as soon as it is open.
+            self._start_pending = True
+            self._updating.setText("Starting practice as soon as your profile is open…")
+            return
         from studyapp.ui.screens.practice import PracticeScreen  # avoids a cycle
 
         window = self.controller.window
         window.show_screen(PracticeScreen)
         window.screen_of(PracticeScreen).start()
 
-    def _show(self, report: StatsReport) -> None:
-        self.report = report
-        r = report.readiness
-        seen = sum(s.seen for s in report.skills)
-        total = sum(s.questions for s in report.skills)
-        due = sum(s.due for s in report.skills)
-        self._heading.setText("Welcome back" if report.reviews else "Welcome to StudyApp")
+    def _profile_opened(self) -> None:
+        if self._start_pending:
+            self._start_pending = False
+            self._updating.setText("Updating…" if self._persisted() else "")
+            self._start_practice()
+
+    def _cancel_pending_start(self) -> None:
+        self._start_pending = False
+
+    def _persisted(self) -> bool:
+        return self.summary is not None and self.summary.persisted
+
+    def _show(self, report: StatsReport | HomeSummary) -> None:
+        """Show fresh statistics (a ``StatsReport``) or persisted ones (a ``HomeSummary``)."""
+        if isinstance(report, HomeSummary):
+            summary = report
+        else:
+            self.report = report
+            summary = HomeSummary.from_report(report, self.controller.clock.now())
+            self.controller.window.build_rest_later()  # idle moments from now on
+        self.summary = summary
+        self._updating.setText("Updating…" if summary.persisted else "")
+        self._updating.setToolTip(
+            f"Figures from {summary.computed_at.astimezone():%H:%M}; fresh ones are on the way."
+            if summary.persisted
+            else ""
+        )
+        seen = sum(s.seen for s in summary.skills)
+        total = sum(s.questions for s in summary.skills)
+        due = sum(s.due for s in summary.skills)
+        self._heading.setText("Welcome back" if summary.reviews else "Welcome to StudyApp")
         exam = (
-            f"{report.days_to_exam} days to your exam · "
-            if report.days_to_exam is not None and report.days_to_exam >= 0
+            f"{summary.days_to_exam} days to your exam · "
+            if summary.days_to_exam is not None and summary.days_to_exam >= 0
             else ""
         )
         self._summary.setText(
             f"{exam}{due} due now · {seen} of {total} questions seen · "
-            f"streak {report.streak} day{'s' if report.streak != 1 else ''} · "
-            f"{report.today_answers} answered today"
+            f"streak {summary.streak} day{'s' if summary.streak != 1 else ''} · "
+            f"{summary.today_answers} answered today"
         )
         self.start_button.setEnabled(total > 0)
-        weakest = (
-            min(report.skills, key=lambda s: s.mastery.mean - s.weight) if report.skills else None
-        )
+        weakest = min(summary.skills, key=lambda s: s.mean - s.weight) if summary.skills else None
         if weakest is not None:
             why = (
                 f"it carries {weakest.weight:.0%} of the exam and your estimated mastery there is "
-                f"{weakest.mastery.mean:.0%}"
+                f"{weakest.mean:.0%}"
             )
             if weakest.seen == 0:
                 why = (
@@ -150,12 +210,11 @@ class HomeScreen(Screen):
                 f"Suggested focus: {weakest.title}, because {why}. "
                 "Practice sessions lean toward it automatically."
             )
-        if report.reviews == 0:
+        r = summary
+        if r.reviews == 0:
             self._readiness.setText("Readiness: not enough answers yet")
         else:
-            early = (
-                f" (early estimate from {report.reviews} answers)" if report.reviews < 50 else ""
-            )
+            early = f" (early estimate from {r.reviews} answers)" if r.reviews < 50 else ""
             self._readiness.setText(
                 f"Readiness: {r.probability:.0%} chance of passing · estimated score "
                 f"{r.expected_scaled} (likely {r.scaled_low}–{r.scaled_high}) of 800{early}"
@@ -165,19 +224,19 @@ class HomeScreen(Screen):
             f"{r.length} questions. CoSN publishes the pass line (600 of 800) but not the raw "
             "cut; you can change the assumption in Settings."
         )
-        self._rebuild_skills(report, weakest.id if weakest else None)
+        self._rebuild_skills(summary, weakest.id if weakest else None)
 
-    def _rebuild_skills(self, report: StatsReport, weakest: str | None) -> None:
+    def _rebuild_skills(self, report: HomeSummary, weakest: str | None) -> None:
         content = QWidget()
         grid = QGridLayout(content)
         grid.setContentsMargins(0, 8, 0, 0)
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(6)
         row = 0
-        target = report.readiness.cut / max(report.readiness.length, 1)
-        for cat in report.framework.categories:
+        target = report.cut / max(report.length, 1)
+        for cat in report.categories:
             members = [s for s in report.skills if s.category == cat.id]
-            mean = sum(s.weight * s.mastery.mean for s in members) / max(
+            mean = sum(s.weight * s.mean for s in members) / max(
                 sum(s.weight for s in members), 1e-9
             )
             head = plain(
@@ -194,11 +253,9 @@ class HomeScreen(Screen):
                     f"{s.seen} of {s.questions} questions seen, {s.due} due, {s.leeches} leeches"
                 )
                 bar = MasteryBar(self.controller.theme)
-                bar.set_values(
-                    s.mastery.mean, s.mastery.low, s.mastery.high, target, s.id == weakest
-                )
+                bar.set_values(s.mean, s.low, s.high, target, s.id == weakest)
                 bar.setAccessibleName(f"{s.title} mastery")
-                value = plain(f"{s.mastery.mean:.0%} ({s.mastery.low:.0%}–{s.mastery.high:.0%})")
+                value = plain(f"{s.mean:.0%} ({s.low:.0%}–{s.high:.0%})")
                 weight = plain(f"{s.weight:.0%} of exam")
                 grid.addWidget(name, row, 0)
                 grid.addWidget(bar, row, 1)
@@ -206,7 +263,11 @@ class HomeScreen(Screen):
                 grid.addWidget(weight, row, 3)
                 row += 1
         grid.setColumnStretch(1, 1)
+        self._replace_content(content)
+
+    def _replace_content(self, content: QWidget) -> None:
         old = self._content
         self._layout.replaceWidget(old, content)
+        old.setParent(None)  # gone from findChildren now, not at the next deferred delete
         old.deleteLater()
         self._content = content

@@ -1,0 +1,193 @@
+"""Start-up (issue 9): persisted Home first, heavy modules after the first paint, the damage
+check after Home shows and its failure still reported in a dialog."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from studyapp.services.home_summary import HomeSummary, summary_path
+from studyapp.services.profile import Profile
+from studyapp.ui.application import make_application
+from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import SCREENS, screen_class
+from studyapp.ui.screens.home import HomeScreen
+from tests.conftest import REPO
+from tests.dbtools import damage_middle_pages, fill, sha
+
+
+def _start(qtbot, paths, clock) -> AppController:
+    c = AppController(make_application(), paths, clock)
+    qtbot.addWidget(c.window)
+    c.window.show()
+    return c
+
+
+def _stop(c: AppController) -> None:
+    c.window.close()
+    c.shutdown()
+
+
+def test_home_shows_the_persisted_figures_first_then_fresh_ones(qtbot, paths, clock, monkeypatch):
+    """Second start: Home's first figures are the persisted ones, marked updating; the
+    fresh ones follow and are the same figures, without the mark."""
+    first = _start(qtbot, paths, clock)
+    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
+        first.open_profile()
+    qtbot.waitUntil(lambda: first.window.home.report is not None, timeout=30_000)
+    _stop(first)
+    assert summary_path(paths).is_file()
+
+    shown: list[tuple[object, str, bool]] = []
+    original = HomeScreen._show
+
+    def record(self: HomeScreen, report: object) -> None:
+        original(self, report)  # type: ignore[arg-type]
+        shown.append((report, self._updating.text(), self.controller.profile is None))
+
+    monkeypatch.setattr(HomeScreen, "_show", record)
+    second = _start(qtbot, paths, clock)
+    try:
+        second.open_profile()
+        qtbot.waitUntil(lambda: len(shown) >= 2, timeout=60_000)
+        persisted, mark, not_open_yet = shown[0]
+        assert isinstance(persisted, HomeSummary) and persisted.persisted
+        assert mark == "Updating…" and not_open_yet
+        fresh, mark_after, _ = shown[1]
+        assert not isinstance(fresh, HomeSummary)  # a StatsReport from the worker
+        assert mark_after == ""
+        assert second.window.home.summary is not None
+        assert second.window.home.summary.to_json() == persisted.to_json()
+        texts = [label.text() for label in second.window.home.findChildren(QLabel)]
+        assert sum(t.endswith("of exam") for t in texts) == 10
+    finally:
+        _stop(second)
+
+
+def test_start_practice_pressed_on_persisted_figures_starts_once_open(
+    qtbot, paths, clock, monkeypatch
+):
+    """Start practice pressed (keyboard) before the profile is open is remembered."""
+    from studyapp.ui.screens.practice import PracticeScreen
+
+    first = _start(qtbot, paths, clock)
+    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
+        first.open_profile()
+    qtbot.waitUntil(lambda: first.window.home.report is not None, timeout=30_000)
+    _stop(first)
+
+    c = _start(qtbot, paths, clock)
+    try:
+        home = c.window.home
+        shown_early: list[bool] = []
+        original = c._summary_loaded
+
+        def summary_loaded(summary: object) -> None:
+            original(summary)  # type: ignore[arg-type]
+            if summary is not None and c.profile is None:
+                shown_early.append(home.start_button.isEnabled())
+                home.start_button.setFocus()
+                qtbot.keyClick(home.start_button, Qt.Key.Key_Space)
+
+        c._summary_loaded = summary_loaded  # type: ignore[method-assign]
+        c.open_profile()
+        qtbot.waitUntil(lambda: bool(shown_early), timeout=60_000)
+        assert shown_early == [True]
+        qtbot.waitUntil(
+            lambda: (
+                c.window.stack.currentIndex() == 1
+                and c.window.screen_of(PracticeScreen).current is not None
+            ),
+            timeout=60_000,
+        )
+    finally:
+        monkeypatch.setattr(PracticeScreen, "leave_allowed", lambda self: True)
+        _stop(c)
+
+
+def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, clock):
+    """The check runs after the profile opened; damage still moves the file aside (bytes
+    unchanged), shows the dialog with the restore command, and Home says so."""
+    from studyapp.services.backups import BackupService
+    from studyapp.services.packs import PackService
+
+    p = Profile.open(paths, clock, "test")
+    try:
+        PackService(p).seed_shipped()  # as the GUI's first start left it
+        fill(p, 150)
+
+        backup = BackupService(p).backup().value.path
+    finally:
+        p.close()
+    damage_middle_pages(paths.database)
+    damaged = sha(paths.database)
+    app = make_application()
+    c = _start(qtbot, paths, clock)
+    opened: list[bool] = []
+    c.profile_opened.connect(
+        lambda: opened.append(c.profile is not None and c.profile.check is not None)
+    )
+    try:
+        with qtbot.waitSignal(c.profile_failed, timeout=60_000) as failed:
+            c.open_profile()
+        dialogs = [w for w in app.topLevelWidgets() if w.objectName() == "errorDialog"]
+        assert opened == [True], "the profile opened before its check, as the GUI does"
+        assert "is damaged" in str(failed.args[0])
+        assert "could not be opened" in c.window.home._heading.text()
+        assert len(dialogs) == 1 and f"restore {backup}" in dialogs[0].text()
+        moved = failed.args[0].moved_to
+        assert moved.parent == paths.data_dir and sha(moved) == damaged
+        assert c.profile is None
+    finally:
+        for d in [w for w in app.topLevelWidgets() if w.objectName() == "errorDialog"]:
+            d.close()
+        _stop(c)
+
+
+def test_the_window_paints_before_sqlalchemy_or_alembic_load(tmp_path):
+    """In a fresh process, the controller and the window with Home come up, shown and
+    painted, with neither SQLAlchemy nor Alembic imported."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from studyapp.config import AppPaths\n"
+        "from studyapp.services.system_clock import SystemClock\n"
+        "from studyapp.ui.application import make_application\n"
+        "from studyapp.ui.controller import AppController\n"
+        "app = make_application()\n"
+        f"paths = AppPaths(data_dir=Path({str(tmp_path / 'p')!r}),"
+        f" log_dir=Path({str(tmp_path)!r}))\n"
+        "c = AppController(app, paths, SystemClock())\n"
+        "c.window.show()\n"
+        "c.window.grab()\n"
+        "app.processEvents()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_screen_table_matches_the_screen_classes():
+    """The navigation's static titles are the classes' titles, in order."""
+    assert [title for title, _m, _n in SCREENS] == [screen_class(i).title for i in range(6)]
+
+
+def test_shortcut_to_a_screen_not_built_yet_builds_and_shows_it(app_controller, qtbot):
+    """Ctrl+5 reaches Statistics though it is built only when first asked for."""
+    window = app_controller.window
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.stack.currentIndex() == 4, timeout=10_000)
+    assert window.stack.currentWidget() is window.screens[4]
+    assert window.screens[4].title == "Statistics"
+    assert window.nav.currentRow() == 4
