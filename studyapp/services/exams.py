@@ -150,7 +150,8 @@ class ExamService:
         if minutes is not None and not 1 <= minutes <= 600:
             raise ExamError("An exam's time limit is 1 to 600 minutes.")
         now = self.profile.clock.now()
-        with self.profile.db.unit_of_work() as session:
+        # A sitting's own tables only: practice and statistics caches stay valid.
+        with self.profile.db.unit_of_work(study=False) as session:
             other = unfinished_exam_id(session)
             if other is not None:
                 stored_other = load_exam(session, other)
@@ -290,13 +291,16 @@ class ExamService:
         (other screens need not refresh every few seconds).
         """
         changes = Change.NONE if tick else Change.EXAMS
-        with self.profile.db.unit_of_work() as session:
+        # Answers, flags, pauses and ticks write the sitting only (several a minute during
+        # an exam); practice and statistics caches stay valid unless it is submitted.
+        with self.profile.db.unit_of_work(study=False) as session:
             stored = self._load(session, exam_id)
             before = stored.sitting
             after = step(before)
             if after != before or not tick:
                 save_sitting(session, exam_id, stored.sitting, after)
             if after.status is ExamStatus.SUBMITTED and before.status is not ExamStatus.SUBMITTED:
+                self.profile.db.touches_study()  # its answers go to the review log
                 self._finish(session, replace(stored, sitting=after))
                 changes |= Change.EXAMS | Change.REVIEWS
             fw = load_framework(session, stored.blueprint)
@@ -356,7 +360,7 @@ class ExamService:
 
     def discard(self, exam_id: int) -> Outcome[bool]:
         """Delete an unfinished sitting (a submitted one is history and stays)."""
-        with self.profile.db.unit_of_work() as session:
+        with self.profile.db.unit_of_work(study=False) as session:
             stored = self._load(session, exam_id)
             if stored.sitting.status is ExamStatus.SUBMITTED:
                 raise ExamStateError("A submitted exam is part of your history; it stays.")

@@ -14,12 +14,14 @@ and answers the same questions the SQL did, exactly: evidence ages are whole day
 as SQLite counted them (integer division truncating toward zero), entries in the same
 order, so mastery sums the same floats in the same order and reports identical figures.
 
-Validity: the cache records ``Database.writes`` (a counter of committed changes) when it
-is filled. Any other write makes it stale and the next read reloads it, except a practice
-answer given through :meth:`StudyService.answer`, which updates it in place (one planning
-row re-read and the new log rows appended, inside the answer's own transaction; the row is
-replaced in place, and the question leaves the unseen index if it was there). It also
-remembers the questions the last plans loaded, so answering them reads no question again.
+Validity: the cache records ``Database.study_writes`` (a counter of committed changes,
+less those of units of work that promise not to touch study data, such as a mock exam's
+sitting) when it is filled. Any other write makes it stale and the next read reloads it,
+except a practice answer given through :meth:`StudyService.answer`, which is applied in
+place once committed: the question's row as the answer left it
+(:func:`~studyapp.storage.study.row_after_answer`, nothing read back), the new log fact
+appended, the question out of the unseen index. It also remembers the questions the last
+plans loaded, so answering them reads no question again.
 The review log's newest id is checked on every use as well (one index lookup).
 """
 
@@ -58,7 +60,7 @@ _Key = tuple[str, bool, bool]  # (skill key, first attempt, correct)
 
 @dataclass
 class StudyCache:
-    """Planning rows and review-log facts as of ``version`` (``Database.writes``)."""
+    """Planning rows and review-log facts as of ``version`` (``Database.study_writes``)."""
 
     version: int
     rows: list[PlanningRow]  # replaced in place as answers come (a snapshot's view of them)
@@ -290,11 +292,11 @@ def current(db: Database, session: DbSession) -> StudyCache:
     cache = _CACHES.get(db)
     if (
         cache is not None
-        and cache.version == db.writes
+        and cache.version == db.study_writes
         and cache.last_id == newest_review_id(session)
     ):
         return cache
-    version = db.writes
+    version = db.study_writes
     rows = load_planning_rows(session)
     cache = StudyCache(version, rows, {row.qid: i for i, row in enumerate(rows)})
     cache.last_id = newest_review_id(session)
@@ -320,7 +322,7 @@ class PendingAnswer:
 def fresh(db: Database) -> StudyCache | None:
     """The cache of ``db`` if it reflects every commit so far, else None."""
     cache = _CACHES.get(db)
-    return cache if cache is not None and cache.version == db.writes else None
+    return cache if cache is not None and cache.version == db.study_writes else None
 
 
 def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
@@ -339,13 +341,13 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
             cache.unseen.discard(pending.qid, at, pending.row.difficulty)
             cache.unseen.set_times(at, pending.row)
     cache.add_facts(pending.facts)
-    cache.version = db.writes
+    cache.version = db.study_writes
 
 
 def remember_questions(db: Database, stored: Iterable[StoredQuestion]) -> None:
     """Keep the questions a plan just loaded, so answering them needs no second read."""
     cache = _CACHES.get(db)
-    if cache is None or cache.version != db.writes:
+    if cache is None or cache.version != db.study_writes:
         return
     if len(cache.questions) > 500:
         cache.questions.clear()
@@ -356,7 +358,7 @@ def remember_questions(db: Database, stored: Iterable[StoredQuestion]) -> None:
 def known_question(db: Database, qid: int) -> StoredQuestion | None:
     """A question remembered by :func:`remember_questions`, if nothing was written since."""
     cache = _CACHES.get(db)
-    if cache is None or cache.version != db.writes:
+    if cache is None or cache.version != db.study_writes:
         return None
     return cache.questions.get(qid)
 

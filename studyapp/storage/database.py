@@ -84,6 +84,10 @@ class Database:
         self.report = report
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.writes = 0
+        # Commits that may have changed what practice and statistics read (all but those
+        # of units of work opened with ``study=False``): the study cache's version.
+        self.study_writes = 0
+        self._scope = threading.local()
         event.listen(engine, "commit", self._count_write)
         self._keeper = _keeper_connection(path)
         self.gate: WriteGate | None = None
@@ -98,6 +102,8 @@ class Database:
         dbapi = conn.connection.dbapi_connection
         if isinstance(dbapi, sqlite3.Connection) and dbapi.total_changes:
             self.writes += 1
+            if getattr(self._scope, "study", True):
+                self.study_writes += 1
 
     def _hold_writes(self, _conn: Connection, _cursor: object, statement: str, *_: object) -> None:
         """While :attr:`gate` is undecided, a writing statement waits for its verdict.
@@ -146,8 +152,14 @@ class Database:
         return cls(path, engine, report)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
+    def unit_of_work(self, *, study: bool = True) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on any exception.
+
+        ``study=False`` promises that the work writes nothing practice and statistics read
+        (questions, memory states, the review log, settings), such as a mock exam's sitting
+        being created, answered or paused, so caches of those (``services.study_cache``)
+        stay valid; :meth:`touches_study` withdraws the promise from inside (an exam
+        submitted writes its answers to the review log).
 
         A write the environment refuses (disk full, read-only file or folder, I/O error)
         rolls back and becomes :class:`WriteFailedError` saying why: the database is as it
@@ -156,6 +168,8 @@ class Database:
         While writes are held (:attr:`gate`), its first writing statement waits for the
         verdict; a refusal is raised before that statement runs and everything rolls back.
         """
+        outer = getattr(self._scope, "study", True)
+        self._scope.study = study
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -166,6 +180,12 @@ class Database:
             raise WriteFailedError(
                 f"Could not save the change to {self.path}: {reason}. Nothing was changed."
             ) from exc
+        finally:
+            self._scope.study = outer
+
+    def touches_study(self) -> None:
+        """Inside a ``study=False`` unit of work: it writes study data after all."""
+        self._scope.study = True
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

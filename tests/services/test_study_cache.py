@@ -162,3 +162,29 @@ def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
         orm = planning_rows_of(session, active_planning_select())
     assert raw == orm and any(r.memory for r in raw) and any(r.memory is None for r in raw)
     assert {type(r.last_correct) for r in raw} <= {bool, type(None)}
+
+
+def test_a_mock_exam_keeps_the_cache_until_it_is_submitted(profile):
+    """Creating, answering and flagging a sitting writes only exam tables: the study cache
+    (and the exam pool derived from it) stays; submitting logs answers and reloads it."""
+    from studyapp.services.exam_views import ExamRequest
+    from studyapp.services.exams import ExamService
+
+    service = StudyService(profile, tz=UTC)
+    service.stats()
+    with profile.db.reader() as session:
+        before = study_cache.current(profile.db, session)
+    exams = ExamService(profile, rng=random.Random(4))
+    view = exams.create(ExamRequest("cetl", length=10, seed=3)).value
+    exams.start(view.id, mono=0.0)
+    question = exams.question(view.id, 0)
+    exams.answer(view.id, 0, [question.options[0].id], mono=5.0)
+    exams.flag(view.id, 1, mono=6.0)
+    with profile.db.reader() as session:
+        assert study_cache.current(profile.db, session) is before
+    exams.submit(view.id, mono=20.0)
+    with profile.db.reader() as session:
+        after = study_cache.current(profile.db, session)
+    assert after is not before and after.count == before.count + 1  # the one answered
+    now = profile.clock.now()
+    assert _cached_view(profile, now) == _sql_view(profile, now)
