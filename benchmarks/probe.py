@@ -6,11 +6,13 @@ Modes (each prints one JSON line on stdout, then exits):
   event-loop turn that follows ``show()``.
 - ``start DATA_DIR``: the real app as ``studyapp`` starts it (controller, main window,
   profile opened on the worker thread); "ready" after the first event-loop turn that
-  follows Home showing the statistics. Reports the peak resident memory then and after
-  half a second more of idle event loop.
-- ``stall DATA_DIR PACK``: the app started as above; once Home is shown, a QTimer ticks
-  every 5 ms on the GUI thread while ``controller.run_long`` imports ``PACK``; reports the
-  longest gap between ticks.
+  follows Home showing statistics (those persisted last time, when they still apply),
+  "fresh" once Home shows freshly computed ones. Reports the peak resident memory at
+  "ready", and after half a second more of idle event loop past "fresh" (the study cache
+  filled: the real peak of a session's start).
+- ``stall DATA_DIR PACK``: the app started as above; once Home shows fresh statistics, a
+  QTimer ticks every 5 ms on the GUI thread while ``controller.run_long`` imports
+  ``PACK``; reports the longest gap between ticks.
 
 The parent measures wall time from just before it starts the process to the line's
 arrival. The app runs offscreen with a clock fixed at the benchmark's moment.
@@ -77,8 +79,9 @@ def bare() -> None:
     app.exec()
 
 
-def _start_app(data_dir: Path, on_home: Any) -> Any:
-    """Start StudyApp as ``run_gui`` does; call ``on_home(controller)`` once Home is filled."""
+def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
+    """Start StudyApp as ``run_gui`` does; call ``on_home(controller)`` once Home shows
+    statistics, and ``on_fresh(controller)`` once they are freshly computed ones."""
     from PySide6.QtCore import QTimer
 
     from benchmarks.textgen import BENCH_NOW
@@ -87,17 +90,21 @@ def _start_app(data_dir: Path, on_home: Any) -> Any:
     from studyapp.ui.application import make_application
 
     app = make_application()
+    from studyapp.services.home_summary import HomeSummary
     from studyapp.ui.controller import AppController
     from studyapp.ui.screens.home import HomeScreen
 
     original = HomeScreen._show
-    fired: list[bool] = []
+    fired: set[str] = set()
 
     def show(self: HomeScreen, report: Any) -> None:
         original(self, report)
-        if not fired:
-            fired.append(True)
+        if "home" not in fired:
+            fired.add("home")
             QTimer.singleShot(0, lambda: on_home(controller))
+        if on_fresh is not None and "fresh" not in fired and not isinstance(report, HomeSummary):
+            fired.add("fresh")
+            QTimer.singleShot(0, lambda: on_fresh(controller))
 
     HomeScreen._show = show  # type: ignore[method-assign]
     paths = AppPaths(data_dir=data_dir, log_dir=data_dir / "logs")
@@ -128,9 +135,13 @@ def start(data_dir: Path) -> None:
         result.update(ready=True, peak_rss_mb=_peak_rss_mb())
         sys.stdout.write("ready\n")
         sys.stdout.flush()
+
+    def fresh(_controller: Any) -> None:
+        sys.stdout.write("fresh\n")
+        sys.stdout.flush()
         QTimer.singleShot(500, settled)
 
-    app = _start_app(data_dir, home)
+    app = _start_app(data_dir, home, fresh)
     app.exec()
 
 
@@ -160,7 +171,7 @@ def stall(data_dir: Path, pack: Path) -> None:
 
     started: list[float] = []
 
-    def home(controller: Any) -> None:
+    def fresh(controller: Any) -> None:
         controller.report_error = lambda exc: _fail(f"import failed: {exc}")
         started.append(time.perf_counter())
         ticks.append(started[0])
@@ -171,7 +182,7 @@ def stall(data_dir: Path, pack: Path) -> None:
             done,
         )
 
-    app = _start_app(data_dir, home)
+    app = _start_app(data_dir, lambda _controller: None, fresh)
     app.exec()
 
 

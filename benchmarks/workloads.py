@@ -295,12 +295,14 @@ def _probe(args: list[str], timeout: float = 600) -> tuple[float, dict[str, Any]
         cwd=REPO,
     )
     assert proc.stdout is not None
-    ready = None
+    ready = fresh = None
     doc: dict[str, Any] = {}
     try:
         for line in proc.stdout:
             if line.strip() == "ready" and ready is None:
                 ready = time.perf_counter() - start
+            elif line.strip() == "fresh" and fresh is None:
+                fresh = time.perf_counter() - start
             elif line.startswith("{"):
                 doc = json.loads(line)
                 break
@@ -312,6 +314,8 @@ def _probe(args: list[str], timeout: float = 600) -> tuple[float, dict[str, Any]
     if "error" in doc or (ready is None and "max_gap_ms" not in doc):
         err = proc.stderr.read() if proc.stderr else ""
         raise RuntimeError(f"probe {args[0]} failed: {doc.get('error') or err.strip()[-400:]}")
+    if fresh is not None:
+        doc["fresh_s"] = fresh
     return (ready if ready is not None else time.perf_counter() - start), doc
 
 
@@ -324,15 +328,17 @@ def startup_and_memory(ctx: Context) -> list[Result]:
     # automatic backup, which StudyApp makes at the first start of a day.
     _probe(["bare"])
     _probe(["start", str(data_dir)])
-    bare, app, rss = [], [], []
+    bare, app, fresh, rss = [], [], [], []
     for _ in range(repeats):
         bare.append(_probe(["bare"])[0])
         seconds, doc = _probe(["start", str(data_dir)])
         app.append(seconds)
+        fresh.append(float(doc["fresh_s"]))
         rss.append(float(doc["peak_rss_mb_settled"]))
     b, a, m = Summary.of(bare), Summary.of(app), Summary.of(rss)
     # Paired: each StudyApp start minus the bare window started just before it.
     over = Summary.of([x - y for x, y in zip(app, bare, strict=True)])
+    over_fresh = Summary.of([x - y for x, y in zip(fresh, bare, strict=True)])
     return [
         Result(
             "start: process to Home filled, minus a bare window",
@@ -342,7 +348,18 @@ def startup_and_memory(ctx: Context) -> list[Result]:
             "≤ +0.5 s",
             over.median <= 0.5,
             summary=over,
+            note="Home shows the figures persisted last time, marked as updating",
             extra={"app_s": a.to_json(), "bare_window_s": b.to_json()},
+        ),
+        Result(
+            "  then: fresh figures on Home, minus a bare window",
+            size,
+            over_fresh.median,
+            "s",
+            "",
+            None,
+            summary=over_fresh,
+            note="the study cache loaded and statistics computed in the background",
         ),
         Result(
             "peak memory, GUI open on the profile",
@@ -352,7 +369,8 @@ def startup_and_memory(ctx: Context) -> list[Result]:
             "< 200 MB",
             _met(m.max, 200.0),
             summary=m,
-            note="peak resident memory (VmHWM) of a fresh offscreen process",
+            note="peak resident memory (VmHWM) of a fresh offscreen process, half a second "
+            "after Home's fresh figures (the study cache filled)",
         ),
     ]
 
