@@ -197,6 +197,9 @@ candidates = st.lists(
             ),
         ),
         retrievability=st.floats(0, 1),
+        # Candidate is a named tuple: builds() would fill every field, memory included,
+        # with naive datetimes no profile holds; memory-driven gains have their own tests.
+        memory=st.none(),
         difficulty=st.integers(1, 3),
         leech=st.booleans(),
         suspended=st.booleans(),
