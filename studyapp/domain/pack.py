@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,11 +86,20 @@ class Pack:
     framework: Framework | None = None
     source_format: str = "studypack"
 
-    def content_hash(self) -> str:
-        """SHA-256 over the questions' hashes and the media, independent of file layout."""
+    def content_hash(self, question_hashes: Sequence[str] | None = None) -> str:
+        """SHA-256 over the questions' hashes and the media, independent of file layout.
+
+        ``question_hashes``, when given, are the questions' ``content_hash()`` in order,
+        already computed (an import needs each of them anyway, and computes them once).
+        """
+        hashes = (
+            question_hashes
+            if question_hashes is not None
+            else [q.content_hash() for q in self.questions]
+        )
         digest = hashlib.sha256()
-        for q in sorted(self.questions, key=lambda q: q.id):
-            digest.update(f"{q.id}\0{q.content_hash()}\0{q.revision}\n".encode())
+        for q, h in sorted(zip(self.questions, hashes, strict=True), key=lambda p: p[0].id):
+            digest.update(f"{q.id}\0{h}\0{q.revision}\n".encode())
         for name in sorted(self.media):
             digest.update(f"{name}\0{hashlib.sha256(self.media[name]).hexdigest()}\n".encode())
         return digest.hexdigest()

@@ -24,17 +24,24 @@ class Problem:
 
 
 class Problems:
-    """A growing list of findings."""
+    """A growing list of findings.
+
+    ``errors`` counts the errors so far: the validator compares it before and after each
+    question, which must not rescan a list that may hold a warning for each of 100,000
+    questions.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.errors = 0
 
     def error(self, where: str, message: str) -> None:
         self.items.append(Problem("error", where, message))
+        self.errors += 1
 
     def warning(self, where: str, message: str) -> None:
         self.items.append(Problem("warning", where, message))
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.items)
+        return self.errors > 0

@@ -22,12 +22,13 @@ from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest
 from studyapp.domain.question import Question
 from studyapp.packs.formats import InterchangeResult
 from studyapp.packs.framework_files import read_framework_dir
+from studyapp.packs.hashing import question_hashes
 from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
 from studyapp.packs.stats import pack_stats
 from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
 from studyapp.services.backups import BackupService
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.gcpause import gc_paused
+from studyapp.services.gcpause import gc_paused, release_gently
 from studyapp.services.interchange import (
     INTERCHANGE_ORIGIN,
     STUDYPACK,
@@ -192,18 +193,27 @@ class PackService:
                 "pack names the skill area of each question itself."
             )
         result = self.validate(path)
-        if result.pack is None:
+        pack = result.pack
+        if pack is None:
             raise PackError(_problems_line(path, result))
         warnings = tuple(
             f"{p.where}: {p.message}" for p in result.problems if p.severity == "warning"
         )
-        return self.apply(
-            result.pack,
-            allow_downgrade=allow_downgrade,
-            progress=progress,
-            origin=origin,
-            warnings=warnings,
-        )
+        del result
+        questions = list(pack.questions)
+        try:
+            return self.apply(
+                pack,
+                allow_downgrade=allow_downgrade,
+                progress=progress,
+                origin=origin,
+                warnings=warnings,
+            )
+        finally:
+            # This frame holds the last references to the parsed pack: free its questions
+            # in steps rather than in one pause of the GUI thread (see gcpause).
+            del pack
+            release_gently(questions)
 
     def read_interchange(
         self,
@@ -261,6 +271,7 @@ class PackService:
         """
         self._backup_before_replacing(pack.manifest, allow_downgrade)
         now = self.profile.clock.now()
+        hashes = question_hashes(pack.questions)  # once each: for the pack and its rows
         with self.profile.db.unit_of_work() as session:
             report = apply_pack(
                 session,
@@ -271,6 +282,7 @@ class PackService:
                 progress=progress,
                 skipped_items=skipped_items,
                 warnings=warnings,
+                question_hashes=hashes,
             )
         log.info("%s", report.summary())
         changes = Change.NONE if report.status == "unchanged" else Change.PACKS | Change.QUESTIONS

@@ -9,12 +9,15 @@ question's memory state and history.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from studyapp.domain.errors import PackError
@@ -31,6 +34,7 @@ from studyapp.storage.models import (
     QuestionTagRow,
     SkillAreaRow,
 )
+from studyapp.storage.types import JSONText, to_millis
 
 Progress = Callable[[int, int, str], None]
 _BATCH = 500
@@ -63,15 +67,27 @@ def apply_pack(
     progress: Progress = _noop,
     skipped_items: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    question_hashes: Sequence[str] | None = None,
 ) -> ImportReport:
-    """Install or update ``pack`` in the session's transaction and report what changed."""
+    """Install or update ``pack`` in the session's transaction and report what changed.
+
+    ``question_hashes`` are the questions' ``content_hash()`` in order when the caller has
+    them (computed once, they serve the pack's hash and the stored rows alike).
+    """
     m = pack.manifest
+    hashes = (
+        list(question_hashes)
+        if question_hashes is not None
+        else [q.content_hash() for q in pack.questions]
+    )
+    if len(hashes) != len(pack.questions):
+        raise ValueError(f"{len(hashes)} hashes for {len(pack.questions)} questions")
     if pack.framework is not None:
         upsert_framework(session, pack.framework)
     fw_id = session.scalar(select(FrameworkRow.id).where(FrameworkRow.key == m.framework))
     if fw_id is None:
         raise PackError(f"{m.id}: framework {m.framework!r} is not installed.")
-    content_hash = pack.content_hash()
+    content_hash = pack.content_hash(hashes)
     row = session.scalar(select(PackRow).where(PackRow.key == m.id))
     previous: str | None = None
     status = "installed"
@@ -140,9 +156,10 @@ def apply_pack(
         )
         session.add(row)
     session.flush()
-    counts = _apply_questions(
-        session, row.id, pack.questions, _skill_ids(session, fw_id), now, progress
-    )
+    with _as_sqlalchemy_errors():
+        counts = _apply_questions(
+            session, row.id, pack.questions, hashes, _skill_ids(session, fw_id), now, progress
+        )
     session.execute(delete(MediaRow).where(MediaRow.pack_id == row.id))
     if pack.media:
         session.execute(
@@ -179,7 +196,7 @@ def _mime(data: bytes) -> str:
     return sniff_image_type(data) or "application/octet-stream"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Existing:
     id: int
     content_hash: str
@@ -187,116 +204,161 @@ class _Existing:
     retired: bool
 
 
+# Plain driver SQL for the bulk work of an import: ``executemany`` binds each row in C,
+# where SQLAlchemy spent ~50 µs of Python per question (and inserted questions one
+# statement at a time to get their ids back). Column order follows models.QuestionRow.
+_INSERT_QUESTION = (
+    "INSERT INTO question (id, pack_id, key, skill_area_id, qtype, stem, explanation, "
+    'difficulty, "references", revision, retired, content_hash, revises_id, created_at, '
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)"
+)
+_UPDATE_QUESTION = (
+    "UPDATE question SET skill_area_id = ?, qtype = ?, stem = ?, explanation = ?, "
+    'difficulty = ?, "references" = ?, revision = ?, retired = 0, content_hash = ?, '
+    "updated_at = ? WHERE id = ?"
+)
+_RETIRE_QUESTION = "UPDATE question SET retired = 1, updated_at = ? WHERE id = ?"
+_INSERT_OPTION = (
+    'INSERT INTO "option" (question_id, key, position, text, correct, rationale) '
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TAG = "INSERT INTO question_tag (question_id, tag) VALUES (?, ?)"
+_DELETE_OPTIONS = 'DELETE FROM "option" WHERE question_id = ?'
+_DELETE_TAGS = "DELETE FROM question_tag WHERE question_id = ?"
+
+
+def _driver(session: Session) -> sqlite3.Connection:
+    """The session's own SQLite connection, inside its transaction."""
+    return cast(sqlite3.Connection, session.connection().connection.driver_connection)
+
+
+@contextmanager
+def _as_sqlalchemy_errors() -> Iterator[None]:
+    """Driver errors raised as SQLAlchemy raises them for every other statement (a
+    ``DBAPIError`` with the driver's error as ``orig``), so ``Database.unit_of_work``
+    reports a full disk or a read-only file for these writes too."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+
+
 def _apply_questions(
     session: Session,
     pack_id: int,
-    questions: Iterable[Question],
+    questions: Sequence[Question],
+    hashes: Sequence[str],
     skills: dict[str, int],
     now: datetime,
     progress: Progress,
 ) -> tuple[int, int, int, int]:
+    """Insert, update and retire the pack's questions, ``_BATCH`` questions at a time.
+
+    New questions get their ids here (the next free ones, as SQLite would assign them;
+    the transaction already holds the write lock), so options and tags are inserted
+    without reading anything back. ``progress`` is called after every batch.
+    """
+    conn = _driver(session)
     existing = {
-        key: _Existing(qid, h, rev, retired)
-        for key, qid, h, rev, retired in session.execute(
-            select(
-                QuestionRow.key,
-                QuestionRow.id,
-                QuestionRow.content_hash,
-                QuestionRow.revision,
-                QuestionRow.retired,
-            ).where(QuestionRow.pack_id == pack_id)
+        key: _Existing(qid, h, rev, bool(retired))
+        for key, qid, h, rev, retired in conn.execute(
+            "SELECT key, id, content_hash, revision, retired FROM question WHERE pack_id = ?",
+            (pack_id,),
         )
     }
-    items = list(questions)
-    total = len(items)
+    json_text = JSONText()
+    refs_text: dict[tuple[Reference, ...], str] = {}
+    dialect = session.get_bind().dialect
+    stamp = to_millis(now)
+    total = len(questions)
     added = updated = unchanged = 0
-    new_rows: list[tuple[Question, dict[str, Any]]] = []
-    changed_ids: list[int] = []
-    changed: list[tuple[int, Question]] = []
-    for index, q in enumerate(items, 1):
-        h = q.content_hash()
-        skill_id = skills.get(q.skill.casefold()) if q.skill else None
-        values: dict[str, Any] = {
-            "skill_area_id": skill_id,
-            "qtype": q.type,
-            "stem": q.stem,
-            "explanation": q.explanation,
-            "difficulty": q.difficulty,
-            "references": [r.to_dict() for r in q.references],
-            "revision": q.revision,
-            "retired": False,
-            "content_hash": h,
-        }
-        old = existing.pop(q.id, None)
-        if old is None:
-            new_rows.append((q, values))
-            added += 1
-        elif old.content_hash == h and old.revision == q.revision and not old.retired:
-            unchanged += 1
-        else:
-            session.execute(
-                update(QuestionRow)
-                .where(QuestionRow.id == old.id)
-                .values(**values, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            changed_ids.append(old.id)
-            changed.append((old.id, q))
-            updated += 1
-        if index % _BATCH == 0:
-            progress(index, total, "Storing questions")
-    if changed_ids:
-        for chunk in _chunks(changed_ids, 900):
-            session.execute(delete(OptionRow).where(OptionRow.question_id.in_(chunk)))
-            session.execute(delete(QuestionTagRow).where(QuestionTagRow.question_id.in_(chunk)))
-        _insert_children(session, changed)
-    for chunk_rows in _chunks(new_rows, _BATCH):
-        params = [
-            {"pack_id": pack_id, "key": q.id, **values, "created_at": now, "updated_at": now}
-            for q, values in chunk_rows
-        ]
-        ids = (
-            session.execute(
-                insert(QuestionRow).returning(QuestionRow.id, sort_by_parameter_order=True), params
-            )
-            .scalars()
-            .all()
-        )
-        _insert_children(session, [(qid, q) for qid, (q, _v) in zip(ids, chunk_rows, strict=True)])
-    retired = 0
-    stale = [old.id for old in existing.values() if not old.retired]
-    for chunk in _chunks(stale, 900):
-        session.execute(
-            update(QuestionRow)
-            .where(QuestionRow.id.in_(chunk))
-            .values(retired=True, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        retired += len(chunk)
+    next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM question").fetchone()[0])
+    for start in range(0, total, _BATCH):
+        new_rows: list[tuple[Any, ...]] = []
+        changed_rows: list[tuple[Any, ...]] = []
+        children: list[tuple[int, Question]] = []
+        for q, h in zip(
+            questions[start : start + _BATCH], hashes[start : start + _BATCH], strict=True
+        ):
+            old = existing.pop(q.id, None)
+            if old is not None and (
+                old.content_hash == h and old.revision == q.revision and not old.retired
+            ):
+                unchanged += 1
+                continue
+            skill_id = skills.get(q.skill.casefold()) if q.skill else None
+            refs = refs_text.get(q.references)
+            if refs is None:  # a pack's questions mostly share a few reference lists
+                refs = cast(
+                    str, json_text.process_bind_param([r.to_dict() for r in q.references], dialect)
+                )
+                refs_text[q.references] = refs
+            if old is None:
+                qid, next_id = next_id, next_id + 1
+                new_rows.append(
+                    (
+                        qid,
+                        pack_id,
+                        q.id,
+                        skill_id,
+                        q.type,
+                        q.stem,
+                        q.explanation,
+                        q.difficulty,
+                        refs,
+                        q.revision,
+                        h,
+                        stamp,
+                        stamp,
+                    )
+                )
+                added += 1
+            else:
+                qid = old.id
+                changed_rows.append(
+                    (
+                        skill_id,
+                        q.type,
+                        q.stem,
+                        q.explanation,
+                        q.difficulty,
+                        refs,
+                        q.revision,
+                        h,
+                        stamp,
+                        qid,
+                    )
+                )
+                updated += 1
+            children.append((qid, q))
+        if changed_rows:
+            conn.executemany(_UPDATE_QUESTION, changed_rows)
+            gone = [(row[-1],) for row in changed_rows]
+            conn.executemany(_DELETE_OPTIONS, gone)
+            conn.executemany(_DELETE_TAGS, gone)
+        if new_rows:
+            conn.executemany(_INSERT_QUESTION, new_rows)
+        if children:
+            _insert_children(conn, children)
+        progress(min(start + _BATCH, total), total, "Storing questions")
+    stale = [(stamp, old.id) for old in existing.values() if not old.retired]
+    for chunk in _chunks(stale, _BATCH):
+        conn.executemany(_RETIRE_QUESTION, chunk)
     progress(total, total, "Questions stored")
-    return added, updated, retired, unchanged
+    return added, updated, len(stale), unchanged
 
 
-def _insert_children(session: Session, rows: list[tuple[int, Question]]) -> None:
-    options = [
-        {
-            "question_id": qid,
-            "key": o.id,
-            "position": pos,
-            "text": o.text,
-            "correct": o.correct,
-            "rationale": o.rationale,
-        }
-        for qid, q in rows
-        for pos, o in enumerate(q.options)
-    ]
-    tags = [{"question_id": qid, "tag": t} for qid, q in rows for t in dict.fromkeys(q.tags)]
-    # Core inserts on the tables: the same rows without the ORM's per-row bookkeeping,
-    # about a fifth of a 10,000-question import here (docs/performance.md).
-    for chunk in _chunks(options, 2000):
-        session.execute(insert(cast(Table, OptionRow.__table__)), chunk)
-    for chunk in _chunks(tags, 2000):
-        session.execute(insert(cast(Table, QuestionTagRow.__table__)), chunk)
+def _insert_children(conn: sqlite3.Connection, rows: list[tuple[int, Question]]) -> None:
+    """The options and tags of questions whose rows are written (ids known)."""
+    conn.executemany(
+        _INSERT_OPTION,
+        [
+            (qid, o.id, pos, o.text, o.correct, o.rationale)
+            for qid, q in rows
+            for pos, o in enumerate(q.options)
+        ],
+    )
+    conn.executemany(_INSERT_TAG, [(qid, t) for qid, q in rows for t in dict.fromkeys(q.tags)])
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

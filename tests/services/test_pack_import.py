@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -15,8 +16,8 @@ from studyapp.domain.errors import PackError
 from studyapp.domain.question import Option
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
-from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow, ReviewLogRow
-from tests.packs.factory import pack, question, write_dir
+from studyapp.storage.models import MemoryStateRow, OptionRow, PackRow, QuestionRow, ReviewLogRow
+from tests.packs.factory import SKILLS, pack, question, write_dir
 
 
 @pytest.fixture
@@ -303,3 +304,93 @@ def test_option_order_is_stored_as_authored(profile, tmp_path):
         ((_, stored),) = load_questions(s)
     assert [o.id for o in stored.options] == ["c", "a", "d", "b"]
     assert isinstance(stored.options[0], Option)
+
+
+def _two_versions(tmp_path):
+    """v1 of 13 questions, then v2: some unchanged, some changed, some removed, some new."""
+    v1 = [question(f"q{i:02}", SKILLS[i % len(SKILLS)]) for i in range(13)]
+    v2 = [
+        *(
+            q if i % 3 else replace(q, stem=f"Reworded {q.id}. What is BEST?", revision=2)
+            for i, q in enumerate(v1[:10])
+        ),
+        *(question(f"n{i:02}", multiple=i % 2 == 1) for i in range(6)),
+    ]
+    return (
+        write_dir(pack(v1, version="1.0.0"), tmp_path / "v1"),
+        write_dir(pack(v2, version="2.0.0"), tmp_path / "v2"),
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 4, 5])
+def test_batch_size_does_not_change_what_is_stored(tmp_path, clock, monkeypatch, batch):
+    """Stored in batches of 1, 4 or 5 questions, install and update give the rows of one batch."""
+    import studyapp.storage.packs as storage_packs
+    from studyapp.config import AppPaths
+
+    v1, v2 = _two_versions(tmp_path)
+    dumps, reports = [], []
+    for size in (10_000, batch):
+        monkeypatch.setattr(storage_packs, "_BATCH", size)
+        p = Profile.open(AppPaths(tmp_path / f"p{size}", tmp_path / f"l{size}"), clock, "t")
+        try:
+            service = PackService(p)
+            reports.append((service.import_pack(v1).value, service.import_pack(v2).value))
+            # Option row ids are internal (nothing refers to them) and follow SQLite's reuse
+            # of freed ids, which depends on when the old options were deleted.
+            dumps.append(
+                sorted(re.sub(r'^(INSERT INTO "option" VALUES\()\d+,', r"\1", r) for r in rows(p))
+            )
+        finally:
+            p.close()
+    assert reports[0] == reports[1]
+    report = reports[1][1]
+    assert (report.added, report.updated, report.retired, report.unchanged) == (6, 4, 3, 6)
+    assert dumps[0] == dumps[1]
+
+
+def test_failure_in_a_late_batch_leaves_every_row_as_it_was(profile, tmp_path, monkeypatch):
+    """Earlier batches already written in the transaction are rolled back with it."""
+    import studyapp.storage.packs as storage_packs
+
+    v1, v2 = _two_versions(tmp_path)
+    service = PackService(profile)
+    service.import_pack(v1)
+    answer(profile, "test-pack", "q01")
+    before = rows(profile)
+    monkeypatch.setattr(storage_packs, "_BATCH", 2)
+    batches = []
+    real = storage_packs._insert_children
+
+    def fail_last(conn, children):
+        batches.append(children)
+        if len(batches) == 8:  # 16 questions in batches of 2: the last one
+            raise PackError("simulated failure in the last batch")
+        real(conn, children)
+
+    monkeypatch.setattr(storage_packs, "_insert_children", fail_last)
+    with pytest.raises(PackError, match="last batch"):
+        service.import_pack(v2)
+    assert len(batches) == 8
+    assert [r for r in rows(profile) if "INSERT INTO backup" not in r] == [
+        r for r in before if "INSERT INTO backup" not in r
+    ]
+
+
+def test_new_questions_ids_follow_the_existing_ones_and_own_their_options(profile, tmp_path):
+    """Ids are assigned before inserting (so options need no read-back): the next free ones."""
+    service = PackService(profile)
+    for name in ("a", "b"):
+        qs = [question(f"{name}{i}") for i in range(3)]
+        service.import_pack(write_dir(pack(qs, pack_id=name), tmp_path / name))
+    with profile.db.reader() as s:
+        ids = s.execute(select(QuestionRow.key, QuestionRow.id).order_by(QuestionRow.id)).all()
+        options = s.execute(
+            select(QuestionRow.key, OptionRow.text).join(
+                OptionRow, OptionRow.question_id == QuestionRow.id
+            )
+        ).all()
+    assert [k for k, _ in ids][-6:] == ["a0", "a1", "a2", "b0", "b1", "b2"]
+    assert [i for _, i in ids][-6:] == list(range(ids[-6].id, ids[-6].id + 6))
+    assert len(options) == len(ids) * 4
+    assert all(text.endswith(f" of {key}") for key, text in options)
