@@ -58,6 +58,7 @@ class AppController(QObject):
         self.profile: Profile | None = None
         self.theme = apply_theme(app, "system", 11)
         self.runner = TaskRunner(self.report_error, self)
+        self.long_running = 0  # long operations (run_long) in progress
         from studyapp.ui.main_window import MainWindow  # window needs self
 
         self.window = MainWindow(self)
@@ -285,6 +286,7 @@ class AppController(QObject):
             return
         dialog = make_dialog(self.window, title, cancellable)
         reporter_box: list[ProgressReporter] = []
+        self.long_running += 1  # the window builds no screens meanwhile (no GUI stall)
 
         def work(emit: Callable[..., None]) -> Any:
             reporter = ProgressReporter(emit)
@@ -292,6 +294,7 @@ class AppController(QObject):
             return fn(profile, reporter)
 
         def finish() -> None:
+            self.long_running -= 1
             dialog.reset()
             dialog.close()
             dialog.deleteLater()

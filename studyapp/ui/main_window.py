@@ -170,13 +170,22 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self._index_of(cls))
 
     def build_rest_later(self) -> None:
-        """Build the screens not built yet, one per idle event-loop turn (no long pause)."""
+        """Build the screens not built yet, one per idle event-loop turn.
+
+        A screen takes 50-100 ms to build on the GUI thread; while a long operation runs
+        (an import with its progress dialog) the building waits, so the dialog and the
+        window stay fluid. A screen asked for meanwhile is still built at once.
+        """
         missing = [i for i, s in enumerate(self._built) if s is None]
         if missing:
             QTimer.singleShot(0, lambda: self._build_next(missing[0]))
 
     def _build_next(self, index: int) -> None:
-        self.screen_at(index)
+        if self.controller.long_running:
+            QTimer.singleShot(500, lambda: self._build_next(index))
+            return
+        if self._built[index] is None:
+            self.screen_at(index)
         self.build_rest_later()
 
     def _theme_changed(self, _theme: str) -> None:

@@ -191,3 +191,25 @@ def test_shortcut_to_a_screen_not_built_yet_builds_and_shows_it(app_controller, 
     assert window.stack.currentWidget() is window.screens[4]
     assert window.screens[4].title == "Statistics"
     assert window.nav.currentRow() == 4
+
+
+def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(paths, clock, qtbot):
+    """While an import's progress dialog is up, idle screen building waits (each screen
+    is 50-100 ms on the GUI thread); it resumes once the operation ends."""
+    from studyapp.ui.application import make_application
+    from studyapp.ui.controller import AppController
+
+    c = AppController(make_application(), paths, clock)
+    qtbot.addWidget(c.window)
+    window = c.window
+    c.long_running = 1  # as run_long sets it
+    try:
+        window.build_rest_later()
+        qtbot.wait(300)
+        assert sum(s is None for s in window._built) == len(window._built) - 1  # Home only
+        c.long_running = 0
+        qtbot.waitUntil(lambda: all(s is not None for s in window._built), timeout=10_000)
+    finally:
+        c.long_running = 0
+        c.window.close()
+        c.shutdown()
