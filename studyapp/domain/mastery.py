@@ -50,6 +50,8 @@ class SkillEvidence:
     first_attempts: Sequence[tuple[bool, float, int]] = ()  # (correct, age in days, count)
     later_attempts: Sequence[tuple[bool, float, int]] = ()
     retrievabilities: Sequence[float] = ()  # of the seen questions, now
+    # Their mean, when the caller keeps it (services.recall); else from the sequence.
+    retention: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,10 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
     p = alpha / n
     p_sd = math.sqrt(p * (1 - p) / (n + 1))
     coverage = min(1.0, e.seen / e.questions) if e.questions else 0.0
-    r_mean = sum(e.retrievabilities) / len(e.retrievabilities) if e.retrievabilities else 0.0
+    if e.retention is not None:
+        r_mean = e.retention
+    else:
+        r_mean = sum(e.retrievabilities) / len(e.retrievabilities) if e.retrievabilities else 0.0
     lift = EXAM_OVERLAP * coverage * r_mean
     mean = p + lift * (1 - p)
     sd = math.hypot((1 - lift) * p_sd, EXAM_OVERLAP * coverage * (1 - p) * RETRIEVABILITY_SD)

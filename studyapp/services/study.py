@@ -31,6 +31,7 @@ from studyapp.domain.settings import Settings
 from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
+from studyapp.services.recall import Recall
 from studyapp.storage.exams import DbSession
 from studyapp.storage.frameworks import load_framework, load_frameworks
 from studyapp.storage.settings import read_settings, write_settings
@@ -201,7 +202,7 @@ class Snapshot:
     parameters: tuple[float, ...]
     new_today: int
     retrievability: dict[int, float]
-    recall: study_cache.Recall
+    recall: Recall
 
 
 class StudyService:
@@ -255,8 +256,8 @@ class StudyService:
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
         recall = cache.recall(now, curve)
-        retr, seen = recall.retrievability, recall.seen_retrievability
-        masteries = self._masteries(fw, unseen.totals, seen, evidence)
+        retr = recall.retrievability
+        masteries = self._masteries(fw, unseen.totals, recall, evidence)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
             masteries,
@@ -274,7 +275,7 @@ class StudyService:
     def _masteries(
         fw: Framework,
         totals: Mapping[str | None, int],
-        seen: Mapping[str, list[float]],
+        recall: Recall,
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
     ) -> dict[str, Mastery]:
         out = {}
@@ -285,10 +286,10 @@ class StudyService:
                     skill_id=skill.id,
                     weight=skill.weight,
                     questions=totals.get(skill.id, 0),
-                    seen=len(seen.get(skill.id, [])),
+                    seen=recall.seen.get(skill.id, 0),
                     first_attempts=ev[True],
                     later_attempts=ev[False],
-                    retrievabilities=seen.get(skill.id, []),
+                    retention=recall.retention.get(skill.id, 0.0),
                 )
             )
         return out

@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
+from studyapp.services.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
 from studyapp.storage.settings import read_settings
@@ -72,6 +73,7 @@ class StudyCache:
     unseen: Unseen | None = None
     questions: dict[int, StoredQuestion] = field(default_factory=dict)
     stored_settings: dict[str, Any] | None = None
+    recall_state: RecallState | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -130,59 +132,12 @@ class StudyCache:
         return self.unseen
 
     def recall(self, now: datetime, curve: tuple[float, float]) -> Recall:
-        """The seen questions as of ``now`` in one pass (see :class:`Recall`).
-
-        Retrievability as :func:`studyapp.domain.memory.retrievability_after` computes it.
-        Whole days since the last review change once a day per question, so each value is
-        kept with the interval of moments it holds for and recomputed only outside it.
-        """
+        """The answered questions as of ``now`` (:class:`~studyapp.services.recall.Recall`),
+        from a :class:`~studyapp.services.recall.RecallState` kept with the cache."""
         unseen = self.unseen_index()
-        if unseen.curve != curve:
-            unseen.curve = curve
-            unseen.r_lo = array("q", [0]) * len(self.rows)
-            unseen.r_hi = array("q", [0]) * len(self.rows)
-            unseen.r_value = array("d", [0.0]) * len(self.rows)
-        decay, factor = curve
-        now_us = (now - EPOCH) // MICROSECOND  # whole days exactly as (now - last).days
-        now_ms = now_us // 1000  # floor: due_ms <= now_ms iff due <= now
-        rows, last_of, due_of = self.rows, unseen.last_ms, unseen.due_ms
-        lo_of, hi_of, r_of = unseen.r_lo, unseen.r_hi, unseen.r_value
-        out = Recall()
-        retr, seen_r = out.retrievability, out.seen_retrievability
-        seen, due, leeches, dues = out.seen, out.due, out.leeches, out.due_ms
-        for at in unseen.others:  # never-answered rows have no memory to recall
-            row = rows[at]
-            mem = row.memory
-            if mem is None:
-                continue
-            r = 0.0
-            if mem.stability and mem.last_review is not None:
-                if lo_of[at] <= now_us < hi_of[at]:
-                    r = r_of[at]
-                else:
-                    last_us = last_of[at] * 1000
-                    days = max(0, (now_us - last_us) // DAY_US)
-                    r = r_of[at] = (1 + factor * days / mem.stability) ** decay
-                    lo_of[at] = last_us + days * DAY_US if days else -(2**62)
-                    hi_of[at] = last_us + (days + 1) * DAY_US
-                retr[row.qid] = r
-            if not row.suspended:
-                dues.append(due_of[at])
-            skill = row.skill
-            if skill is None:
-                continue
-            if row.leech:
-                leeches[skill] = leeches.get(skill, 0) + 1
-            if mem.reps > 0:
-                bucket = seen_r.get(skill)
-                if bucket is None:
-                    bucket = seen_r[skill] = []
-                bucket.append(r)
-                seen[skill] = seen.get(skill, 0) + 1
-                if not row.suspended and not row.leech and due_of[at] <= now_ms:
-                    due[skill] = due.get(skill, 0) + 1
-        dues.sort()
-        return out
+        if self.recall_state is None or self.recall_state.curve != curve:
+            self.recall_state = RecallState(self.rows, curve)
+        return self.recall_state.at(now, unseen.others)
 
     def evidence(self, now: datetime) -> Evidence:
         """What :func:`studyapp.storage.study.load_evidence` returns for ``now``."""
@@ -220,40 +175,6 @@ class StudyCache:
                         entry[1] += hi - lo
                 lo = hi
         return {day: (n, c) for day, (n, c) in out.items()}
-
-
-@dataclass
-class Recall:
-    """What :meth:`StudyCache.recall` tells of the seen questions as of one moment.
-
-    ``retrievability``: by question id, of every question with a memory state and a
-    stability. ``seen_retrievability``: per skill, that of every question answered at least
-    once (0 without a stability), in row order. ``seen`` / ``due`` / ``leeches``: per skill,
-    questions answered at least once / of those, due now and neither suspended nor leeches
-    / leeches. ``due_ms``: the due times of every question with a memory state that is not
-    suspended, ascending (the forecast's source).
-    """
-
-    retrievability: dict[int, float] = field(default_factory=dict)
-    seen_retrievability: dict[str, list[float]] = field(default_factory=dict)
-    seen: dict[str, int] = field(default_factory=dict)
-    due: dict[str, int] = field(default_factory=dict)
-    leeches: dict[str, int] = field(default_factory=dict)
-    due_ms: list[int] = field(default_factory=list)
-
-    def due_counts_by_day(self, until: datetime, day_offset_ms: int) -> dict[int, int]:
-        """What :func:`studyapp.storage.study.due_counts_by_day` returns: local day number
-        -> questions with a memory state, not suspended, falling due before ``until``."""
-        dues = self.due_ms
-        end = bisect_left(dues, to_millis(until))
-        out: dict[int, int] = {}
-        at = 0
-        while at < end:
-            day = (dues[at] + day_offset_ms) // DAY_MS
-            nxt = min(bisect_left(dues, (day + 1) * DAY_MS - day_offset_ms, at, end), end)
-            out[day] = nxt - at
-            at = nxt
-        return out
 
 
 def _ages(group: array[int], now_ms: int) -> list[tuple[int, int]]:
@@ -336,7 +257,10 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
         return
     at = cache.position.get(pending.qid)
     if at is not None and pending.row is not None:
+        old = cache.rows[at]
         cache.rows[at] = pending.row
+        if cache.recall_state is not None:
+            cache.recall_state.replace(at, old, pending.row)
         if cache.unseen is not None and pending.row.memory is not None:
             cache.unseen.discard(pending.qid, at, pending.row.difficulty)
             cache.unseen.set_times(at, pending.row)
@@ -382,17 +306,9 @@ class Unseen:
     # moment for every seen question; datetime arithmetic there cost more than the rest.
     due_ms: array[int] = field(default_factory=lambda: array("q"))
     last_ms: array[int] = field(default_factory=lambda: array("q"))
-    # StudyCache.recall()'s memo by row position: a retrievability and the moments
-    # [r_lo, r_hi) in microseconds it holds for, for the forgetting curve ``curve``.
-    curve: tuple[float, float] | None = None
-    r_lo: array[int] = field(default_factory=lambda: array("q"))
-    r_hi: array[int] = field(default_factory=lambda: array("q"))
-    r_value: array[float] = field(default_factory=lambda: array("d"))
 
     def set_times(self, at: int, row: PlanningRow) -> None:
         """Record row ``at``'s due and last-review times (after a load or an answer)."""
-        if self.r_hi:
-            self.r_lo[at] = self.r_hi[at] = 0  # recompute its retrievability
         mem = row.memory
         if mem is None:
             self.due_ms[at] = self.last_ms[at] = NO_TIME

@@ -188,3 +188,38 @@ def test_a_mock_exam_keeps_the_cache_until_it_is_submitted(profile):
     assert after is not before and after.count == before.count + 1  # the one answered
     now = profile.clock.now()
     assert _cached_view(profile, now) == _sql_view(profile, now)
+
+
+def test_recall_kept_up_to_date_equals_one_computed_afresh(profile):
+    """Moving forward in time (retrievabilities expiring day by day) and answering
+    (contributions replaced), the kept figures equal those of a fresh pass; going back in
+    time rebuilds them."""
+    from studyapp.services.recall import RecallState
+
+    service = StudyService(profile, tz=UTC)
+    curve = forgetting_curve()
+    rng = random.Random(8)
+
+    def check() -> None:
+        now = profile.clock.now()
+        with profile.db.reader() as session:
+            cache = study_cache.current(profile.db, session)
+        kept = cache.recall(now, curve)
+        others = cache.unseen_index().others
+        fresh = RecallState(list(cache.rows), curve).at(now, others)
+        assert kept.retrievability == fresh.retrievability
+        assert (kept.seen, kept.due, kept.leeches) == (fresh.seen, fresh.due, fresh.leeches)
+        assert list(kept.due_ms) == list(fresh.due_ms)
+        assert kept.retention.keys() == fresh.retention.keys()
+        assert all(abs(kept.retention[s] - fresh.retention[s]) < 1e-12 for s in kept.retention)
+
+    service.stats()
+    for _ in range(6):
+        _plan, items = service.plan(4, rng=rng, new_limit=100)
+        for item in items:
+            chosen = sorted(item.question.correct_ids) if rng.random() < 0.6 else ["a"]
+            service.answer(item.qid, chosen, 11.0)
+        profile.clock.advance(3600 * 17)  # days roll over for some, not all
+        check()
+    profile.clock.current = profile.clock.now() - timedelta(days=3)  # back in time
+    check()
