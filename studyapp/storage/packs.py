@@ -23,17 +23,17 @@ from sqlalchemy.orm import Session
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
 from studyapp.domain.pack import ImportReport, InstalledPack, Pack, compare_versions
-from studyapp.domain.question import Option, Question, Reference
+from studyapp.domain.question import Question, Reference
 from studyapp.storage.frameworks import upsert_framework
 from studyapp.storage.models import (
     FrameworkRow,
     MediaRow,
-    OptionRow,
     PackRow,
     QuestionRow,
     QuestionTagRow,
     SkillAreaRow,
 )
+from studyapp.storage.question_rows import options_and_tags, question_of
 from studyapp.storage.types import JSONText, to_millis
 
 Progress = Callable[[int, int, str], None]
@@ -446,46 +446,10 @@ def load_questions(
         stmt = stmt.where(QuestionRow.retired.is_(False))
     rows = session.execute(stmt).all()
     ids = [q.id for q, _p, _s in rows]
-    options: dict[int, list[Option]] = {}
-    tag_map: dict[int, list[str]] = {}
-    for chunk in _chunks(ids, 900):
-        for o in session.scalars(
-            select(OptionRow)
-            .where(OptionRow.question_id.in_(chunk))
-            .order_by(OptionRow.question_id, OptionRow.position)
-        ):
-            options.setdefault(o.question_id, []).append(
-                Option(o.key, o.text, o.correct, o.rationale)
-            )
-        for qid, tag in session.execute(
-            select(QuestionTagRow.question_id, QuestionTagRow.tag).where(
-                QuestionTagRow.question_id.in_(chunk)
-            )
-        ):
-            tag_map.setdefault(qid, []).append(tag)
-    out: list[tuple[str, Question]] = []
-    for q, pack_key, skill_key in rows:
-        out.append(
-            (
-                pack_key,
-                Question(
-                    id=q.key,
-                    skill=skill_key,
-                    type="multiple" if q.qtype == "multiple" else "single",
-                    stem=q.stem,
-                    options=tuple(options.get(q.id, ())),
-                    explanation=q.explanation,
-                    difficulty=q.difficulty,
-                    tags=tuple(sorted(tag_map.get(q.id, ()))),
-                    references=tuple(
-                        Reference(r.get("title", ""), r.get("section", ""), r.get("url", ""))
-                        for r in q.references
-                    ),
-                    revision=q.revision,
-                ),
-            )
-        )
-    return out
+    options, tag_map = options_and_tags(session, ids)
+    return [
+        (pack_key, question_of(q, skill_key, options, tag_map)) for q, pack_key, skill_key in rows
+    ]
 
 
 def load_media(session: Session, pack_key: str) -> dict[str, bytes]:

@@ -30,18 +30,17 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from studyapp.domain.memory import MemoryState
-from studyapp.domain.question import Option, Question, Reference
+from studyapp.domain.question import Question
 from studyapp.storage.library import superseded_ids
 from studyapp.storage.models import (
     MediaRow,
     MemoryStateRow,
-    OptionRow,
     PackRow,
     QuestionRow,
-    QuestionTagRow,
     ReviewLogRow,
     SkillAreaRow,
 )
+from studyapp.storage.question_rows import options_and_tags, question_of
 from studyapp.storage.types import from_millis, to_millis
 
 DAY_MS = 86_400_000
@@ -265,20 +264,7 @@ def load_questions(session: Session, qids: Iterable[int]) -> dict[int, StoredQue
     ).all()
     if not rows:
         return {}
-    options: dict[int, list[Option]] = {}
-    for o in session.scalars(
-        select(OptionRow)
-        .where(OptionRow.question_id.in_(wanted))
-        .order_by(OptionRow.question_id, OptionRow.position)
-    ):
-        options.setdefault(o.question_id, []).append(Option(o.key, o.text, o.correct, o.rationale))
-    tags: dict[int, list[str]] = {}
-    for tag_qid, tag in session.execute(
-        select(QuestionTagRow.question_id, QuestionTagRow.tag).where(
-            QuestionTagRow.question_id.in_(wanted)
-        )
-    ):
-        tags.setdefault(tag_qid, []).append(tag)
+    options, tags = options_and_tags(session, wanted)
     media: dict[int, list[str]] = {}
     for pack_pk, name in session.execute(
         select(MediaRow.pack_id, MediaRow.name).where(
@@ -288,21 +274,7 @@ def load_questions(session: Session, qids: Iterable[int]) -> dict[int, StoredQue
         media.setdefault(pack_pk, []).append(name)
     out: dict[int, StoredQuestion] = {}
     for q, pack_key, pack_pk, skill_key, skill_title in rows:
-        question = Question(
-            id=q.key,
-            skill=skill_key,
-            type="multiple" if q.qtype == "multiple" else "single",
-            stem=q.stem,
-            options=tuple(options.get(q.id, ())),
-            explanation=q.explanation,
-            difficulty=q.difficulty,
-            tags=tuple(sorted(tags.get(q.id, ()))),
-            references=tuple(
-                Reference(r.get("title", ""), r.get("section", ""), r.get("url", ""))
-                for r in q.references
-            ),
-            revision=q.revision,
-        )
+        question = question_of(q, skill_key, options, tags)
         out[q.id] = StoredQuestion(
             q.id, pack_key, skill_key, skill_title, question, tuple(media.get(pack_pk, ()))
         )
