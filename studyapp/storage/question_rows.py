@@ -1,7 +1,7 @@
 """Stored questions back into domain questions: one way, for every reader.
 
 Practice (:func:`studyapp.storage.study.load_questions`) and pack export
-(:func:`studyapp.storage.packs.load_questions_filtered`) read the same three tables and
+(:func:`studyapp.storage.packs.load_questions`) read the same three tables and
 build the same :class:`~studyapp.domain.question.Question`; this module is that shared part.
 """
 
