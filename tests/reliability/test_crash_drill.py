@@ -34,7 +34,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.domain import leech
+from tests.cli_process import CliProcess
 from tests.conftest import REPO
 
 pytestmark = [
@@ -72,73 +72,16 @@ class Printed:
     review_id: int
 
 
-class DrillRun:
+class DrillRun(CliProcess):
     """One ``studyapp drill`` process whose stdout lines are collected as they arrive."""
 
     def __init__(self, data_dir: Path, now: datetime, seed: int, stderr_file: Path) -> None:
-        self.started = time.monotonic()
-        self.lines: list[str] = []
-        self.first_line_at: float | None = None
-        self._cond = threading.Condition()
-        self._stderr_file = stderr_file
-        with stderr_file.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "studyapp",
-                    "--data-dir",
-                    str(data_dir),
-                    "--now",
-                    now.isoformat(),
-                    "drill",
-                    "--answers",
-                    "1000000",
-                    "--seed",
-                    str(seed),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                cwd=REPO,
-            )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8")
-            if not line.endswith("\n"):
-                continue  # a torn last line would not be a report of a commit
-            with self._cond:
-                if self.first_line_at is None:
-                    self.first_line_at = time.monotonic() - self.started
-                self.lines.append(line.rstrip("\n"))
-                self._cond.notify_all()
+        args = ["--now", now.isoformat(), "drill", "--answers", "1000000", "--seed", str(seed)]
+        super().__init__(data_dir, args, stderr_file)
 
     def wait_for_lines(self, count: int) -> None:
         """Block until ``count`` lines were printed (or the process ends or hangs)."""
-        deadline = time.monotonic() + RUN_LIMIT_S
-        with self._cond:
-            while len(self.lines) < count and self.proc.poll() is None:
-                left = deadline - time.monotonic()
-                assert left > 0, f"drill printed nothing new for {RUN_LIMIT_S} s"
-                self._cond.wait(min(left, 0.05))
-
-    def kill(self) -> int:
-        """SIGKILL the process, wait for it to be gone (its profile lock with it)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        code = self.proc.wait(timeout=60)
-        self._reader.join(timeout=60)
-        assert self.proc.stdout is not None
-        self.proc.stdout.close()
-        return code
-
-    @property
-    def stderr(self) -> str:
-        return self._stderr_file.read_text("utf-8", "replace")
+        self.wait_until(lambda lines: len(lines) >= count, RUN_LIMIT_S, must_run=False)
 
 
 def _ro(path: Path) -> sqlite3.Connection:

@@ -20,16 +20,14 @@ import random
 import re
 import signal
 import sqlite3
-import subprocess
 import sys
-import threading
 import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.cli_process import CliProcess
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,54 +45,20 @@ ANSWERED = re.compile(
 TICK = re.compile(r"^tick elapsed_ms=(\d+) remaining_ms=(\d+)$")
 
 
-class SitRun:
+class SitRun(CliProcess):
     """One ``studyapp exam sit`` process whose stdout lines are collected as they arrive."""
 
     def __init__(self, data_dir: Path, answers: int, seed: int, stderr_file: Path) -> None:
-        self.lines: list[str] = []
-        self._cond = threading.Condition()
-        self._stderr_file = stderr_file
-        command = ["exam", "sit", "--answers", str(answers), "--seed", str(seed), "--hold", "300"]
-        with stderr_file.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "studyapp", "--data-dir", str(data_dir), *command],
-                stdout=subprocess.PIPE,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                cwd=REPO,
-            )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8")
-            if line.endswith("\n"):  # a torn last line reports nothing
-                with self._cond:
-                    self.lines.append(line.rstrip("\n"))
-                    self._cond.notify_all()
+        args = ["exam", "sit", "--answers", str(answers), "--seed", str(seed), "--hold", "300"]
+        super().__init__(data_dir, args, stderr_file)
 
     def wait_for(self, pattern: re.Pattern[str], count: int) -> None:
         """Block until ``count`` lines matching ``pattern`` were printed."""
-        deadline = time.monotonic() + WAIT_S
-        with self._cond:
-            while sum(bool(pattern.match(x)) for x in self.lines) < count:
-                assert self.proc.poll() is None, self.stderr()
-                left = deadline - time.monotonic()
-                assert left > 0, f"exam sit printed nothing new for {WAIT_S} s"
-                self._cond.wait(min(left, 0.05))
-
-    def kill(self) -> int:
-        self.proc.send_signal(signal.SIGKILL)
-        code = self.proc.wait(timeout=60)
-        self._reader.join(timeout=60)
-        assert self.proc.stdout is not None
-        self.proc.stdout.close()
-        return code
-
-    def stderr(self) -> str:
-        return self._stderr_file.read_text("utf-8", "replace")
+        self.wait_until(
+            lambda lines: sum(bool(pattern.match(x)) for x in lines) >= count,
+            WAIT_S,
+            must_run=True,
+        )
 
 
 def stored_items(db: Path) -> dict[int, tuple[str, list[str] | None, bool]]:
@@ -125,7 +89,7 @@ def test_a_killed_exam_keeps_its_answers_and_its_remaining_time(cli, tmp_path):
         if ticks:
             sit.wait_for(TICK, ticks)
         code = sit.kill()
-        assert code == -signal.SIGKILL, sit.stderr()
+        assert code == -signal.SIGKILL, sit.stderr
         last_remaining = None
         for line in sit.lines:
             if m := ANSWERED.match(line):
