@@ -156,3 +156,13 @@ def test_installer_extra_pins_a_pyinstaller_range():
     project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
     (pin,) = [r for r in project["optional-dependencies"]["installer"] if r.startswith("pyins")]
     assert ">=" in pin and "<" in pin
+
+
+def test_spec_names_the_packages_whose_modules_are_imported_by_name():
+    """Screens are imported by name when first shown: the spec must collect their package,
+    and every screen module must lie in it (a frozen app once lacked Statistics)."""
+    from studyapp.ui.main_window import SCREENS
+
+    spec = SPEC.read_text("utf-8")
+    assert 'collect_submodules("studyapp.ui.screens")' in spec
+    assert all(module.startswith("studyapp.ui.screens.") for _title, module, _n in SCREENS)
