@@ -32,7 +32,7 @@ from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
@@ -52,9 +52,6 @@ from studyapp.storage.types import to_millis
 
 T = TypeVar("T")
 NO_TIME = -(2**62)  # "no such time" in the integer time arrays
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-DAY_US = 86_400_000_000
 Evidence = dict[str, dict[bool, list[tuple[bool, float, int]]]]
 _Key = tuple[str, bool, bool]  # (skill key, first attempt, correct)
 
@@ -125,7 +122,6 @@ class StudyCache:
                 groups[skill] = tuple((d, array("q", sorted(levels[d]))) for d in sorted(levels))
             unseen = Unseen(groups, members, others, totals)
             unseen.due_ms = array("q", [NO_TIME]) * len(self.rows)
-            unseen.last_ms = array("q", [NO_TIME]) * len(self.rows)
             for at in others:
                 unseen.set_times(at, self.rows[at])
             self.unseen = unseen
@@ -301,20 +297,14 @@ class Unseen:
     members: dict[int, str | None]  # qid -> skill
     others: list[int]
     totals: dict[str | None, int]
-    # By row position, for the rows in ``others``: due and last review as integer
-    # milliseconds (NO_TIME when absent). Statistics and planning compare these with the
-    # moment for every seen question; datetime arithmetic there cost more than the rest.
+    # By row position, for the rows in ``others``: the due time as integer milliseconds
+    # (NO_TIME without a memory). Planning compares it with the moment for every answered
+    # question; datetime comparisons there cost more than the rest of the pass.
     due_ms: array[int] = field(default_factory=lambda: array("q"))
-    last_ms: array[int] = field(default_factory=lambda: array("q"))
 
     def set_times(self, at: int, row: PlanningRow) -> None:
-        """Record row ``at``'s due and last-review times (after a load or an answer)."""
-        mem = row.memory
-        if mem is None:
-            self.due_ms[at] = self.last_ms[at] = NO_TIME
-            return
-        self.due_ms[at] = to_millis(mem.due)
-        self.last_ms[at] = NO_TIME if mem.last_review is None else to_millis(mem.last_review)
+        """Record row ``at``'s due time (after a load or an answer)."""
+        self.due_ms[at] = NO_TIME if row.memory is None else to_millis(row.memory.due)
 
     def discard(self, qid: int, at: int, difficulty: int) -> None:
         """The question at row ``at`` has a memory state now: it leaves the index."""
