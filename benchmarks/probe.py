@@ -94,7 +94,7 @@ def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
     from studyapp.ui.controller import AppController
     from studyapp.ui.screens.home import HomeScreen
 
-    original = HomeScreen._show
+    original = HomeScreen.show_figures
     fired: set[str] = set()
 
     def show(self: HomeScreen, report: Any) -> None:
@@ -106,7 +106,7 @@ def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
             fired.add("fresh")
             QTimer.singleShot(0, lambda: on_fresh(controller))
 
-    HomeScreen._show = show  # type: ignore[method-assign]
+    HomeScreen.show_figures = show  # type: ignore[method-assign]
     paths = AppPaths(data_dir=data_dir, log_dir=data_dir / "logs")
     controller = AppController(app, paths, OffsetClock(BENCH_NOW))
     controller.profile_failed.connect(lambda exc: _fail(f"profile failed: {exc}"))

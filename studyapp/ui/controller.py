@@ -84,7 +84,7 @@ class AppController(QObject):
 
     def _summary_loaded(self, summary: HomeSummary | None) -> None:
         if summary is not None and self.profile is None:
-            self.window.home._show(summary)
+            self.window.home.show_figures(summary)
 
     def backup_now(self, on_done: Callable[[Any], None] | None = None) -> None:
         """Write a manual backup into the backups folder, off the GUI thread."""

@@ -42,13 +42,13 @@ def test_home_shows_the_persisted_figures_first_then_fresh_ones(qtbot, paths, cl
     assert summary_path(paths).is_file()
 
     shown: list[tuple[object, str, bool]] = []
-    original = HomeScreen._show
+    original = HomeScreen.show_figures
 
     def record(self: HomeScreen, report: object) -> None:
         original(self, report)  # type: ignore[arg-type]
         shown.append((report, self._updating.text(), self.controller.profile is None))
 
-    monkeypatch.setattr(HomeScreen, "_show", record)
+    monkeypatch.setattr(HomeScreen, "show_figures", record)
     second = _start(qtbot, paths, clock)
     try:
         second.open_profile()

@@ -119,7 +119,7 @@ class HomeScreen(Screen):
         self.stale = False
         from studyapp.services.home_summary import compute_and_save
 
-        self.controller.query(compute_and_save, self._show)
+        self.controller.query(compute_and_save, self.show_figures)
 
     def show_message(self, text: str) -> None:
         """Replace the heading with a message (opening, importing, or a failure).
@@ -166,7 +166,7 @@ class HomeScreen(Screen):
     def _persisted(self) -> bool:
         return self.summary is not None and self.summary.persisted
 
-    def _show(self, report: StatsReport | HomeSummary) -> None:
+    def show_figures(self, report: StatsReport | HomeSummary) -> None:
         """Show fresh statistics (a ``StatsReport``) or persisted ones (a ``HomeSummary``)."""
         if isinstance(report, HomeSummary):
             summary = report
