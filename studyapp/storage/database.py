@@ -59,11 +59,6 @@ class WriteGate:
         self._decided.set()
 
     @property
-    def decided(self) -> bool:
-        """True once :meth:`allow` or :meth:`refuse` was called."""
-        return self._decided.is_set()
-
-    @property
     def allowed(self) -> bool:
         """True once writes were allowed."""
         return self._decided.is_set() and self._refusal is None
