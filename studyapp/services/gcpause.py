@@ -43,11 +43,6 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def paused() -> bool:
-    """True while some :func:`gc_paused` block runs (a GUI-thread collector waits)."""
-    return _depth > 0
-
-
 RELEASE_STEP = 1000
 
 

@@ -29,7 +29,6 @@ from studyapp import __version__
 from studyapp.config import APP_NAME, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ProfileInUseError
-from studyapp.ui import gui_gc
 from studyapp.ui.errors import show_error
 from studyapp.ui.single_instance import InstanceServer, ask_running_instance_to_raise, raise_window
 
@@ -51,14 +50,12 @@ def make_application() -> QApplication:
     """The QApplication, created once."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
-        gui_gc.install(existing)
         return existing
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("studyapp")
-    gui_gc.install(app)  # cyclic garbage collection on this (the GUI) thread only
     return app
 
 
