@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from studyapp.services.gcpause import gc_paused
+
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +36,14 @@ class _Task(QRunnable):
         self._with_progress = with_progress
 
     def run(self) -> None:
+        # No cyclic collection while the worker runs: it would destroy garbage Qt objects
+        # (closures around widgets, closed dialogs) on this thread, which crashed Qt
+        # (segfaults in the suite while a migration ran). Collections then happen on the
+        # GUI thread, as they always could.
+        with gc_paused():
+            self._run()
+
+    def _run(self) -> None:
         try:
             if self._with_progress:
                 result = self._fn(
