@@ -125,6 +125,8 @@ def test_export_statistics_csv(app_controller, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "stats.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     c.window.activateWindow()
+    # A mnemonic fires only in the active window; activation is asynchronous.
+    qtbot.waitUntil(lambda: c.app.activeWindow() is c.window, timeout=10_000)
     qtbot.keyClick(c.window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: screen.last_export is not None, timeout=30_000)
     rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
