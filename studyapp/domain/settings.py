@@ -46,7 +46,33 @@ _CLEAR_WORDS = ("", "none", "null")
 
 
 class SettingError(StudyAppError, ValueError):
-    """A value the rules refuse; the message is one line for the user (exit 1)."""
+    """A value the rules refuse; the message is one line for the user (exit 1).
+
+    ``str()`` names the key as scripts know it; :attr:`plain` says the same in the words
+    of the Settings screen, for messages shown beside a control.
+    """
+
+    def __init__(self, message: str, *, plain: str | None = None) -> None:
+        super().__init__(message)
+        self.plain = plain or message
+
+
+# How the Settings screen names each setting (for messages shown in the app).
+LABELS = {
+    "display_name": "Your name",
+    "target_framework": "Studying for",
+    "exam_date": "Exam date",
+    "daily_goal_minutes": "Daily study goal",
+    "daily_new_limit": "New questions per day",
+    "desired_retention": "Desired retention",
+    "assumed_raw_cut": "Assumed raw pass mark",
+    "exam_minutes": "Mock exam time limit",
+    "theme": "Theme",
+    "font_size": "Font size",
+    "backup_daily": "Daily automatic backup",
+    "backup_keep": "Automatic backups to keep",
+    "welcome_done": "Welcome shown",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +116,10 @@ class Settings:
         if rule is None:
             raise SettingError(f"unknown setting {key!r}")
         if not rule.check(value):
-            raise SettingError(f"{key} must be {rule.text}; got {_shown(value)}")
+            raise SettingError(
+                f"{key} must be {rule.text}; got {_shown(value)}",
+                plain=f"{LABELS.get(key, key)} must be {rule.text}.",
+            )
         return replace(self, **{key: value})
 
 
@@ -188,6 +217,16 @@ def earliest_exam_date(today: date) -> date:
     return today + timedelta(days=1)
 
 
+def default_exam_date(today: date) -> date:
+    """The date offered when the learner first says they have an exam: 60 days ahead."""
+    return today + timedelta(days=60)
+
+
+def long_date(day: date) -> str:
+    """A date in words, e.g. 24 November 2026 (no leading zero on any platform)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def check_user_value(key: str, value: Any, *, today: date, frameworks: Collection[str] = ()) -> Any:
     """``value`` if the user may set ``key`` to it, else :class:`SettingError`.
 
@@ -202,13 +241,15 @@ def check_user_value(key: str, value: Any, *, today: date, frameworks: Collectio
         first = earliest_exam_date(today)
         if not _check_date(value) or date.fromisoformat(value) < first:
             raise SettingError(
-                f"exam_date must be a date in the future, as YYYY-MM-DD; got {_shown(value)}"
+                f"exam_date must be a date in the future, as YYYY-MM-DD; got {_shown(value)}",
+                plain=f"The exam date must be after today: choose {long_date(first)} or later.",
             )
         return value
     if key == "target_framework" and value not in frameworks:
         listed = ", ".join(sorted(frameworks)) or "none installed"
         raise SettingError(
-            f"target_framework must be an installed framework ({listed}); got {_shown(value)}"
+            f"target_framework must be an installed framework ({listed}); got {_shown(value)}",
+            plain="That framework is no longer installed; choose another.",
         )
     Settings().with_value(key, value)
     return value
