@@ -14,8 +14,10 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from studyapp.domain.planner import Plan
+from studyapp.domain.settings import long_date
 
 DEFAULT_SECONDS = 45.0
 MIN_ANSWERS_FOR_PACE = 20
@@ -92,11 +94,12 @@ def pacing_note(
     if needed <= goal.questions:
         return None
     minutes = math.ceil(needed * goal.pace.seconds_per_answer / 60)
+    besides = f" besides today's {_plural(due_today, 'review')}" if due_today else ""
     return (
-        f"To see every question before your exam on {exam_date}, about "
-        f"{_plural(pace_per_day, 'new question')} a day are needed besides "
-        f"{_plural(due_today, 'review')}: about {_plural(minutes, 'minute')} a day, more than "
-        f"your goal of {_plural(goal.goal_minutes, 'minute')}."
+        f"To see every question before your exam on {long_date(date.fromisoformat(exam_date))}"
+        f", about {pace_per_day} new questions a day are needed{besides}: about "
+        f"{_plural(minutes, 'minute')} a day, more than your goal of "
+        f"{_plural(goal.goal_minutes, 'minute')}."
     )
 
 

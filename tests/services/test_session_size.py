@@ -70,3 +70,14 @@ def test_short_session_says_the_bank_is_seen(study):
         "You asked for 15 questions; this session has 0: every question has been seen, "
         "and no review is due now."
     )
+
+
+def test_pacing_note_when_the_exam_pace_does_not_fit_the_goal(study):
+    """A 5-minute goal cannot hold the new questions an exam date 10 days ahead needs."""
+    study.profile.update_settings(daily_goal_minutes=5, exam_date="2026-12-03")
+    advice = study.goal_advice()
+    assert advice.size.questions == 6 and advice.exam_pace is not None
+    assert advice.note is not None
+    assert advice.note.startswith("To see every question before your exam on 3 December 2026")
+    study.profile.update_settings(daily_goal_minutes=120)
+    assert study.goal_advice().note is None, "a goal that holds the pace needs no note"

@@ -45,6 +45,14 @@ if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
 
+def _form(group: QGroupBox) -> QFormLayout:
+    """A form that puts a field under its label when the two do not fit side by side
+    (narrow windows, large fonts), so the page never scrolls sideways."""
+    form = QFormLayout(group)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     """What the screen shows, read off the GUI thread."""
@@ -76,10 +84,21 @@ class SettingsScreen(Screen):
 
         # --- exam and pace
         exam = QGroupBox("Exam and pace")
-        form = QFormLayout(exam)
+        form = _form(exam)
         self.target = QComboBox()
         self.target.setAccessibleName("Studying for")
-        form.addRow("Studying for:", self.target)
+        # Long framework titles must not widen the page; the list shows them in full.
+        self.target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.target.setMinimumContentsLength(16)
+        # On its own row, full width: framework titles are long. With one framework
+        # installed there is nothing to choose, so its title is shown as text.
+        self.target_only = plain("", wrap=True)
+        self.target_only.setAccessibleName("Studying for")
+        form.addRow(plain("Studying for:"))
+        form.addRow(self.target)
+        form.addRow(self.target_only)
         form.addRow(
             plain(
                 "Home, readiness, practice, statistics and mock exams follow this exam "
@@ -127,17 +146,17 @@ class SettingsScreen(Screen):
 
         # --- you
         you = QGroupBox("You")
-        form = QFormLayout(you)
+        form = _form(you)
         self.display_name = QLineEdit()
         self.display_name.setMaxLength(DISPLAY_NAME_MAX)
-        self.display_name.setPlaceholderText("How reports and study groups name you")
+        self.display_name.setPlaceholderText("Shown in reports")
         self.display_name.setAccessibleName("Your name")
         form.addRow("Your name:", self.display_name)
         layout.addWidget(you)
 
         # --- memory
         memory = QGroupBox("Memory")
-        form = QFormLayout(memory)
+        form = _form(memory)
         self.retention = QDoubleSpinBox()
         self.retention.setRange(0.70, 0.99)
         self.retention.setSingleStep(0.01)
@@ -155,7 +174,7 @@ class SettingsScreen(Screen):
 
         # --- assumptions
         assume = QGroupBox("Exam assumptions")
-        form = QFormLayout(assume)
+        form = _form(assume)
         self.raw_cut = QSpinBox()
         self.raw_cut.setRange(30, 95)
         self.raw_cut.setSuffix(" % of questions")
@@ -172,7 +191,7 @@ class SettingsScreen(Screen):
 
         # --- appearance
         look = QGroupBox("Appearance")
-        form = QFormLayout(look)
+        form = _form(look)
         self.theme = QComboBox()
         for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, value)
@@ -187,7 +206,7 @@ class SettingsScreen(Screen):
 
         # --- data and backups
         data = QGroupBox("Your data")
-        form = QFormLayout(data)
+        form = _form(data)
         folder_row = QHBoxLayout()
         self.folder = QLabel(str(controller.paths.data_dir))
         self.folder.setTextFormat(Qt.TextFormat.PlainText)
@@ -254,7 +273,11 @@ class SettingsScreen(Screen):
             for choice in data.choices:
                 self.target.addItem(choice.title, choice.id)
             self.target.setCurrentIndex(max(self.target.findData(fw.id), 0))
-            self.target.setEnabled(len(data.choices) > 1)
+            several = len(data.choices) > 1
+            self.target.setVisible(several)
+            self.target.setToolTip(fw.title)
+            self.target_only.setText(fw.title)
+            self.target_only.setVisible(not several)
             if not self.display_name.hasFocus():
                 self.display_name.setText(s.display_name)
             self.has_exam.setChecked(s.exam_date is not None)
