@@ -136,3 +136,21 @@ def test_target_framework_switch_follows_stats_and_exams_and_keeps_progress(cli,
     back = json.loads(cli("--now", NOW, "stats", "--json").out)
     assert back["framework"] == "cetl" and sum(s["seen"] for s in back["skills"]) == 5
     assert back["reviews"] == 9
+
+
+def test_mock_exam_setup_follows_the_target(cli, tmp_path):
+    """The mock exam setup offers the target framework's areas, length and time."""
+    from studyapp.config import AppPaths
+    from studyapp.services.exams import ExamService
+    from studyapp.services.profile import Profile
+    from studyapp.services.system_clock import SystemClock
+
+    _install_state_pack(cli, tmp_path)
+    assert cli("settings", "set", "target_framework", "state-cto").code == 0
+    profile = Profile.open(AppPaths(cli.data_dir, tmp_path / "logs"), SystemClock(), "test")
+    try:
+        info = ExamService(profile).setup_info()
+    finally:
+        profile.close()
+    assert info.blueprint == "state-cto" and info.full_length == 10 and info.full_minutes == 20
+    assert [s.id for s in info.skills] == ["networks", "staffing"]

@@ -390,14 +390,13 @@ class StudyService:
         """Plan a session and load its questions, options shuffled for display.
 
         :meth:`plan_practice` with its result as a pair; the reason for a short session
-        (if any) comes first in the plan's notes.
+        and the exam-pace note (if any) come first in the plan's notes.
         """
         practice = self.plan_practice(
             size, mode=mode, skill=skill, exclude=exclude, rng=rng, new_limit=new_limit
         )
-        plan = practice.plan
-        if practice.shortfall:
-            plan = replace(plan, notes=(practice.shortfall, *plan.notes))
+        extra = tuple(n for n in (practice.shortfall, practice.pacing) if n)
+        plan = replace(practice.plan, notes=(*extra, *practice.plan.notes))
         return plan, practice.items
 
     def plan_practice(
@@ -462,7 +461,18 @@ class StudyService:
                         stored, tuple(order), planned.reason, planned.show_explanation_first, data
                     )
                 )
-        return PracticePlan(plan, items, size, shortfall)
+        due_now = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
+        pacing = (
+            pacing_note(
+                plan.pace,
+                self.suggested_size(snap.settings),
+                due_now,
+                snap.settings.exam_date,
+            )
+            if mode == "default"
+            else None
+        )
+        return PracticePlan(plan, items, size, shortfall, pacing)
 
     def pace(self) -> Pace:
         """The learner's seconds per answer (measured, or the default until there is data)."""
@@ -798,6 +808,9 @@ class PracticePlan:
     items: list[PracticeItem]
     asked: int
     shortfall: str | None
+    # With an exam date: set when the pace of new questions it needs, with today's
+    # reviews, does not fit in the daily goal (see ``session_size.pacing_note``).
+    pacing: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
