@@ -461,17 +461,11 @@ class StudyService:
                         stored, tuple(order), planned.reason, planned.show_explanation_first, data
                     )
                 )
-        due_now = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
-        pacing = (
-            pacing_note(
-                plan.pace,
-                self.suggested_size(snap.settings),
-                due_now,
-                snap.settings.exam_date,
-            )
-            if mode == "default"
-            else None
-        )
+        pacing = None
+        if mode == "default" and plan.pace is not None and snap.settings.exam_date:
+            goal = self.suggested_size(snap.settings)
+            due_now = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
+            pacing = pacing_note(plan.pace, goal, due_now, snap.settings.exam_date)
         return PracticePlan(plan, items, size, shortfall, pacing)
 
     def pace(self) -> Pace:
