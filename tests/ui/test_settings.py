@@ -193,3 +193,32 @@ def test_target_framework_choice_lists_installed_frameworks(app_controller, qtbo
     settle(qtbot, c)
     assert c.profile.settings().target_framework == "state-cto"
     assert "State CTO Certificate" in screen.caveat.text()
+
+
+def test_daily_goal_shows_what_it_means_in_questions(app_controller, qtbot):
+    """Changing the daily goal stores it and the screen says how many questions it holds."""
+    from PySide6.QtCore import Qt
+
+    c = app_controller
+    screen = _settings_screen(c, qtbot)
+    assert "daily goal of 30 minutes is about 40 questions" in screen.goal_note.text()
+    screen.goal.setFocus()
+    screen.goal.selectAll()
+    qtbot.keyClicks(screen.goal, "10")
+    qtbot.keyClick(screen.goal, Qt.Key.Key_Return)
+    settle(qtbot, c)
+    assert c.profile.settings().daily_goal_minutes == 10
+    qtbot.waitUntil(lambda: "10 minutes is about 13 questions" in screen.goal_note.text())
+
+
+def test_your_name_is_stored_when_typed(app_controller, qtbot):
+    """The name typed in 'Your name' is stored (trimmed) when editing ends."""
+    from PySide6.QtCore import Qt
+
+    c = app_controller
+    screen = _settings_screen(c, qtbot)
+    screen.display_name.setFocus()
+    qtbot.keyClicks(screen.display_name, "Ana Ruiz ")
+    qtbot.keyClick(screen.display_name, Qt.Key.Key_Return)
+    settle(qtbot, c)
+    assert c.profile.settings().display_name == "Ana Ruiz"

@@ -233,9 +233,7 @@ class SettingsScreen(Screen):
         layout.addStretch(1)
 
         self.target.currentIndexChanged.connect(self._target_changed)
-        self.display_name.editingFinished.connect(
-            lambda: self.save(display_name=self.display_name.text().strip())
-        )
+        self.display_name.editingFinished.connect(self._name_changed)
         self.has_exam.toggled.connect(self._exam_toggled)
         self.exam_date.dateChanged.connect(lambda _d: self._save_exam())
         self.new_limit.valueChanged.connect(lambda v: self.save(daily_new_limit=v))
@@ -353,6 +351,11 @@ class SettingsScreen(Screen):
                 self.stale = True
 
         self.controller.run_op(lambda p: SettingsService(p).update(**values), done, failed)
+
+    def _name_changed(self) -> None:
+        name = self.display_name.text().strip()
+        if name != self.settings.display_name:
+            self.save(display_name=name)
 
     def _target_changed(self) -> None:
         value = self.target.currentData()
