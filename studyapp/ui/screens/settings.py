@@ -136,9 +136,8 @@ class SettingsScreen(Screen):
         form.addRow(self.goal_note)
         form.addRow(
             plain(
-                "Practice sessions are as long as your daily goal. With an exam date, "
-                "practice paces new questions so all are seen well before the exam, and "
-                "raises the daily limit if it must.",
+                "With an exam date, practice paces new questions so all are seen well "
+                "before the exam, and raises the daily limit if it must.",
                 wrap=True,
             )
         )
