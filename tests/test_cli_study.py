@@ -200,3 +200,26 @@ def test_drill_seed_without_value_differs_between_runs(cli, tmp_path):
     ]
     assert all(r.code == 0 for r in runs)
     assert _answered(runs[0].out) != _answered(runs[1].out)
+
+
+def test_interactive_drill_reports_clock_jumps_and_end_as_json_events(cli, monkeypatch):
+    """Interactive: the clock jump and the end line are JSON events; prompts carry reasons."""
+    import io
+
+    assert cli("--now", NOW, "settings", "set", "daily_new_limit", "1").code == 0
+    answers = "".join(
+        json.dumps({"chosen": ["a"], "seconds": 30, "guessed": False}) + "\n" for _ in range(3)
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    result = cli(
+        "--now", NOW, "drill", "--answers", "2", "--interactive", "--daily-limit", "--minutes", "60"
+    )
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    docs = [json.loads(line) for line in lines if line.startswith("{")]
+    prompts = [d for d in docs if "event" not in d]
+    events = [d for d in docs if "event" in d]
+    assert [p["reason"] for p in prompts][:1] == ["new"]
+    assert events[0]["event"] == "clock" and events[0]["why"] == "next-day"
+    assert events[-1] == {"event": "end", "answers": 2, "seconds": 60.0, "reason": "answers"}
+    assert len(_answered(result.out)) == 2
