@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from studyapp import __version__
+from studyapp.cli_settings import add_settings_parser, cmd_settings_get, cmd_settings_set
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
@@ -25,7 +26,7 @@ from studyapp.domain.exam_code import SELECTIONS
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
 from studyapp.services.backups import BackupService, restore_backup
-from studyapp.services.drill import run_drill
+from studyapp.services.drill import DrillOptions, run_drill
 from studyapp.services.exam_sit import run_exam_sit
 from studyapp.services.exam_views import ExamRequest
 from studyapp.services.exams import ExamService
@@ -77,6 +78,16 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0.0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number above 0")
     return value
 
 
@@ -134,7 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     drill = sub.add_parser("drill", help="a scripted learner answers planned questions")
     drill.add_argument("--answers", type=_positive_int, required=True, metavar="N")
-    drill.add_argument("--seed", type=int, default=0, metavar="S")
+    drill.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        nargs="?",
+        const=None,
+        metavar="S",
+        help="random seed (default 0); --seed alone: a different seed each run",
+    )
     drill.add_argument(
         "--accuracy",
         type=_probability,
@@ -148,8 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the learner is outside: JSON lines out (questions) and in (answers)",
     )
+    drill.add_argument(
+        "--daily-limit",
+        action="store_true",
+        help="honour the profile's daily limit of new questions (default: no limit)",
+    )
+    drill.add_argument(
+        "--minutes",
+        type=_positive_float,
+        metavar="M",
+        help="stop once the answers' reported seconds reach M minutes; print an end line",
+    )
 
     sub.add_parser("optimize", help="fit personal FSRS parameters to your answers")
+    add_settings_parser(sub, _Parser)
 
     exam = sub.add_parser("exam", help="mock exams: build from a code, sit, status, results")
     exams = exam.add_subparsers(
@@ -157,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = exams.add_parser("build", help="the questions an exam code (or blueprint) stands for")
     p.add_argument("--code", metavar="CODE", help="an exam code or share line (quote it)")
-    p.add_argument("--blueprint", metavar="B", help="framework id (default cetl)")
+    p.add_argument("--blueprint", metavar="B", help="framework id (default: the target framework)")
     p.add_argument("--length", type=_positive_int, metavar="N")
     p.add_argument("--seed", type=int, metavar="S", help="0-4095 (default: random)")
     p.add_argument("--selection", choices=SELECTIONS, default="mixed")
@@ -516,16 +547,16 @@ def cmd_report(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_drill(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     """``studyapp drill``: a scripted (or external) learner through the real services."""
-    return run_drill(
-        profile,
+    options = DrillOptions(
         answers=args.answers,
         seed=args.seed,
         accuracy=args.accuracy,
         mode=args.mode,
         interactive=args.interactive,
-        out=out,
-        inp=sys.stdin,
+        daily_limit=args.daily_limit,
+        minutes=args.minutes,
     )
+    return run_drill(profile, options, out=out, inp=sys.stdin)
 
 
 def cmd_exam_build(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
@@ -533,7 +564,7 @@ def cmd_exam_build(profile: Profile, args: argparse.Namespace, out: TextIO) -> i
     if args.code and (args.blueprint or args.length or args.seed is not None or args.skill):
         raise UsageError("give either --code or --blueprint/--length/--seed/--skill, not both")
     request = args.code or ExamRequest(
-        blueprint=args.blueprint or "cetl",
+        blueprint=args.blueprint,
         length=args.length,
         seed=args.seed,
         selection=args.selection,
@@ -678,6 +709,8 @@ PROFILE_COMMANDS: dict[str, ProfileCommand] = {
     "exam result": cmd_exam_result,
     "exam history": cmd_exam_history,
     "optimize": cmd_optimize,
+    "settings get": cmd_settings_get,
+    "settings set": cmd_settings_set,
     "pack import": cmd_pack_import,
     "pack export": cmd_pack_export,
     "pack list": cmd_pack_list,

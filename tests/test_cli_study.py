@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+
+NOW = "2026-12-01T18:00:00Z"
 
 
 def test_drill_then_stats_gives_consistent_counts(cli):
@@ -79,7 +83,15 @@ def test_drill_interactive_protocol(tmp_path):
     out_lines = []
     for _ in range(2):
         question = json.loads(proc.stdout.readline())
-        assert set(question) == {"id", "skill", "multiple", "options"}
+        assert set(question) == {
+            "id",
+            "skill",
+            "multiple",
+            "options",
+            "reason",
+            "explanation_first",
+        }
+        assert question["reason"] == "new" and question["explanation_first"] is False
         proc.stdin.write(
             json.dumps({"chosen": question["options"][:1], "seconds": 12, "guessed": False}) + "\n"
         )
@@ -126,3 +138,88 @@ def test_simulate_json_shape(cli):
     for policy in doc["policies"].values():
         assert set(policy) >= {"pass_rate", "expected_score", "days_to_pass", "minutes_to_pass"}
     assert 0 <= doc["readiness_brier"] <= 1
+
+
+def _answered(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("answered ")]
+
+
+def test_drill_minutes_stops_at_the_reported_time_with_one_end_line(cli):
+    """--minutes M stops once the answers' seconds reach M minutes, then one end line."""
+    result = cli("--now", NOW, "drill", "--answers", "500", "--minutes", "4", "--seed", "5")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    end = [line for line in lines if line.startswith("end ")]
+    assert len(end) == 1 and lines[-1] == end[0]
+    fields = dict(part.split("=") for part in end[0].split()[1:])
+    assert fields["reason"] == "minutes" and int(fields["answers"]) == len(_answered(result.out))
+    assert 240 <= float(fields["seconds"]) < 240 + 45, "stops at the first answer past 4 min"
+    assert len(_answered(result.out)) < 500
+
+
+def test_drill_without_minutes_prints_no_end_line(cli):
+    """Existing scripts see only 'answered' lines when --minutes is not given."""
+    result = cli("--now", NOW, "drill", "--answers", "6", "--seed", "5")
+    assert result.out.splitlines() == _answered(result.out) and len(_answered(result.out)) == 6
+
+
+def test_drill_daily_limit_honours_the_profile_limit_and_says_when_the_clock_jumps(cli):
+    """--daily-limit introduces no more new questions a study day than the setting, and
+    the drill prints a clock line when it moves to the next day."""
+    assert cli("--now", NOW, "settings", "set", "daily_new_limit", "3").code == 0
+    result = cli("--now", NOW, "drill", "--answers", "8", "--daily-limit", "--seed", "2")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    clock_lines = [line for line in lines if line.startswith("clock ")]
+    assert clock_lines, "the drill must say when its clock jumps"
+    assert clock_lines[0].split()[2] == "next-day"
+    before_jump = _answered("\n".join(lines[: lines.index(clock_lines[0])]))
+    assert len({line.split()[2] for line in before_jump}) == 3, "3 new questions on day one"
+
+
+def test_drill_answers_belong_to_study_sessions(cli):
+    """Each drill answer names a study session, and each session is ended."""
+    assert cli("--now", NOW, "drill", "--answers", "25", "--seed", "1").code == 0
+    db = cli.data_dir / "studyapp.sqlite3"
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        loose = conn.execute("SELECT count(*) FROM review_log WHERE session_id IS NULL")
+        assert loose.fetchone()[0] == 0
+        sessions = conn.execute(
+            "SELECT s.id, s.planned, s.ended_at IS NOT NULL, count(r.id) FROM study_session s "
+            "JOIN review_log r ON r.session_id = s.id GROUP BY s.id ORDER BY s.id"
+        ).fetchall()
+    assert [n for *_x, n in sessions] == [20, 5], "one session per planned batch"
+    assert all(ended and planned == n for _id, planned, ended, n in sessions)
+
+
+def test_drill_seed_without_value_differs_between_runs(cli, tmp_path):
+    """--seed alone draws a fresh seed: two runs on equal profiles answer differently."""
+    runs = [
+        cli("--now", NOW, "drill", "--answers", "15", "--seed", data_dir_arg=tmp_path / str(i))
+        for i in range(2)
+    ]
+    assert all(r.code == 0 for r in runs)
+    assert _answered(runs[0].out) != _answered(runs[1].out)
+
+
+def test_interactive_drill_reports_clock_jumps_and_end_as_json_events(cli, monkeypatch):
+    """Interactive: the clock jump and the end line are JSON events; prompts carry reasons."""
+    import io
+
+    assert cli("--now", NOW, "settings", "set", "daily_new_limit", "1").code == 0
+    answers = "".join(
+        json.dumps({"chosen": ["a"], "seconds": 30, "guessed": False}) + "\n" for _ in range(3)
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    result = cli(
+        "--now", NOW, "drill", "--answers", "2", "--interactive", "--daily-limit", "--minutes", "60"
+    )
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    docs = [json.loads(line) for line in lines if line.startswith("{")]
+    prompts = [d for d in docs if "event" not in d]
+    events = [d for d in docs if "event" in d]
+    assert [p["reason"] for p in prompts][:1] == ["new"]
+    assert events[0]["event"] == "clock" and events[0]["why"] == "next-day"
+    assert events[-1] == {"event": "end", "answers": 2, "seconds": 60.0, "reason": "answers"}
+    assert len(_answered(result.out)) == 2

@@ -40,6 +40,7 @@ from studyapp.domain.exam_code import (
 from studyapp.domain.framework import Framework
 from studyapp.services import study_cache
 from studyapp.services.exam_views import BuiltExam, ExamRequest
+from studyapp.services.settings import target_framework_key
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession, load_option_ids, load_pool
 from studyapp.storage.frameworks import load_framework
@@ -107,7 +108,7 @@ def plan_exam(
         fw = find_framework(session, code.blueprint)
         pool = exam_pool(db, session, fw.id)
     else:
-        fw = find_framework(session, request.blueprint)
+        fw = find_framework(session, request.blueprint or target_framework_key(session))
         pool = exam_pool(db, session, fw.id)
         code = code_for(fw, request, pool, rng)
     weights = {s.id: s.weight for s in fw.skill_areas}

@@ -21,7 +21,7 @@ ReviewFilter = Literal["all", "wrong", "flagged"]
 class ExamRequest:
     """An exam as the setup screen describes it (an exam code describes one too)."""
 
-    blueprint: str = "cetl"
+    blueprint: str | None = None  # None: the profile's target framework
     length: int | None = None  # None: the blueprint's full length
     seed: int | None = None  # None: a fresh random seed
     selection: Selection = "mixed"

@@ -62,6 +62,7 @@ from studyapp.services.exam_views import (
     SkillChoice,
 )
 from studyapp.services.profile import Profile
+from studyapp.services.settings import target_framework_key
 from studyapp.services.study import StudyService
 from studyapp.storage.exams import (
     DbSession,
@@ -107,10 +108,12 @@ class ExamService:
         self._anchors = _ANCHORS.setdefault(profile, {})
 
     # ------------------------------------------------------------------ building
-    def setup_info(self, blueprint: str = "cetl") -> SetupInfo:
-        """What the setup screen offers: skill areas with their pools, time, selections."""
+    def setup_info(self, blueprint: str | None = None) -> SetupInfo:
+        """What the setup screen offers: skill areas with their pools, time, selections.
+
+        ``blueprint`` defaults to the profile's target framework."""
         with self.profile.db.reader() as session:
-            fw = find_framework(session, blueprint)
+            fw = find_framework(session, blueprint or target_framework_key(session))
             available = exam_pool(self.profile.db, session, fw.id).available()
             settings = Settings.from_stored(read_settings(session))
         return SetupInfo(

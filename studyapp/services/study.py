@@ -24,7 +24,15 @@ from studyapp.domain.memory import (
     forgetting_curve,
     review,
 )
-from studyapp.domain.planner import Candidate, Mode, Plan, PlanInput, exam_schedule, plan_session
+from studyapp.domain.planner import (
+    Candidate,
+    Mode,
+    Plan,
+    PlanInput,
+    exam_schedule,
+    new_question_allowance,
+    plan_session,
+)
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
@@ -32,8 +40,20 @@ from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
 from studyapp.services.recall import Recall
+from studyapp.services.session_size import (
+    PACE_WINDOW,
+    Pace,
+    SessionSize,
+    pace_of,
+    pacing_note,
+    session_size,
+    shortfall_reason,
+)
+from studyapp.services.settings import local_tz, target_framework_key
+from studyapp.services.target_scope import scope_to_framework
 from studyapp.storage.exams import DbSession
 from studyapp.storage.frameworks import load_framework, load_frameworks
+from studyapp.storage.sessions import end_session, recent_response_ms, start_session
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
     AnswerRecord,
@@ -61,11 +81,6 @@ PARAMETERS_KEY = "fsrs_parameters"
 MIN_REVIEWS_TO_FIT = 400
 ANSWER_MODES = ("practice", "cram", "drill", "exam")
 UNDOABLE_MODES = ("practice", "cram", "drill")
-
-
-def local_tz() -> tzinfo:
-    """The machine's local time zone (UTC when it cannot be told)."""
-    return datetime.now().astimezone().tzinfo or UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +243,11 @@ class StudyService:
 
     # ------------------------------------------------------------------ snapshot
     def framework(self) -> Framework:
-        """The framework practice and statistics refer to (CETL unless another is active)."""
+        """The framework the profile studies toward (setting ``target_framework``, CETL by
+        default): what practice, readiness and statistics refer to. If the target is no
+        longer installed, the first installed framework stands in."""
         with self.profile.db.reader() as session:
-            key = read_settings(session).get("active_framework", "cetl")
+            key = target_framework_key(session)
             fw = load_framework(session, key) or next(iter(load_frameworks(session)), None)
         if fw is None:
             raise StudyAppError("This profile has no framework; import a pack first.")
@@ -362,7 +379,7 @@ class StudyService:
     # ------------------------------------------------------------------ practice
     def plan(
         self,
-        size: int = 20,
+        size: int | None = None,
         *,
         mode: Mode = "default",
         skill: str | None = None,
@@ -372,10 +389,36 @@ class StudyService:
     ) -> tuple[Plan, list[PracticeItem]]:
         """Plan a session and load its questions, options shuffled for display.
 
+        :meth:`plan_practice` with its result as a pair; the reason for a short session
+        and the exam-pace note (if any) come first in the plan's notes.
+        """
+        practice = self.plan_practice(
+            size, mode=mode, skill=skill, exclude=exclude, rng=rng, new_limit=new_limit
+        )
+        extra = tuple(n for n in (practice.shortfall, practice.pacing) if n)
+        plan = replace(practice.plan, notes=(*extra, *practice.plan.notes))
+        return plan, practice.items
+
+    def plan_practice(
+        self,
+        size: int | None = None,
+        *,
+        mode: Mode = "default",
+        skill: str | None = None,
+        exclude: frozenset[int] = frozenset(),
+        rng: random.Random | None = None,
+        new_limit: int | None = None,
+    ) -> PracticePlan:
+        """Plan a session of ``size`` questions (default: what the daily goal holds, see
+        :mod:`~studyapp.services.session_size`) within the target framework, load its
+        questions, and say why it holds fewer than asked, if it does.
+
         ``new_limit`` overrides the daily limit of new questions (the drill uses it).
         """
         rng = rng or random.Random()
         snap = self.snapshot()
+        if size is None:
+            size = self.suggested_size(snap.settings).questions
         if skill is not None and snap.framework.find_skill(skill) is None:
             raise StudyAppError(
                 f"{skill!r} is not a skill area of {snap.framework.id}; use one of: "
@@ -390,9 +433,18 @@ class StudyService:
         inp = self.plan_input(
             snap, indexed=mode in ("default", "unseen"), all_seen=mode == "default" and exam_ahead
         )
+        inp = scope_to_framework(inp, [s.id for s in snap.framework.skill_areas])
         if new_limit is not None:
             inp = replace(inp, daily_new_limit=new_limit)
         plan = plan_session(inp, snap.now, size, rng, mode=mode, skill=skill_id, exclude=exclude)
+        shortfall = shortfall_reason(
+            size,
+            plan,
+            mode=mode,
+            unseen_left=unseen_count(inp, skill_id),
+            daily_limit=inp.daily_new_limit,
+            where=snap.framework.find_skill(skill_id).title if skill_id else None,  # type: ignore[union-attr]
+        )
         items = []
         with self.profile.db.reader() as session:
             loaded = load_questions(session, (planned.qid for planned in plan.items))
@@ -409,7 +461,51 @@ class StudyService:
                         stored, tuple(order), planned.reason, planned.show_explanation_first, data
                     )
                 )
-        return plan, items
+        pacing = None
+        if mode == "default" and plan.pace is not None and snap.settings.exam_date:
+            goal = self.suggested_size(snap.settings)
+            due_now = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
+            pacing = pacing_note(plan.pace, goal, due_now, snap.settings.exam_date)
+        return PracticePlan(plan, items, size, shortfall, pacing)
+
+    def pace(self) -> Pace:
+        """The learner's seconds per answer (measured, or the default until there is data)."""
+        with self.profile.db.reader() as session:
+            return pace_of(recent_response_ms(session, PACE_WINDOW))
+
+    def suggested_size(self, settings: Settings | None = None) -> SessionSize:
+        """The session size the daily goal asks for at the learner's pace."""
+        settings = settings or self.profile.settings()
+        return session_size(settings.daily_goal_minutes, self.pace())
+
+    def goal_advice(self) -> GoalAdvice:
+        """What the daily goal means now: the session size, and with an exam date whether
+        the pace of new questions it needs fits in the goal (one sentence if not)."""
+        snap = self.snapshot()
+        size = self.suggested_size(snap.settings)
+        inp = scope_to_framework(
+            self.plan_input(snap, indexed=True), [s.id for s in snap.framework.skill_areas]
+        )
+        _allowed, pace = new_question_allowance(inp, snap.now.date(), unseen_count(inp, None))
+        due = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
+        note = pacing_note(pace, size, due, snap.settings.exam_date)
+        return GoalAdvice(size, pace, note)
+
+    def start_session(self, mode: str, skill: str | None, planned: int) -> int:
+        """Record the start of a study session; answers given with its id belong to it."""
+        with self.profile.db.unit_of_work(study=False) as session:
+            return start_session(
+                session,
+                mode=mode,
+                skill=skill,
+                planned=planned,
+                started_at=self.profile.clock.now(),
+            )
+
+    def end_session(self, session_id: int) -> None:
+        """Record the end of a study session (nothing happens if it is gone)."""
+        with self.profile.db.unit_of_work(study=False) as session:
+            end_session(session, session_id, self.profile.clock.now())
 
     def next_due_after(self, moment: datetime) -> datetime | None:
         """The earliest due date after ``moment`` of an active, unsuspended question."""
@@ -695,6 +791,45 @@ class StudyService:
             OptimizeReport(True, len(history), params, "Personal FSRS parameters fitted."),
             Change.SETTINGS,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PracticePlan:
+    """A planned session: the plan, its loaded questions, the size asked for and, when
+    it holds fewer, one sentence saying why (for the session screen)."""
+
+    plan: Plan
+    items: list[PracticeItem]
+    asked: int
+    shortfall: str | None
+    # With an exam date: set when the pace of new questions it needs, with today's
+    # reviews, does not fit in the daily goal (see ``session_size.pacing_note``).
+    pacing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalAdvice:
+    """The daily goal in questions and, with an exam date, the pace it must hold."""
+
+    size: SessionSize
+    exam_pace: int | None  # new questions a day the exam date needs (None: no exam date)
+    note: str | None  # set when that pace and today's reviews do not fit in the goal
+
+
+def unseen_count(inp: PlanInput, skill: str | None) -> int:
+    """Never-answered, unsuspended questions the planner could introduce (of ``skill``)."""
+    loose = sum(
+        1
+        for c in inp.candidates
+        if not c.seen and not c.suspended and (skill is None or c.skill == skill)
+    )
+    if inp.index is None:
+        return loose
+    groups = inp.index.groups
+    chosen = [groups[skill]] if skill is not None and skill in groups else []
+    if skill is None:
+        chosen = list(groups.values())
+    return loose + sum(len(qids) for levels in chosen for _d, qids in levels)
 
 
 def _fitted_parameters(stored: Any) -> tuple[float, ...]:

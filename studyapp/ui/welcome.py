@@ -6,7 +6,7 @@ needs the network. "Skip" keeps the defaults; both choices can be changed in Set
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from studyapp.domain.settings import default_exam_date, earliest_exam_date
 
 
 class WelcomeDialog(QDialog):
@@ -45,8 +47,9 @@ class WelcomeDialog(QDialog):
         self.exam_date = QDateEdit()
         self.exam_date.setCalendarPopup(True)
         self.exam_date.setDisplayFormat("yyyy-MM-dd")
-        default = today + timedelta(days=60)
-        self.exam_date.setMinimumDate(QDate(today.year, today.month, today.day))
+        # The same rule as Settings and ``settings set``: the exam lies after today.
+        default, first = default_exam_date(today), earliest_exam_date(today)
+        self.exam_date.setMinimumDate(QDate(first.year, first.month, first.day))
         self.exam_date.setDate(QDate(default.year, default.month, default.day))
         self.exam_date.setEnabled(False)
         self.exam_date.setAccessibleName("Exam date")

@@ -6,6 +6,7 @@ forget); a refused value is explained beside the control and the stored value st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,19 +21,47 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
 )
 
 from studyapp.domain.framework import Framework
-from studyapp.domain.settings import Settings
+from studyapp.domain.settings import (
+    DISPLAY_NAME_MAX,
+    LABELS,
+    SettingError,
+    Settings,
+    default_exam_date,
+)
 from studyapp.services.changes import Change
-from studyapp.services.study import StudyService
+from studyapp.services.settings import FrameworkChoice, SettingsService
+from studyapp.services.study import GoalAdvice, StudyService
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
+from studyapp.ui.theme import colours
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    """A form that puts a field under its label when the two do not fit side by side
+    (narrow windows, large fonts), so the page never scrolls sideways."""
+    form = QFormLayout(group)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What the screen shows, read off the GUI thread."""
+
+    settings: Settings
+    framework: Framework
+    choices: tuple[FrameworkChoice, ...]
+    today: date
+    advice: GoalAdvice
 
 
 class SettingsScreen(Screen):
@@ -46,6 +75,7 @@ class SettingsScreen(Screen):
         self._loading = False
         self.settings = Settings()
         self.framework: Framework | None = None
+        self.today: date | None = None
         layout = scroll_page(self, 14)
         layout.addWidget(plain("Settings", bold=True, size_delta=5))
         self.status = plain("", wrap=True)
@@ -54,7 +84,28 @@ class SettingsScreen(Screen):
 
         # --- exam and pace
         exam = QGroupBox("Exam and pace")
-        form = QFormLayout(exam)
+        form = _form(exam)
+        self.target = QComboBox()
+        self.target.setAccessibleName("Studying for")
+        # Long framework titles must not widen the page; the list shows them in full.
+        self.target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.target.setMinimumContentsLength(16)
+        # On its own row, full width: framework titles are long. With one framework
+        # installed there is nothing to choose, so its title is shown as text.
+        self.target_only = plain("", wrap=True)
+        self.target_only.setAccessibleName("Studying for")
+        form.addRow(plain("Studying for:"))
+        form.addRow(self.target)
+        form.addRow(self.target_only)
+        form.addRow(
+            plain(
+                "Home, readiness, practice, statistics and mock exams follow this exam "
+                "framework. Switching keeps all your answers.",
+                wrap=True,
+            )
+        )
         row = QHBoxLayout()
         self.has_exam = QCheckBox("I have an exam date")
         self.has_exam.setAccessibleName("I have an exam date")
@@ -66,6 +117,11 @@ class SettingsScreen(Screen):
         row.addWidget(self.exam_date)
         row.addStretch(1)
         form.addRow("Exam date:", row)
+        self.exam_error = plain("", wrap=True)
+        self.exam_error.setObjectName("examDateError")
+        self.exam_error.setAccessibleName("Exam date problem")
+        self.exam_error.hide()
+        form.addRow(self.exam_error)
         self.new_limit = QSpinBox()
         self.new_limit.setRange(0, 500)
         self.new_limit.setAccessibleName("New questions per day")
@@ -75,6 +131,9 @@ class SettingsScreen(Screen):
         self.goal.setSuffix(" minutes")
         self.goal.setAccessibleName("Daily study goal")
         form.addRow("Daily study goal:", self.goal)
+        self.goal_note = plain("", wrap=True)
+        self.goal_note.setObjectName("goalNote")
+        form.addRow(self.goal_note)
         form.addRow(
             plain(
                 "With an exam date, practice paces new questions so all are seen well "
@@ -84,9 +143,19 @@ class SettingsScreen(Screen):
         )
         layout.addWidget(exam)
 
+        # --- you
+        you = QGroupBox("You")
+        form = _form(you)
+        self.display_name = QLineEdit()
+        self.display_name.setMaxLength(DISPLAY_NAME_MAX)
+        self.display_name.setPlaceholderText("Shown in reports")
+        self.display_name.setAccessibleName("Your name")
+        form.addRow("Your name:", self.display_name)
+        layout.addWidget(you)
+
         # --- memory
         memory = QGroupBox("Memory")
-        form = QFormLayout(memory)
+        form = _form(memory)
         self.retention = QDoubleSpinBox()
         self.retention.setRange(0.70, 0.99)
         self.retention.setSingleStep(0.01)
@@ -104,7 +173,7 @@ class SettingsScreen(Screen):
 
         # --- assumptions
         assume = QGroupBox("Exam assumptions")
-        form = QFormLayout(assume)
+        form = _form(assume)
         self.raw_cut = QSpinBox()
         self.raw_cut.setRange(30, 95)
         self.raw_cut.setSuffix(" % of questions")
@@ -121,7 +190,7 @@ class SettingsScreen(Screen):
 
         # --- appearance
         look = QGroupBox("Appearance")
-        form = QFormLayout(look)
+        form = _form(look)
         self.theme = QComboBox()
         for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, value)
@@ -136,7 +205,7 @@ class SettingsScreen(Screen):
 
         # --- data and backups
         data = QGroupBox("Your data")
-        form = QFormLayout(data)
+        form = _form(data)
         folder_row = QHBoxLayout()
         self.folder = QLabel(str(controller.paths.data_dir))
         self.folder.setTextFormat(Qt.TextFormat.PlainText)
@@ -162,6 +231,8 @@ class SettingsScreen(Screen):
         layout.addWidget(data)
         layout.addStretch(1)
 
+        self.target.currentIndexChanged.connect(self._target_changed)
+        self.display_name.editingFinished.connect(self._name_changed)
         self.has_exam.toggled.connect(self._exam_toggled)
         self.exam_date.dateChanged.connect(lambda _d: self._save_exam())
         self.new_limit.valueChanged.connect(lambda v: self.save(daily_new_limit=v))
@@ -178,20 +249,40 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         self.stale = False
 
-        def load(profile: Any) -> tuple[Settings, Framework]:
-            return profile.settings(), StudyService(profile).framework()
+        def load(profile: Any) -> _Loaded:
+            study, settings = StudyService(profile), SettingsService(profile)
+            return _Loaded(
+                profile.settings(),
+                study.framework(),
+                settings.frameworks(),
+                settings.today(),
+                study.goal_advice(),
+            )
 
         self.controller.query(load, self._show)
 
-    def _show(self, data: tuple[Settings, Framework]) -> None:
-        self.settings, self.framework = data
-        s, fw = data
+    def _show(self, data: _Loaded) -> None:
+        s, fw, self.today = data.settings, data.framework, data.today
+        self.settings, self.framework = s, fw
         self._loading = True
         try:
+            self.target.clear()
+            for choice in data.choices:
+                self.target.addItem(choice.title, choice.id)
+            self.target.setCurrentIndex(max(self.target.findData(fw.id), 0))
+            several = len(data.choices) > 1
+            self.target.setVisible(several)
+            self.target.setToolTip(fw.title)
+            self.target_only.setText(fw.title)
+            self.target_only.setVisible(not several)
+            if not self.display_name.hasFocus():
+                self.display_name.setText(s.display_name)
             self.has_exam.setChecked(s.exam_date is not None)
             self.exam_date.setEnabled(s.exam_date is not None)
-            today = self.controller.clock.now().date()
-            shown = date.fromisoformat(s.exam_date) if s.exam_date else today.replace(day=1)
+            # Never a date in the past as the offer: ticking the box saves what is shown.
+            shown = (
+                date.fromisoformat(s.exam_date) if s.exam_date else default_exam_date(data.today)
+            )
             self.exam_date.setMinimumDate(QDate(2000, 1, 1))
             self.exam_date.setDate(QDate(shown.year, shown.month, shown.day))
             self.new_limit.setValue(s.daily_new_limit)
@@ -205,30 +296,70 @@ class SettingsScreen(Screen):
             self.keep.setValue(s.backup_keep)
         finally:
             self._loading = False
-        self.caveat.setText(
-            f"CoSN publishes the pass mark as {fw.exam.pass_scaled} of {fw.exam.scale_max} scaled, "
-            "not the raw number of questions, and does not publish the current time limit "
-            f"(the former format allowed {fw.exam.time_limit_minutes} minutes). Both values "
-            f"here are assumptions; defaults {fw.exam.assumed_raw_cut:.0%} and "
-            f"{fw.exam.time_limit_minutes} minutes."
+        passed = s.exam_date is not None and date.fromisoformat(s.exam_date) <= data.today
+        self._exam_problem(
+            "This exam date has passed: choose your next exam date, or untick the box."
+            if passed
+            else ""
         )
+        advice = data.advice
+        self.goal_note.setText(" ".join(filter(None, [advice.size.explanation(), advice.note])))
+        if fw.id == "cetl":
+            self.caveat.setText(
+                f"CoSN publishes the pass mark as {fw.exam.pass_scaled} of "
+                f"{fw.exam.scale_max} scaled, not the raw number of questions, and does not "
+                "publish the current time limit (the former format allowed "
+                f"{fw.exam.time_limit_minutes} minutes). Both values here are assumptions; "
+                f"defaults {fw.exam.assumed_raw_cut:.0%} and "
+                f"{fw.exam.time_limit_minutes} minutes."
+            )
+        else:
+            self.caveat.setText(
+                f"{fw.title}: pass mark {fw.exam.pass_scaled} of {fw.exam.scale_max}. The raw "
+                "pass mark and the time limit here are assumptions; defaults "
+                f"{fw.exam.assumed_raw_cut:.0%} and {fw.exam.time_limit_minutes} minutes."
+            )
+
+    def _exam_problem(self, text: str) -> None:
+        """Show (or clear) a problem with the exam date beside the field."""
+        self.exam_error.setText(text)
+        self.exam_error.setStyleSheet(f"color: {colours(self.controller.theme)['bad']};")
+        self.exam_error.setVisible(bool(text))
 
     # ------------------------------------------------------------------ save
     def save(self, **values: Any) -> None:
-        """Validate and store changed settings off the GUI thread."""
+        """Check by the user rules (:class:`SettingsService`) and store, off the GUI
+        thread; a refused value is explained (beside the exam date, or in the status
+        line) and nothing is stored."""
         if self._loading or self.controller.profile is None:
             return
 
         def done(settings: Settings) -> None:
             self.settings = settings
-            name = ", ".join(k.replace("_", " ") for k in values)
+            name = ", ".join(LABELS.get(k, k).lower() for k in values)
             self.status.setText(f"Saved: {name}.")
+            if "exam_date" in values:
+                self._exam_problem("")
 
         def failed(exc: BaseException) -> None:
-            self.status.setText(f"Not saved: {exc}")
-            self.stale = True
+            text = exc.plain if isinstance(exc, SettingError) else str(exc)
+            if "exam_date" in values:
+                self._exam_problem(f"Not saved. {text}")
+            else:
+                self.status.setText(f"Not saved: {text}")
+                self.stale = True
 
-        self.controller.run_op(lambda p: p.update_settings(**values), done, failed)
+        self.controller.run_op(lambda p: SettingsService(p).update(**values), done, failed)
+
+    def _name_changed(self) -> None:
+        name = self.display_name.text().strip()
+        if name != self.settings.display_name:
+            self.save(display_name=name)
+
+    def _target_changed(self) -> None:
+        value = self.target.currentData()
+        if not self._loading and value is not None and value != self.settings.target_framework:
+            self.save(target_framework=value)
 
     def _exam_toggled(self, on: bool) -> None:
         self.exam_date.setEnabled(on)

@@ -1,0 +1,48 @@
+"""Study sessions (``study_session`` rows) and the learner's recent answer times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studyapp.storage.models import ReviewLogRow, StudySessionRow
+
+
+def start_session(
+    session: Session, *, mode: str, skill: str | None, planned: int, started_at: datetime
+) -> int:
+    """Insert a session row and return its id (answers then name it)."""
+    row = StudySessionRow(mode=mode, skill_key=skill, started_at=started_at, planned=planned)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def end_session(session: Session, session_id: int, ended_at: datetime) -> bool:
+    """Mark a session ended; False if it does not exist (a restore may have dropped it)."""
+    row = session.get(StudySessionRow, session_id)
+    if row is None:
+        return False
+    row.ended_at = ended_at
+    session.flush()
+    return True
+
+
+def session_answers(session: Session, session_id: int) -> int:
+    """How many logged answers belong to a session."""
+    return len(
+        list(session.scalars(select(ReviewLogRow.id).where(ReviewLogRow.session_id == session_id)))
+    )
+
+
+def recent_response_ms(session: Session, limit: int) -> list[int]:
+    """Response times of the newest ``limit`` practice answers (mock exams excluded)."""
+    stmt = (
+        select(ReviewLogRow.response_ms)
+        .where(ReviewLogRow.mode != "exam")
+        .order_by(ReviewLogRow.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
