@@ -201,7 +201,8 @@ def test_remove_asks_first_and_no_keeps_the_pack(library, controller, qtbot, mon
     library.packs.table.setFocus()
     qtbot.keyClick(library.packs.table, Qt.Key.Key_Delete)
     assert len(asked) == 1
-    assert "cetl-core" in asked[0] and "317 questions" in asked[0] and "history" in asked[0]
+    assert "“CETL Core Question Bank” (version 1.0.0)" in asked[0]
+    assert "317 questions" in asked[0] and "history" in asked[0]
     idle(controller, qtbot)
     assert [p.id for p in PackService(controller.profile).list()] == ["cetl-core"]
     answer[0] = QMessageBox.StandardButton.Yes

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.library import ImportPreview
+from studyapp.services.library import ImportPreview, plain_version
 from studyapp.ui.screens.home import plain
 
 
@@ -42,7 +42,8 @@ class MappingDialog(QDialog):
         layout = QVBoxLayout(self)
         n = preview.questions
         installed = (
-            f" It updates the installed pack {preview.pack_id} ({preview.installed_version}); "
+            f" It updates the installed pack {preview.pack_id} "
+            f"(version {plain_version(preview.installed_version)}); "
             "progress on unchanged questions is kept."
             if preview.installed_version
             else ""

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, InstalledPack
-from studyapp.services.library import USER_PACK_ID, ImportPreview, LibraryService
+from studyapp.services.library import (
+    USER_PACK_ID,
+    ImportPreview,
+    LibraryService,
+    import_summary,
+    plain_version,
+    plural,
+)
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.library_mapping import MappingDialog
@@ -36,7 +43,8 @@ from studyapp.ui.widgets.buttons import action_button
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
-PACK_COLUMNS = ("ID", "Version", "Title", "Authors", "Questions", "Retired")
+PACK_COLUMNS = ("Title", "Version", "Imported", "Authors", "Questions", "Retired")
+TITLE_COLUMN, AUTHORS_COLUMN, FIRST_NUMBER_COLUMN = 0, 3, 4
 IMPORT_FILTER = (
     "Question files (*.studypack *.gift *.txt *.xml *.csv);;StudyApp packs (*.studypack);;"
     "GIFT (*.gift *.txt);;Moodle XML (*.xml);;Aiken (*.txt);;CSV (*.csv);;All files (*)"
@@ -92,9 +100,16 @@ class PacksPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Title and authors share the width left by the short columns: a long title is
+        # elided in its cell (the tooltip has it whole) instead of pushing the table
+        # sideways at the minimum window size or a large font.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(AUTHORS_COLUMN, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.note = plain(
             "Removing a pack keeps your answers to its questions in your history and statistics. "
@@ -122,21 +137,24 @@ class PacksPanel(QWidget):
         self.packs = packs
         self.table.setRowCount(len(packs))
         for row, p in enumerate(packs):
+            authors = ", ".join(p.authors) or "—"
             values = (
-                p.id,
-                p.version,
                 p.title,
-                ", ".join(p.authors) or "—",
-                str(p.questions),
-                str(p.retired),
+                plain_version(p.version),
+                imported_text(p),
+                authors,
+                f"{p.questions:,}",
+                f"{p.retired:,}",
             )
+            tip = f"{p.title}\nVersion {plain_version(p.version)}, imported {imported_text(p)}"
+            tips = {TITLE_COLUMN: tip, AUTHORS_COLUMN: authors}
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if column >= 4:
+                if column >= FIRST_NUMBER_COLUMN:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
-                item.setToolTip(f"{p.title} — {p.origin}, {p.source_format}, {p.framework}")
+                item.setToolTip(tips.get(column, tip))
                 self.table.setItem(row, column, item)
         keep = next((i for i, p in enumerate(packs) if selected and p.id == selected.id), None)
         if keep is not None:
@@ -228,13 +246,13 @@ class PacksPanel(QWidget):
 
     def _imported(self, report: ImportReport) -> None:
         self.last_report = report
-        self.controller.window.statusBar().showMessage(report.summary(), 20_000)
+        self.controller.window.statusBar().showMessage(import_summary(report), 20_000)
         box = QMessageBox(self)
         box.setObjectName("importReport")
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Import finished")
         box.setAccessibleName("Import finished")
-        box.setText(report.summary())
+        box.setText(import_summary(report))
         details = [*report.warnings, *report.skipped_items]
         if details:
             box.setDetailedText("\n".join(details))
@@ -267,7 +285,7 @@ class PacksPanel(QWidget):
 
     def _exported(self, report: ExportReport) -> None:
         self.controller.window.statusBar().showMessage(
-            f"Exported {report.questions} questions of {report.pack_id} to {report.path}", 20_000
+            f"Exported {plural(report.questions, 'question')} to {report.path}", 20_000
         )
 
     def remove_selected(self) -> None:
@@ -279,18 +297,26 @@ class PacksPanel(QWidget):
         answer = QMessageBox.question(
             self,
             "Remove pack",
-            f"Remove the pack “{pack.title}” ({pack.id} {pack.version}) and its {n} "
-            f"question{'s' if n != 1 else ''}?\n\n"
+            f"Remove the pack “{pack.title}” (version {plain_version(pack.version)}) and its "
+            f"{plural(n, 'question')}?\n\n"
             "Your answers to them stay in your history and statistics. A backup is made first.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        pack_id = pack.id
+        pack_id, title = pack.id, pack.title
         self.controller.run_op(
             lambda p: PackService(p).remove(pack_id),
             lambda count: self.controller.window.statusBar().showMessage(
-                f"Removed {pack_id} ({count} questions); your history is kept.", 15_000
+                f"Removed “{title}” ({plural(count, 'question')}); your history is kept.", 15_000
             ),
         )
+
+
+def imported_text(pack: InstalledPack) -> str:
+    """The day this version was imported, in the user's time zone ("7 Dec 2026")."""
+    if pack.imported_at is None:
+        return "—"
+    local = pack.imported_at.astimezone()
+    return f"{local.day} {local:%b %Y}"

@@ -1,0 +1,52 @@
+"""Words in the Library a user should never see: content hashes in versions, command-line
+options in dialogs, "1 questions". Driven through the real buttons on a real profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from studyapp.ui.screens.library_packs import PACK_COLUMNS
+from tests.ui import test_library as base
+from tests.ui.test_library import GIFT, dialogs, idle
+
+controller = base.controller  # the Library's fixtures: a real profile, the screen shown
+library = base.library
+
+
+def _cell(panel, pack_id: str, column: str) -> str:
+    row = next(i for i, p in enumerate(panel.packs) if p.id == pack_id)
+    return panel.table.item(row, PACK_COLUMNS.index(column)).text()
+
+
+def test_imported_gift_file_shows_a_plain_version_and_its_import_date(
+    library, controller, qtbot, tmp_path, monkeypatch
+):
+    """After a GIFT import: no '--skill' in the dialog, no 'sha' in the report or the table."""
+    path = tmp_path / "district-bank.gift"
+    path.write_bytes(GIFT.read_bytes())
+    idle(controller, qtbot)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    library.tabs.setCurrentWidget(library.packs)
+    qtbot.mouseClick(library.packs.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialogs("mappingDialog")), timeout=20_000)
+    [dialog] = dialogs("mappingDialog")
+    notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+    assert any("Unassigned" in n for n in notes)
+    assert not any("--" in n or "studyapp " in n for n in notes)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialogs("importReport")), timeout=20_000)
+    [box] = dialogs("importReport")
+    assert box.text().startswith("Installed district-bank 1.0.0: ")
+    assert "sha" not in box.text()
+    panel = library.packs
+    qtbot.waitUntil(lambda: any(p.id == "district-bank" for p in panel.packs), timeout=10_000)
+    assert panel.packs[[p.id for p in panel.packs].index("district-bank")].version.startswith(
+        "1.0.0-sha."
+    )  # the stored version is unchanged; only the screen shows it plainly
+    assert _cell(panel, "district-bank", "Version") == "1.0.0"
+    local = controller.profile.clock.now().astimezone()
+    assert _cell(panel, "district-bank", "Imported") == f"{local.day} {local:%b %Y}"
+    assert _cell(panel, "district-bank", "Title") == "district-bank.gift"
+    headers = [panel.table.horizontalHeaderItem(c).text() for c in range(len(PACK_COLUMNS))]
+    assert "ID" not in headers
