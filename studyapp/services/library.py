@@ -30,6 +30,7 @@ from studyapp.domain.errors import PackError, StudyAppError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
+from studyapp.packs.problems import Problem
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.interchange import choose_framework
 from studyapp.services.library_import import (
@@ -88,6 +89,7 @@ __all__ = [
     "LibraryQuery",
     "LibraryRow",
     "LibraryService",
+    "Problem",
     "QuestionDetail",
     "RevisionLinks",
     "SavedQuestion",

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QTableWidget,
@@ -37,14 +36,15 @@ from studyapp.services.library import (
 )
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
+from studyapp.ui.screens.library_flow import FlowLayout
 from studyapp.ui.screens.library_mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
-PACK_COLUMNS = ("Title", "Version", "Imported", "Authors", "Questions", "Retired")
-TITLE_COLUMN, AUTHORS_COLUMN, FIRST_NUMBER_COLUMN = 0, 3, 4
+PACK_COLUMNS = ("Title", "Version", "Imported", "Questions")
+TITLE_COLUMN, FIRST_NUMBER_COLUMN = 0, 3
 IMPORT_FILTER = (
     "Question files (*.studypack *.gift *.txt *.xml *.csv);;StudyApp packs (*.studypack);;"
     "GIFT (*.gift *.txt);;Moodle XML (*.xml);;Aiken (*.txt);;CSV (*.csv);;All files (*)"
@@ -67,7 +67,8 @@ class PacksPanel(QWidget):
         self.mapping_dialog: MappingDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        bar = QHBoxLayout()
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box)
         self.import_button = action_button(
             "Import…", "Import a pack or question file", "_pack_button"
         )
@@ -89,8 +90,7 @@ class PacksPanel(QWidget):
             self.remove_button,
         ):
             bar.addWidget(b)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        layout.addWidget(bar_box)
         self.table = QTableWidget(0, len(PACK_COLUMNS))
         self.table.setObjectName("packTable")
         self.table.setAccessibleName("Installed packs")
@@ -100,17 +100,20 @@ class PacksPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # Title and authors share the width left by the short columns: a long title is
-        # elided in its cell (the tooltip has it whole) instead of pushing the table
-        # sideways at the minimum window size or a large font.
+        # The title takes the width the short columns leave and wraps onto more lines
+        # (rows grow to fit), so a long title stays readable at the minimum window size
+        # or a large font and the table never needs to scroll sideways.
+        self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(AUTHORS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
+        self.details = plain("", wrap=True)
+        self.details.setObjectName("packDetails")
+        self.details.setAccessibleName("About the selected pack")
+        layout.addWidget(self.details)
         self.note = plain(
             "Removing a pack keeps your answers to its questions in your history and statistics. "
             "My questions holds the questions you write or revise; it exports like any pack.",
@@ -137,24 +140,15 @@ class PacksPanel(QWidget):
         self.packs = packs
         self.table.setRowCount(len(packs))
         for row, p in enumerate(packs):
-            authors = ", ".join(p.authors) or "—"
-            values = (
-                p.title,
-                plain_version(p.version),
-                imported_text(p),
-                authors,
-                f"{p.questions:,}",
-                f"{p.retired:,}",
-            )
-            tip = f"{p.title}\nVersion {plain_version(p.version)}, imported {imported_text(p)}"
-            tips = {TITLE_COLUMN: tip, AUTHORS_COLUMN: authors}
+            values = (p.title, plain_version(p.version), imported_text(p), f"{p.questions:,}")
+            tip = pack_details(p)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column >= FIRST_NUMBER_COLUMN:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
-                item.setToolTip(tips.get(column, tip))
+                item.setToolTip(tip)
                 self.table.setItem(row, column, item)
         keep = next((i for i, p in enumerate(packs) if selected and p.id == selected.id), None)
         if keep is not None:
@@ -175,6 +169,8 @@ class PacksPanel(QWidget):
 
     def _update_actions(self) -> None:
         pack = self.selected()
+        self.details.setText(pack_details(pack) if pack is not None else "")
+        self.details.setVisible(pack is not None)
         self.update_button.setEnabled(pack is not None and pack.id != USER_PACK_ID)
         self.export_button.setEnabled(pack is not None and pack.questions > 0)
         self.remove_button.setEnabled(pack is not None)
@@ -312,6 +308,16 @@ class PacksPanel(QWidget):
                 f"Removed “{title}” ({plural(count, 'question')}); your history is kept.", 15_000
             ),
         )
+
+
+def pack_details(pack: InstalledPack) -> str:
+    """Everything about a pack in one sentence for people (title, version, date, size)."""
+    by = f"; by {', '.join(pack.authors)}" if pack.authors else ""
+    retired = f" ({pack.retired:,} retired)" if pack.retired else ""
+    return (
+        f"{pack.title}: version {plain_version(pack.version)}, imported "
+        f"{imported_text(pack)}; {plural(pack.questions, 'question')}{retired}{by}."
+    )
 
 
 def imported_text(pack: InstalledPack) -> str:
