@@ -43,6 +43,7 @@ from studyapp.services.library import (
     plural,
 )
 from studyapp.ui.screens.home import plain
+from studyapp.ui.screens.library_flow import fit_to_screen
 from studyapp.ui.screens.library_markdown import OptionView, question_markdown
 from studyapp.ui.screens.library_options import FieldError, OptionsEditor, TextBox
 from studyapp.ui.widgets.rendered import RenderedText
@@ -54,7 +55,6 @@ CHECK_DELAY_MS = 150
 #: The editor's preferred size; it is clamped to the screen so that it fits a 1366x768
 #: laptop with its taskbar (the form scrolls inside).
 PREFERRED_SIZE = (1100, 660)
-SCREEN_MARGIN = 48
 _OPTION_WHERE = re.compile(r"^options\[(\d+)\](?:[.:] ?(\w+))?$")
 _REFERENCE_WHERE = re.compile(r"^references\[\d+\]")
 _FORM_FIELDS = ("skill", "type", "difficulty", "stem", "explanation", "tags", "references")
@@ -78,16 +78,6 @@ def _field_of(problem: Problem) -> str:
     if _REFERENCE_WHERE.match(where):
         return "references"
     return where
-
-
-def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
-    """Resize ``dialog`` to ``width`` x ``height``, or smaller to fit its screen."""
-    screen = dialog.screen()
-    if screen is not None:
-        area = screen.availableGeometry()
-        width = min(width, area.width() - SCREEN_MARGIN)
-        height = min(height, area.height() - SCREEN_MARGIN)
-    dialog.resize(width, height)
 
 
 class EditorDialog(QDialog):

@@ -1,5 +1,6 @@
-"""A layout that lines its widgets up left to right and wraps to a new line when the
-width runs out (Qt's "flow layout" example).
+"""Layout helpers of the Library: a layout that lines its widgets up left to right and
+wraps to a new line when the width runs out (Qt's "flow layout" example), and sizing a
+dialog to fit the screen.
 
 The Library's filter and button bars use it so that at the minimum window size or a large
 font every control keeps its full text, on two lines if need be, instead of being
@@ -10,6 +11,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
+
+#: Room left around a dialog on its screen (title bar, taskbar rounding).
+SCREEN_MARGIN = 48
+
+
+def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
+    """Resize ``dialog`` to ``width`` x ``height``, or smaller to fit its screen.
+
+    The preferred sizes of the Library's dialogs are at most 1100x660, so they fit a
+    1366x768 laptop screen with its taskbar; a smaller screen shrinks them further and
+    their contents scroll.
+    """
+    screen = dialog.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width() - SCREEN_MARGIN)
+        height = min(height, area.height() - SCREEN_MARGIN)
+    dialog.resize(width, height)
 
 
 class FlowLayout(QLayout):
