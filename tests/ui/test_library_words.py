@@ -50,3 +50,29 @@ def test_imported_gift_file_shows_a_plain_version_and_its_import_date(
     assert _cell(panel, "district-bank", "Title") == "district-bank.gift"
     headers = [panel.table.horizontalHeaderItem(c).text() for c in range(len(PACK_COLUMNS))]
     assert "ID" not in headers
+
+
+def test_tag_filter_finds_a_tag_by_any_part_typed_and_picked_by_keyboard(
+    library, controller, qtbot
+):
+    """Typing 'VS-OP' in the tag filter lists capital-vs-operating; Down, Enter filters by it."""
+    from studyapp.services.library import LibraryQuery, LibraryService
+
+    panel = library.questions
+    qtbot.waitUntil(lambda: panel.tag.count() > 100, timeout=10_000)
+    edit = panel.tag.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    for ch in "VS-OP":
+        qtbot.keyClick(edit, ch)
+    popup = panel.tag.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)
+    shown = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
+    assert "capital-vs-operating" in shown and all("vs-op" in t.lower() for t in shown)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.tag.currentData() == shown[0], timeout=5_000)
+    expected = LibraryService(controller.profile).count(LibraryQuery(tag=shown[0]))
+    label = f"{expected} question{'s' if expected != 1 else ''}"
+    qtbot.waitUntil(lambda: panel.count_label.text() == label, timeout=10_000)
+    assert expected < 317
