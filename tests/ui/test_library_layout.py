@@ -91,7 +91,7 @@ def _settle(qtbot) -> None:
     QApplication.processEvents()
 
 
-@pytest.mark.parametrize("font", [11, 18])
+@pytest.mark.parametrize("font", [11, 14, 18])
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_library_screens_and_dialogs_fit_at_the_minimum_size(
     library, controller, qtbot, tmp_path, monkeypatch, theme, font

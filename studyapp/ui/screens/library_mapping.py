@@ -50,7 +50,7 @@ class MappingDialog(QDialog):
             else ""
         )
         summary = plain(
-            f"{n} question{'s' if n != 1 else ''} found in this {preview.format_label} file; "
+            f"{plural(n, 'question')} found in this {preview.format_label} file; "
             f"they become the pack {preview.pack_id}.{installed} Nothing has been written yet. "
             "Choose the skill area for each category, then import.",
             wrap=True,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.library import HistoryEntry, QuestionDetail
+from studyapp.services.library import HistoryEntry, QuestionDetail, plural
 from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.library_markdown import markdown_of
 from studyapp.ui.screens.library_model import DIFFICULTY_TEXT, STATUS_TEXT
@@ -185,5 +185,5 @@ class PreviewPane(QWidget):
                 self.history.setItem(row, column, item)
         n = len(history)
         self.history_label.setText(
-            f"History: {n} answer{'s' if n != 1 else ''}" if n else "History: not answered yet"
+            f"History: {plural(n, 'answer')}" if n else "History: not answered yet"
         )

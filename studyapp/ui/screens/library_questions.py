@@ -34,6 +34,7 @@ from studyapp.services.library import (
     LibraryQuery,
     LibraryService,
     QuestionDetail,
+    plural,
 )
 from studyapp.services.study import StudyService
 from studyapp.ui.screens.home import plain
@@ -307,7 +308,7 @@ class QuestionsPanel(QWidget):
             self._update_actions()
 
     def _show_count(self, total: int) -> None:
-        self.count_label.setText(f"{total:,} question{'s' if total != 1 else ''}")
+        self.count_label.setText(plural(total, "question"))
 
     def _page_loaded(self) -> None:
         wanted = self._select_after_load
