@@ -12,6 +12,7 @@ from pathlib import Path
 
 from studyapp.domain.errors import StudyAppError
 from studyapp.services.exam_views import ExamResult
+from studyapp.services.library import plural
 from studyapp.services.report_html import local_time_text
 from studyapp.services.study import local_tz
 
@@ -61,7 +62,7 @@ def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = 
         f"<title>Mock exam {html.escape(e.code)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Mock exam result — {html.escape(e.title)}</h1>",
         f"<p class='muted'>{html.escape(profile_name)} · exam code {html.escape(e.code)} · "
-        f"{e.length} questions · handed in {html.escape(when)}</p>",
+        f"{plural(e.length, 'question')} · handed in {html.escape(when)}</p>",
         f"<p><b>Raw score: {s.raw} of {s.length} ({s.percent:.0f}%).</b> Estimated scaled score "
         f"<b>{s.scaled}</b> of {s.scale_max}, {verdict} of {s.pass_scaled}.</p>",
         f"<p class='muted'>The scaled score is an estimate: CoSN publishes the pass mark "
