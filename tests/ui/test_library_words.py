@@ -76,3 +76,17 @@ def test_tag_filter_finds_a_tag_by_any_part_typed_and_picked_by_keyboard(
     label = f"{expected} question{'s' if expected != 1 else ''}"
     qtbot.waitUntil(lambda: panel.count_label.text() == label, timeout=10_000)
     assert expected < 317
+
+
+def test_tag_filter_puts_back_text_that_names_no_tag(library, qtbot):
+    """Typing a word that is no tag and pressing Enter keeps the current choice (Any tag)."""
+    panel = library.questions
+    qtbot.waitUntil(lambda: panel.tag.count() > 100, timeout=10_000)
+    edit = panel.tag.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "zzqx")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.tag.currentIndex() == 0 and panel.tag.currentData() is None
+    assert edit.text() == "Any tag"
+    assert panel.count_label.text() == "317 questions"
