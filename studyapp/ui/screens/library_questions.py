@@ -59,7 +59,7 @@ STATUS_CHOICES = (
 SEARCH_DELAY_MS = 250
 QUESTION_COLUMN = 2
 #: Typical width of each short column, in average characters of the table's font.
-COLUMN_CHARS = {0: 9, 1: 17, 3: 14, 4: 10, 5: 13}
+COLUMN_CHARS = {0: 9, 1: 20, 3: 14, 4: 10, 5: 13}
 #: Columns given up, in this order, when the table is too narrow (the preview shows them).
 HIDE_ORDER = (5, 4, 0, 1)
 QUESTION_MIN_CHARS = 22
