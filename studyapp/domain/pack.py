@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from studyapp.domain.framework import Framework
@@ -171,6 +172,8 @@ class InstalledPack:
     source_format: str
     questions: int
     retired: int
+    #: When this version was imported (UTC); shown to people, not part of the JSON form.
+    imported_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

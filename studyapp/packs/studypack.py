@@ -357,12 +357,14 @@ def parse_question(
         if qtype == "single" and n_correct != 1:
             err(
                 "options",
-                f"a 'single' question needs exactly one correct option; it has {n_correct}.",
+                "a question with one correct answer needs exactly one correct option; it has "
+                f"{n_correct}. Mark one option correct, or allow several correct answers.",
             )
         if qtype == "multiple" and n_correct < 2:
             err(
                 "options",
-                f"a 'multiple' question needs at least two correct options; it has {n_correct}.",
+                "a question with several correct answers needs at least two correct options; "
+                f"it has {n_correct}. Mark more options correct, or allow one correct answer.",
             )
     difficulty = item.get("difficulty", 2)
     if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):

@@ -7,10 +7,14 @@ to follow: the file can be emailed and opened anywhere.
 from __future__ import annotations
 
 import html
+from datetime import tzinfo
 from pathlib import Path
 
 from studyapp.domain.errors import StudyAppError
 from studyapp.services.exam_views import ExamResult
+from studyapp.services.library import plural
+from studyapp.services.report_html import local_time_text
+from studyapp.services.study import local_tz
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;max-width:860px;
@@ -33,28 +37,39 @@ def _row(title: str, correct: int, total: int) -> str:
     )
 
 
-def exam_report_html(result: ExamResult, profile_name: str) -> str:
-    """The HTML document for one submitted exam."""
+def _time_used(ms: int) -> str:
+    """ "1 minute 15 s", "45 minutes", "15 s": whole units, correct plurals."""
+    seconds = round(ms / 1000)
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} s"
+    words = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{words} {rest} s" if rest else words
+
+
+def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = None) -> str:
+    """The HTML document for one submitted exam; times in ``tz`` (default: the local zone)."""
     s, e = result.score, result.exam
     verdict = (
         "<span class='pass'>at or above the pass line</span>"
         if s.passed
         else "<span class='fail'>below the pass line</span>"
     )
-    when = result.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if result.submitted_at else ""
-    minutes = s.total_time_ms / 60_000
+    zone = tz or local_tz()
+    when = local_time_text(result.submitted_at, zone) if result.submitted_at else ""
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Mock exam {html.escape(e.code)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Mock exam result — {html.escape(e.title)}</h1>",
         f"<p class='muted'>{html.escape(profile_name)} · exam code {html.escape(e.code)} · "
-        f"{e.length} questions · handed in {html.escape(when)}</p>",
+        f"{plural(e.length, 'question')} · handed in {html.escape(when)}</p>",
         f"<p><b>Raw score: {s.raw} of {s.length} ({s.percent:.0f}%).</b> Estimated scaled score "
         f"<b>{s.scaled}</b> of {s.scale_max}, {verdict} of {s.pass_scaled}.</p>",
         f"<p class='muted'>The scaled score is an estimate: CoSN publishes the pass mark "
         f"({s.pass_scaled} of {s.scale_max}) but not the raw cut; this report assumes "
-        f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: {minutes:.0f} "
-        f"minutes, {s.mean_time_ms / 1000:.0f} s per question on average.</p>",
+        f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: "
+        f"{_time_used(s.total_time_ms)}, {s.mean_time_ms / 1000:.0f} s per question on "
+        "average.</p>",
         "<h2>By category</h2><table><tr><th>Category</th><th>Correct</th><th></th><th></th></tr>",
         *(_row(t.title, t.correct, t.total) for t in s.by_category),
         "</table><h2>By skill area</h2><table><tr><th>Skill area</th><th>Correct</th><th></th>"
@@ -66,9 +81,11 @@ def exam_report_html(result: ExamResult, profile_name: str) -> str:
     return "".join(parts)
 
 
-def write_exam_report(result: ExamResult, profile_name: str, target: Path) -> Path:
+def write_exam_report(
+    result: ExamResult, profile_name: str, target: Path, tz: tzinfo | None = None
+) -> Path:
     """Write the report atomically; a clear error when the file cannot be written."""
-    data = exam_report_html(result, profile_name).encode("utf-8")
+    data = exam_report_html(result, profile_name, tz).encode("utf-8")
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         tmp.write_bytes(data)

@@ -9,7 +9,7 @@ exam codes) is escaped. The markup keeps to what both browsers and Qt's rich-tex
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -61,8 +61,14 @@ def duration(minutes: float) -> str:
     return f"{whole // 60} h {whole % 60:02d} min"
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y, %H:%M}"
+def local_time_text(moment: datetime, tz: tzinfo) -> str:
+    """A moment as people read it in their own time zone: "7 December 2026, 14:05".
+
+    Stored moments are UTC; every report a person reads shows them in ``tz`` (the
+    user's local zone), never as UTC.
+    """
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%B %Y, %H:%M}"
 
 
 def _bar(low: float, mean: float, high: float) -> str:
@@ -237,15 +243,15 @@ def _weeks(report: ProgressReport, count: int = 8) -> str:
 def render_report_html(report: ProgressReport) -> str:
     """The whole report: one UTF-8 HTML document with its CSS inline."""
     fw = report.stats.framework
-    local = report.generated_at.astimezone(report.tz)
     title = f"Progress report — {fw.title}"
+    made = local_time_text(report.generated_at, report.tz)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f'<p class="muted">Prepared with StudyApp on {_when(local)} (local time). '
+        f'<p class="muted">Prepared with StudyApp on {made} (local time). '
         "Offline practice and estimates; StudyApp is not affiliated with CoSN.</p>"
         f"<h2>At a glance</h2>{_glance(report)}{_caption(report)}"
         f"<h2>Mastery by skill area</h2>{_skills(report)}"

@@ -389,6 +389,7 @@ def list_packs(session: Session) -> list[InstalledPack]:
             source_format=p.source_format,
             questions=int(a or 0),
             retired=int(r or 0),
+            imported_at=p.updated_at,
         )
         for p, fw, a, r in session.execute(stmt)
     ]

@@ -36,7 +36,8 @@ def test_csv_documented_columns_with_and_without_bom(bom):
     third = q["csv-03"]
     assert third.skill is None and len(third.options) == 3
     assert result.skipped_items == ("line 5 (csv-04): correct names D, which has no option text.",)
-    assert result.warnings[0].startswith("1 question(s) in no category")
+    assert result.warnings[0].startswith("1 question in no category matches no skill area")
+    assert "--skill" not in result.warnings[0]  # the import dialog shows this note too
 
 
 def test_csv_semicolons_quoted_newlines_and_line_numbers():

@@ -165,6 +165,7 @@ def test_check_question_uses_the_pack_rules(profile):
     texts = [describe_problem(p) for p in check_question(two, fw)[1]]
     assert any(t.startswith("Option B rationale: is empty") for t in texts)
     assert any("exactly one correct option; it has 2" in t for t in texts)
+    assert not any("'single'" in t or "'multiple'" in t for t in texts)
     assert any(
         t.startswith("Skill area:")
         for t in map(describe_problem, check_question(item(skill="nope"), fw)[1])
@@ -314,3 +315,27 @@ def test_update_refuses_a_file_of_another_pack(profile, lib, tmp_path):
     assert rows(profile) == before
     newer = write_dir(pack([replace(question("a"), stem="New?")], version="2.0.0"), tmp_path / "n")
     assert lib.import_file(newer, expected_pack="test-pack").value.updated == 1
+
+
+def test_correct_count_messages_name_the_field_and_the_fix_in_plain_words(profile, lib):
+    """Too few correct options: 'Options: a question with one correct answer …' and what to do."""
+    fw = lib.editor_context(None).framework
+    none_right = item(
+        options=[
+            {"id": "a", "text": "x", "correct": False, "rationale": "r"},
+            {"id": "b", "text": "y", "correct": False, "rationale": "s"},
+        ]
+    )
+    texts = [describe_problem(p) for p in check_question(none_right, fw)[1]]
+    assert (
+        "Options: a question with one correct answer needs exactly one correct option; it has 0."
+        " Mark one option correct, or allow several correct answers." in texts
+    )
+    one_of_many = item(type="multiple", options=none_right["options"])
+    one_of_many["options"][0] = {"id": "a", "text": "x", "correct": True, "rationale": "r"}
+    texts = [describe_problem(p) for p in check_question(one_of_many, fw)[1]]
+    assert any(
+        t.startswith("Options: a question with several correct answers needs at least two")
+        and "it has 1." in t
+        for t in texts
+    )

@@ -169,7 +169,7 @@ def test_gift_import_mapping_dialog_sets_the_skill_of_imported_questions(
     [dialog] = dialogs("mappingDialog")
     assert isinstance(dialog, MappingDialog)
     assert rows_of(paths.database) == before  # nothing written while the dialog is open
-    assert dialog.table.rowCount() == 3 and dialog.skipped.count() >= 2
+    assert len(dialog.combos) == 3 and dialog.skipped.count() >= 2
     misc = dialog.combos["Old Course Bank/Misc"]
     assert misc.currentData() is None
     misc.setCurrentIndex(misc.findData("ethics-policies"))
@@ -201,7 +201,8 @@ def test_remove_asks_first_and_no_keeps_the_pack(library, controller, qtbot, mon
     library.packs.table.setFocus()
     qtbot.keyClick(library.packs.table, Qt.Key.Key_Delete)
     assert len(asked) == 1
-    assert "cetl-core" in asked[0] and "317 questions" in asked[0] and "history" in asked[0]
+    assert "“CETL Core Question Bank” (version 1.0.0)" in asked[0]
+    assert "317 questions" in asked[0] and "history" in asked[0]
     idle(controller, qtbot)
     assert [p.id for p in PackService(controller.profile).list()] == ["cetl-core"]
     answer[0] = QMessageBox.StandardButton.Yes
@@ -248,14 +249,14 @@ def test_editor_validates_as_you_type_and_saves_to_my_questions(library, control
             library.questions.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
         ),
     )
-    assert not editor.save_button.isEnabled()
+    assert editor.shown_errors == [] and editor.problems.count() == 0
     assert any("Question: must be non-empty text" in e for e in editor.errors)
     type_text(qtbot, editor.stem, "Which body approves the district’s technology budget?")
     qtbot.waitUntil(lambda: not any(e.startswith("Question:") for e in editor.errors))
     a, b = editor.options.rows
     qtbot.keyClicks(a.text, "The school board")
     qtbot.keyClicks(b.text, "The vendor")
-    a.correct.setChecked(True)
+    qtbot.mouseClick(a.correct, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(a.rationale, "Boards approve budgets.")
     qtbot.waitUntil(
         lambda: (
@@ -263,7 +264,11 @@ def test_editor_validates_as_you_type_and_saves_to_my_questions(library, control
             == ["Option B rationale: is empty; say why this option is right or wrong."]
         )
     )
+    assert editor.shown_errors == []  # B's rationale was never touched
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.shown_errors == editor.errors
     assert "1 problem to fix" in editor.summary.text()
+    assert not editor.save_button.isEnabled()
     qtbot.keyClicks(b.rationale, "Vendors sell; they do not approve.")
     qtbot.waitUntil(lambda: editor.save_button.isEnabled(), timeout=5_000)
     assert "Boards approve budgets." in editor.preview.toPlainText()

@@ -150,14 +150,20 @@ def _build(
             unassigned[d.category] = unassigned.get(d.category, 0) + 1
     for category, count in unassigned.items():
         label = f"category {category!r}" if category else "no category"
+        many = count != 1
         warnings.append(
-            f"{count} question(s) in {label} match no skill area of {framework.id}; they count "
-            "as Unassigned (name a skill area in the category, or import with --skill ID)."
+            f"{count} question{'s' if many else ''} in {label} match{'' if many else 'es'} no "
+            f"skill area of {framework.id}; {'they count' if many else 'it counts'} as "
+            "Unassigned (name a skill area in the category, or choose one for the category "
+            "when importing)."
         )
     if no_rationale and questions:
+        many = no_rationale != 1
         warnings.append(
-            f"{no_rationale} answer option(s) have no feedback, so they have no rationale; "
-            "'studyapp pack lint' lists them once exported."
+            f"{no_rationale} answer option{'s' if many else ''} {'have' if many else 'has'} no "
+            "feedback, so no rationale is shown for "
+            f"{'them' if many else 'it'}; add the feedback in the file, or in the question "
+            "editor after importing."
         )
     skipped.sort(key=_line_of)
     if not questions:

@@ -66,6 +66,7 @@ class LibraryScreen(Screen):
         detail = self.questions.preview.detail
         if detail is not None:
             self.questions.preview.show_detail(detail)
+        self.questions.table.fit_columns()  # the font size may have changed with the theme
         self.update()
 
     def focus_search(self) -> None:

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QListWidget,
-    QTableWidget,
-    QTableWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from studyapp.services.library import ImportPreview
+from studyapp.services.library import ImportPreview, plain_version, plural
 from studyapp.ui.screens.home import plain
+from studyapp.ui.screens.library_flow import fit_to_screen
+
+#: Preferred size; clamped to the screen (see :func:`fit_to_screen`).
+PREFERRED_SIZE = (900, 600)
 
 
 def category_label(category: str) -> str:
@@ -38,17 +39,18 @@ class MappingDialog(QDialog):
         self.setWindowTitle(f"{verb} {preview.path.name}")
         self.setAccessibleName(self.windowTitle())
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(760, 560)
+        fit_to_screen(self, *PREFERRED_SIZE)
         layout = QVBoxLayout(self)
         n = preview.questions
         installed = (
-            f" It updates the installed pack {preview.pack_id} ({preview.installed_version}); "
+            f" It updates the installed pack {preview.pack_id} "
+            f"(version {plain_version(preview.installed_version)}); "
             "progress on unchanged questions is kept."
             if preview.installed_version
             else ""
         )
         summary = plain(
-            f"{n} question{'s' if n != 1 else ''} found in this {preview.format_label} file; "
+            f"{plural(n, 'question')} found in this {preview.format_label} file; "
             f"they become the pack {preview.pack_id}.{installed} Nothing has been written yet. "
             "Choose the skill area for each category, then import.",
             wrap=True,
@@ -56,32 +58,39 @@ class MappingDialog(QDialog):
         summary.setObjectName("mappingSummary")
         layout.addWidget(summary)
 
-        self.table = QTableWidget(len(preview.categories), 3)
-        self.table.setObjectName("mappingTable")
-        self.table.setAccessibleName("Categories and the skill areas they map to")
-        self.table.setHorizontalHeaderLabels(["Category", "Questions", "Skill area"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # One block per category: its name (wrapped, never cut) and question count, with
+        # the skill-area drop-down under it at full width, so even the longest skill
+        # title is readable at the minimum size or a large font. Many categories scroll.
+        layout.addWidget(plain("Categories and the skill areas they map to", bold=True))
+        self.categories = QScrollArea()
+        self.categories.setObjectName("mappingCategories")
+        self.categories.setWidgetResizable(True)
+        self.categories.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        rows = QVBoxLayout(inner)
         self.combos: dict[str, QComboBox] = {}
-        for row, cat in enumerate(preview.categories):
-            self.table.setItem(row, 0, QTableWidgetItem(category_label(cat.category)))
-            count = QTableWidgetItem(str(cat.questions))
-            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 1, count)
+        for cat in preview.categories:
+            name = category_label(cat.category)
+            label = plain(f"{name} · {plural(cat.questions, 'question')}", wrap=True)
             combo = QComboBox()
-            combo.setAccessibleName(f"Skill area for {category_label(cat.category)}")
+            combo.setAccessibleName(f"Skill area for {name}")
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
             combo.addItem("Unassigned", None)
             for skill in preview.skills:
                 combo.addItem(skill.title, skill.id)
             combo.setCurrentIndex(max(combo.findData(cat.skill), 0))
-            self.table.setCellWidget(row, 2, combo)
+            label.setBuddy(combo)
+            rows.addWidget(label)
+            rows.addWidget(combo)
+            rows.addSpacing(6)
             self.combos[cat.category] = combo
-        self.table.setMinimumHeight(160)
-        layout.addWidget(self.table, 2)
+        rows.addStretch(1)
+        self.categories.setWidget(inner)
+        self.categories.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        layout.addWidget(self.categories, 2)
 
         skipped = plain(
             f"Skipped ({len(preview.skipped)}): not imported, with the reason"

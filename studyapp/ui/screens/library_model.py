@@ -143,6 +143,7 @@ class QuestionTableModel(QAbstractTableModel):
                 return row.first_line
             if index.column() == 0:
                 return f"{row.pack}/{row.key}"
+            return self._text(row, index.column())  # the whole text of an elided cell
         return None
 
     @staticmethod

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.question import MAX_OPTIONS, MIN_OPTIONS, Option
 from studyapp.ui.screens.home import plain
+from studyapp.ui.theme import colours
 
 _IDS = "abcdefgh"
 
@@ -42,10 +45,41 @@ class TextBox(QPlainTextEdit):
         return self.toPlainText()
 
 
+class FieldError(QLabel):
+    """A validation message shown right under the field it is about (hidden when none).
+
+    Drawn in the theme's "bad" colour, chosen from the palette in use when the message is
+    set, so it follows a theme change at the next check.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setObjectName("fieldError")
+        self.setAccessibleName(f"Problem with {name}")
+        self.hide()
+
+    def show_messages(self, messages: list[str]) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        pal = self.palette()
+        pal.setColor(
+            QPalette.ColorRole.WindowText, QColor(colours("dark" if dark else "light")["bad"])
+        )
+        self.setPalette(pal)
+        self.setText("\n".join(messages))
+        self.setVisible(bool(messages))
+
+
 class OptionRow(QWidget):
-    """One answer option: text, a correct flag, a rationale, and a remove button."""
+    """One answer option: text, a correct flag, a rationale, and a remove button.
+
+    ``touched`` names the part the user changed ("text", "correct" or "rationale"), so
+    the editor shows a problem only once its field has been touched.
+    """
 
     changed = Signal()
+    touched = Signal(str)
     remove_requested = Signal(object)
 
     def __init__(
@@ -63,30 +97,55 @@ class OptionRow(QWidget):
             "Option rationale", 3, rationale, "Why this option is right or wrong"
         )
         self.remove = QPushButton("Remove")
-        grid.addWidget(self.letter, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(plain("Answer"), 0, 1)
-        grid.addWidget(self.text, 0, 2)
-        side = QVBoxLayout()
-        side.addWidget(self.correct)
-        side.addWidget(self.remove)
-        side.addStretch(1)
-        grid.addLayout(side, 0, 3, 2, 1)
-        grid.addWidget(plain("Why"), 1, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.rationale, 1, 2)
-        grid.setColumnStretch(2, 1)
-        self.correct.toggled.connect(lambda _c: self.changed.emit())
-        self.text.textChanged.connect(self.changed.emit)
-        self.rationale.textChanged.connect(self.changed.emit)
+        # The letter, Correct and Remove share the top line, so the two text boxes get
+        # the whole width (a narrow window or a large font leaves them room to read).
+        top = QHBoxLayout()
+        top.addWidget(self.letter)
+        top.addWidget(self.correct)
+        top.addStretch(1)
+        top.addWidget(self.remove)
+        grid.addLayout(top, 0, 0, 1, 2)
+        # Each part's problem sits right under it: text, rationale, anything else.
+        self.text_error = FieldError("this option's text")
+        self.rationale_error = FieldError("this option's rationale")
+        self.error = FieldError("this option")
+        grid.addWidget(plain("Answer"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.text, 1, 1)
+        grid.addWidget(self.text_error, 2, 1)
+        grid.addWidget(plain("Why"), 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.rationale, 3, 1)
+        grid.addWidget(self.rationale_error, 4, 1)
+        grid.addWidget(self.error, 5, 1)
+        grid.setColumnStretch(1, 1)
+        for part, signal in (
+            ("correct", self.correct.toggled),
+            ("text", self.text.textChanged),
+            ("rationale", self.rationale.textChanged),
+        ):
+            signal.connect(lambda *_a, part=part: self._touch(part))
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+
+    def _touch(self, part: str) -> None:
+        self.touched.emit(part)
+        self.changed.emit()
 
     def set_letter(self, letter: str) -> None:
         self.letter.setText(f"{letter}.")
+        self.error.setAccessibleName(f"Problem with option {letter}")
+        self.text_error.setAccessibleName(f"Problem with the text of option {letter}")
+        self.rationale_error.setAccessibleName(f"Problem with the rationale of option {letter}")
         self.text.setAccessibleName(f"Option {letter} text")
         self.rationale.setAccessibleName(f"Option {letter} rationale")
         self.correct.setAccessibleName(f"Option {letter} is correct")
         self.correct.setToolTip(f"Option {letter} is a correct answer")
         self.remove.setAccessibleName(f"Remove option {letter}")
         self.remove.setToolTip(f"Remove option {letter}")
+
+    def show_problems(self, by_part: dict[str, list[str]]) -> None:
+        """Show messages under their part: "text", "rationale", or "" (the option)."""
+        self.text_error.show_messages(by_part.get("text", []))
+        self.rationale_error.show_messages(by_part.get("rationale", []))
+        self.error.show_messages(by_part.get("", []))
 
     def value(self) -> dict[str, Any]:
         return {
@@ -98,9 +157,13 @@ class OptionRow(QWidget):
 
 
 class OptionsEditor(QWidget):
-    """The options of a question, with Add option."""
+    """The options of a question, with Add option.
+
+    ``touched`` carries "<option id>:<part>" when the user changes a part of an option.
+    """
 
     changed = Signal()
+    touched = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,6 +205,7 @@ class OptionsEditor(QWidget):
 
     def _append(self, row: OptionRow) -> None:
         row.changed.connect(self.changed.emit)
+        row.touched.connect(lambda part, oid=row.oid: self.touched.emit(f"{oid}:{part}"))
         row.remove_requested.connect(self._remove)
         self._rows_box.addWidget(row)
         self.rows.append(row)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QTableWidget,
@@ -27,16 +26,25 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, InstalledPack
-from studyapp.services.library import USER_PACK_ID, ImportPreview, LibraryService
+from studyapp.services.library import (
+    USER_PACK_ID,
+    ImportPreview,
+    LibraryService,
+    import_summary,
+    plain_version,
+    plural,
+)
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
+from studyapp.ui.screens.library_flow import FlowLayout
 from studyapp.ui.screens.library_mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
-PACK_COLUMNS = ("ID", "Version", "Title", "Authors", "Questions", "Retired")
+PACK_COLUMNS = ("Title", "Version", "Imported", "Questions")
+TITLE_COLUMN, FIRST_NUMBER_COLUMN = 0, 3
 IMPORT_FILTER = (
     "Question files (*.studypack *.gift *.txt *.xml *.csv);;StudyApp packs (*.studypack);;"
     "GIFT (*.gift *.txt);;Moodle XML (*.xml);;Aiken (*.txt);;CSV (*.csv);;All files (*)"
@@ -59,7 +67,8 @@ class PacksPanel(QWidget):
         self.mapping_dialog: MappingDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        bar = QHBoxLayout()
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box)
         self.import_button = action_button(
             "Import…", "Import a pack or question file", "_pack_button"
         )
@@ -81,8 +90,7 @@ class PacksPanel(QWidget):
             self.remove_button,
         ):
             bar.addWidget(b)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        layout.addWidget(bar_box)
         self.table = QTableWidget(0, len(PACK_COLUMNS))
         self.table.setObjectName("packTable")
         self.table.setAccessibleName("Installed packs")
@@ -92,10 +100,20 @@ class PacksPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        # The title takes the width the short columns leave and wraps onto more lines
+        # (rows grow to fit), so a long title stays readable at the minimum window size
+        # or a large font and the table never needs to scroll sideways.
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
+        self.details = plain("", wrap=True)
+        self.details.setObjectName("packDetails")
+        self.details.setAccessibleName("About the selected pack")
+        layout.addWidget(self.details)
         self.note = plain(
             "Removing a pack keeps your answers to its questions in your history and statistics. "
             "My questions holds the questions you write or revise; it exports like any pack.",
@@ -122,21 +140,15 @@ class PacksPanel(QWidget):
         self.packs = packs
         self.table.setRowCount(len(packs))
         for row, p in enumerate(packs):
-            values = (
-                p.id,
-                p.version,
-                p.title,
-                ", ".join(p.authors) or "—",
-                str(p.questions),
-                str(p.retired),
-            )
+            values = (p.title, plain_version(p.version), imported_text(p), f"{p.questions:,}")
+            tip = pack_details(p)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if column >= 4:
+                if column >= FIRST_NUMBER_COLUMN:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
-                item.setToolTip(f"{p.title} — {p.origin}, {p.source_format}, {p.framework}")
+                item.setToolTip(tip)
                 self.table.setItem(row, column, item)
         keep = next((i for i, p in enumerate(packs) if selected and p.id == selected.id), None)
         if keep is not None:
@@ -157,6 +169,8 @@ class PacksPanel(QWidget):
 
     def _update_actions(self) -> None:
         pack = self.selected()
+        self.details.setText(pack_details(pack) if pack is not None else "")
+        self.details.setVisible(pack is not None)
         self.update_button.setEnabled(pack is not None and pack.id != USER_PACK_ID)
         self.export_button.setEnabled(pack is not None and pack.questions > 0)
         self.remove_button.setEnabled(pack is not None)
@@ -228,13 +242,13 @@ class PacksPanel(QWidget):
 
     def _imported(self, report: ImportReport) -> None:
         self.last_report = report
-        self.controller.window.statusBar().showMessage(report.summary(), 20_000)
+        self.controller.window.statusBar().showMessage(import_summary(report), 20_000)
         box = QMessageBox(self)
         box.setObjectName("importReport")
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Import finished")
         box.setAccessibleName("Import finished")
-        box.setText(report.summary())
+        box.setText(import_summary(report))
         details = [*report.warnings, *report.skipped_items]
         if details:
             box.setDetailedText("\n".join(details))
@@ -267,7 +281,7 @@ class PacksPanel(QWidget):
 
     def _exported(self, report: ExportReport) -> None:
         self.controller.window.statusBar().showMessage(
-            f"Exported {report.questions} questions of {report.pack_id} to {report.path}", 20_000
+            f"Exported {plural(report.questions, 'question')} to {report.path}", 20_000
         )
 
     def remove_selected(self) -> None:
@@ -279,18 +293,36 @@ class PacksPanel(QWidget):
         answer = QMessageBox.question(
             self,
             "Remove pack",
-            f"Remove the pack “{pack.title}” ({pack.id} {pack.version}) and its {n} "
-            f"question{'s' if n != 1 else ''}?\n\n"
+            f"Remove the pack “{pack.title}” (version {plain_version(pack.version)}) and its "
+            f"{plural(n, 'question')}?\n\n"
             "Your answers to them stay in your history and statistics. A backup is made first.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        pack_id = pack.id
+        pack_id, title = pack.id, pack.title
         self.controller.run_op(
             lambda p: PackService(p).remove(pack_id),
             lambda count: self.controller.window.statusBar().showMessage(
-                f"Removed {pack_id} ({count} questions); your history is kept.", 15_000
+                f"Removed “{title}” ({plural(count, 'question')}); your history is kept.", 15_000
             ),
         )
+
+
+def pack_details(pack: InstalledPack) -> str:
+    """Everything about a pack in one sentence for people (title, version, date, size)."""
+    by = f"; by {', '.join(pack.authors)}" if pack.authors else ""
+    retired = f" ({pack.retired:,} retired)" if pack.retired else ""
+    return (
+        f"{pack.title}: version {plain_version(pack.version)}, imported "
+        f"{imported_text(pack)}; {plural(pack.questions, 'question')}{retired}{by}."
+    )
+
+
+def imported_text(pack: InstalledPack) -> str:
+    """The day this version was imported, in the user's time zone ("7 Dec 2026")."""
+    if pack.imported_at is None:
+        return "—"
+    local = pack.imported_at.astimezone()
+    return f"{local.day} {local:%b %Y}"

@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -20,11 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.library import HistoryEntry, QuestionDetail
+from studyapp.services.library import HistoryEntry, QuestionDetail, plural
 from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.library_markdown import markdown_of
 from studyapp.ui.screens.library_model import DIFFICULTY_TEXT, STATUS_TEXT
 from studyapp.ui.widgets.rendered import RenderedText
+
+#: Below this width (in average characters) the history goes under the question text.
+SIDE_BY_SIDE_CHARS = 95
 
 HISTORY_COLUMNS = ("Date", "Chosen", "Result", "Mode", "Time")
 
@@ -47,7 +53,18 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self.setObjectName("libraryPreview")
         self.setAccessibleName("Question preview")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # Everything scrolls together when the pane is short (minimum window size, large
+        # font), so the wrapped labels always get the height they need.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
         self.header = plain("Select a question to preview it.", bold=True, wrap=True)
         self.header.setObjectName("previewHeader")
@@ -64,14 +81,16 @@ class PreviewPane(QWidget):
         layout.addWidget(self.links)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
+        self.split = split
         self.text = RenderedText()
+        self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
         self.text.setObjectName("previewText")
         self.text.setAccessibleName("Question, options, rationales and explanation")
         split.addWidget(self.text)
         history_box = QWidget()
         box = QVBoxLayout(history_box)
         box.setContentsMargins(6, 0, 0, 0)
-        self.history_label = plain("History", bold=True)
+        self.history_label = plain("History", bold=True, wrap=True)
         box.addWidget(self.history_label)
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setObjectName("previewHistory")
@@ -84,12 +103,19 @@ class PreviewPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         box.addWidget(self.history)
         split.addWidget(history_box)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)
         layout.addWidget(split, 1)
         self.detail: QuestionDetail | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  # Qt override
+        """Text and history side by side when there is room, else one above the other."""
+        super().resizeEvent(event)
+        wide = self.width() >= self.fontMetrics().averageCharWidth() * SIDE_BY_SIDE_CHARS
+        self.split.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
 
     def clear(self, message: str = "Select a question to preview it.") -> None:
         self.detail = None
@@ -159,5 +185,5 @@ class PreviewPane(QWidget):
                 self.history.setItem(row, column, item)
         n = len(history)
         self.history_label.setText(
-            f"History: {n} answer{'s' if n != 1 else ''}" if n else "History: not answered yet"
+            f"History: {plural(n, 'answer')}" if n else "History: not answered yet"
         )

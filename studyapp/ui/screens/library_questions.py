@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
+    QCompleter,
     QHeaderView,
     QLineEdit,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,10 +34,12 @@ from studyapp.services.library import (
     LibraryQuery,
     LibraryService,
     QuestionDetail,
+    plural,
 )
 from studyapp.services.study import StudyService
 from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_model import QuestionTableModel
+from studyapp.ui.screens.library_flow import FlowLayout
+from studyapp.ui.screens.library_model import COLUMNS, QuestionTableModel
 from studyapp.ui.screens.library_preview import PreviewPane
 from studyapp.ui.widgets.buttons import action_button
 
@@ -52,10 +57,22 @@ STATUS_CHOICES = (
     ("My revision used", "revised"),
 )
 SEARCH_DELAY_MS = 250
+QUESTION_COLUMN = 2
+#: Typical width of each short column, in average characters of the table's font.
+COLUMN_CHARS = {0: 9, 1: 20, 3: 14, 4: 10, 5: 13}
+#: Columns given up, in this order, when the table is too narrow (the preview shows them).
+HIDE_ORDER = (5, 4, 0, 1)
+QUESTION_MIN_CHARS = 22
 
 
 class QuestionTable(QTableView):
-    """The table; Enter asks to open the editor on the current question."""
+    """The table; Enter asks to open the editor on the current question.
+
+    The columns always fit the width (no sideways scrolling): the question column takes
+    what the short columns leave, and when even that is too little the least needed
+    columns are hidden (pack, difficulty, id, skill area; the preview shows them all).
+    Cell text that does not fit is elided; its tooltip has it whole.
+    """
 
     open_requested = Signal()
 
@@ -65,15 +82,97 @@ class QuestionTable(QTableView):
             return
         super().keyPressEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  # Qt override
+        super().resizeEvent(event)
+        self.fit_columns()
 
-def _combo(name: str, tip: str) -> QComboBox:
-    combo = QComboBox()
+    def fit_columns(self) -> None:
+        """Choose the visible columns and their widths for the current width and font."""
+        header = self.horizontalHeader()
+        bold = QFont(header.font())
+        bold.setBold(True)
+        head, body = QFontMetrics(bold), self.fontMetrics()
+        pad = 3 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 12
+        need = {
+            c: max(body.averageCharWidth() * chars, head.horizontalAdvance(COLUMNS[c]) + pad)
+            for c, chars in COLUMN_CHARS.items()
+        }
+        scroll = self.verticalScrollBar().sizeHint().width()
+        room = self.width() - 2 * self.frameWidth() - scroll
+        shown = dict(need)
+        question = max(
+            body.averageCharWidth() * QUESTION_MIN_CHARS,
+            head.horizontalAdvance(COLUMNS[QUESTION_COLUMN]) + pad,
+        )
+        for column in HIDE_ORDER:
+            if sum(shown.values()) + question <= room:
+                break
+            del shown[column]
+        for column, width in need.items():
+            self.setColumnHidden(column, column not in shown)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.setColumnWidth(column, width)
+        header.setSectionResizeMode(QUESTION_COLUMN, QHeaderView.ResizeMode.Stretch)
+
+
+class FilterCombo(QComboBox):
+    """A filter drop-down as wide as its current choice (so its text is never clipped);
+    the bar it sits in wraps when the choices need more room than one line."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        text = self.lineEdit().text() if self.isEditable() else self.currentText()
+        metrics = self.fontMetrics()
+        width = max(metrics.horizontalAdvance(text), metrics.averageCharWidth() * 8)
+        if self.isEditable():  # the line edit's frame and its clear button
+            width += metrics.height() + 16
+        size = QSize(width + 4, super().sizeHint().height())
+        return (
+            self.style()
+            .sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, size, self)
+            .expandedTo(QSize(0, super().sizeHint().height()))
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        return self.sizeHint()
+
+
+def _combo(name: str, tip: str) -> FilterCombo:
+    combo = FilterCombo()
     combo.setAccessibleName(name)
     combo.setToolTip(tip)
     combo.setObjectName(name.replace(" ", "_").lower())
-    combo.setMinimumContentsLength(9)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.currentIndexChanged.connect(lambda _i: combo.updateGeometry())
     return combo
+
+
+def _searchable(combo: QComboBox) -> None:
+    """Let the user type part of a choice: a pop-up lists every choice containing it
+    (any case), and Enter or a click picks one. Text that names no choice is put back."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = QCompleter(combo.model(), combo)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setCompleter(completer)
+    edit = combo.lineEdit()
+    edit.setClearButtonEnabled(True)
+    edit.textEdited.connect(lambda _t: combo.updateGeometry())
+
+    def settle() -> None:
+        text = edit.text().strip()
+        index = combo.findText(text, Qt.MatchFlag.MatchFixedString) if text else 0
+        if index < 0:
+            index = combo.currentIndex()
+        if index != combo.currentIndex():
+            combo.setCurrentIndex(index)
+        edit.setText(combo.itemText(combo.currentIndex()))
+        combo.updateGeometry()
+
+    edit.editingFinished.connect(settle)
+    completer.activated.connect(lambda text: combo.setCurrentIndex(max(combo.findText(text), 0)))
 
 
 class QuestionsPanel(QWidget):
@@ -89,27 +188,32 @@ class QuestionsPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 8, 0, 0)
 
-        filters = QHBoxLayout()
+        filter_bar = QWidget()
+        filters = FlowLayout(filter_bar)
         self.search = QLineEdit()
         self.search.setObjectName("librarySearch")
         self.search.setAccessibleName("Search questions")
         self.search.setPlaceholderText("Search question and option text (Ctrl+F)")
         self.search.setToolTip("Words to find in the question, its options or its id (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        filters.addWidget(self.search, 3)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 18)
+        filters.addWidget(self.search)
         self.skill = _combo("Skill area filter", "Show one skill area")
         self.status = _combo(
             "Status filter", "Show questions with one status (retired ones only when chosen)"
         )
-        self.tag = _combo("Tag filter", "Show questions with one tag")
+        self.tag = _combo("Tag filter", "Show questions with one tag: type part of it to find it")
         self.pack = _combo("Pack filter", "Show the questions of one pack")
         for label, value in STATUS_CHOICES:
             self.status.addItem(label, value)
+        _searchable(self.tag)
         for combo in (self.skill, self.status, self.tag, self.pack):
-            filters.addWidget(combo, 1)
-        outer.addLayout(filters)
+            filters.addWidget(combo)
+        outer.addWidget(filter_bar)
 
-        actions = QHBoxLayout()
+        action_bar = QWidget()
+        actions = FlowLayout(action_bar)
         self.new_button = action_button("New question", "Write a new question (Ctrl+N)")
         self.edit_button = action_button("Edit…", "Edit the selected question (Enter)")
         self.suspend_button = action_button("Suspend", "Take the question out of practice")
@@ -118,12 +222,11 @@ class QuestionsPanel(QWidget):
         )
         for b in (self.new_button, self.edit_button, self.suspend_button, self.delete_button):
             actions.addWidget(b)
-        actions.addStretch(1)
         self.count_label = plain("")
         self.count_label.setObjectName("libraryCount")
         self.count_label.setAccessibleName("Number of matching questions")
         actions.addWidget(self.count_label)
-        outer.addLayout(actions)
+        outer.addWidget(action_bar)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
@@ -138,11 +241,8 @@ class QuestionsPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 90), (1, 180), (3, 135), (4, 95), (5, 110)):
-            self.table.setColumnWidth(column, width)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.fit_columns()
         split.addWidget(self.table)
         self.preview = PreviewPane()
         split.addWidget(self.preview)
@@ -182,7 +282,7 @@ class QuestionsPanel(QWidget):
         skills = [("All skill areas", None), ("Unassigned", UNASSIGNED)]
         skills += [(s.title, s.id) for s in choices.skills]
         tags = [("Any tag", None)] + [(t, t) for t in choices.tags]
-        packs = [("Any pack", None)] + [(f"{p.title} ({p.id})", p.id) for p in choices.packs]
+        packs = [("Any pack", None)] + [(p.title, p.id) for p in choices.packs]
         changed = False
         for combo, items in ((self.skill, skills), (self.tag, tags), (self.pack, packs)):
             changed |= _refill(combo, items)
@@ -208,7 +308,7 @@ class QuestionsPanel(QWidget):
             self._update_actions()
 
     def _show_count(self, total: int) -> None:
-        self.count_label.setText(f"{total:,} question{'s' if total != 1 else ''}")
+        self.count_label.setText(plural(total, "question"))
 
     def _page_loaded(self) -> None:
         wanted = self._select_after_load
@@ -322,4 +422,5 @@ def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> bool:
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+    combo.updateGeometry()
     return current is not None and index < 0
