@@ -44,10 +44,19 @@ if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
 SELECTIONS = (
-    ("Mixed (same exam for everyone with the code)", "mixed"),
+    ("Mixed", "mixed"),
     ("Unseen questions first", "unseen-first"),
     ("Focus on my weak areas", "weak-focus"),
 )
+# What each selection means, under the drop-down (docs/exams.md, "Selection").
+SELECTION_NOTES = {
+    "mixed": "Mixed ignores your history, so everyone who enters its code gets the same "
+    "exam: use it for a study group.",
+    "unseen-first": "Questions you have never answered come first. The exam depends on your "
+    "history, so its code gives others a different exam.",
+    "weak-focus": "Questions you last answered wrong come first, then unseen ones. The exam "
+    "depends on your history, so its code gives others a different exam.",
+}
 
 
 # A real code (it decodes), so the example never teaches a format the parser refuses.
@@ -70,7 +79,6 @@ class SkillCheck(QWidget):
         self.box.setAccessibleName(name)
         row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
         self.label = plain(text, wrap=True)
-        self.label.setBuddy(self.box)
         row.addWidget(self.label, 1)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802  # Qt override
@@ -129,7 +137,11 @@ class ExamScreen(Screen):
         layout.addWidget(self.resume_box)
 
         new = QGroupBox("A new exam on the CETL blueprint")
-        form = QFormLayout(new)
+        new_layout = QVBoxLayout(new)
+        form = QFormLayout()
+        # A label above its field when both do not fit side by side (large fonts).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        new_layout.addLayout(form)
         self.length = QSpinBox()
         self.length.setRange(10, 100)
         self.length.setValue(100)
@@ -147,12 +159,18 @@ class ExamScreen(Screen):
             self.selection.addItem(label, value)
         self.selection.setAccessibleName("Question selection")
         form.addRow("&Selection:", self.selection)
-        self.hide_paused = QCheckBox("Hide the questions")
+        self.selection_note = plain(SELECTION_NOTES["mixed"], wrap=True)
+        self.selection.currentIndexChanged.connect(
+            lambda _i: self.selection_note.setText(SELECTION_NOTES[self.selection.currentData()])
+        )
+        # Wrapped text goes outside the form: QFormLayout under-sizes wrapping labels.
+        new_layout.addWidget(self.selection_note)
+        self.hide_paused = QCheckBox("&Hide the questions while paused")
         self.hide_paused.setAccessibleName("Hide the questions while paused")
         self.hide_paused.setChecked(True)
-        form.addRow("While paused:", self.hide_paused)
+        new_layout.addWidget(self.hide_paused)
         self.time_note = plain("", wrap=True)
-        form.addRow(self.time_note)
+        new_layout.addWidget(self.time_note)
         layout.addWidget(new)
 
         skills = QGroupBox("Skill areas in the exam")
@@ -179,15 +197,23 @@ class ExamScreen(Screen):
         layout.addWidget(self.start_button)
 
         join = QGroupBox("Sit the same exam as your study group")
-        jrow = QHBoxLayout(join)
+        jl = QVBoxLayout(join)
+        self.code_hint = plain(
+            f"Type or paste the exam code someone shared, for example {EXAMPLE_CODE}.",
+            wrap=True,
+        )
+        jl.addWidget(self.code_hint)
+        jrow = QHBoxLayout()
         self.code = QLineEdit()
-        self.code.setPlaceholderText(f"Exam code, e.g. {EXAMPLE_CODE}")
+        self.code.setPlaceholderText(EXAMPLE_CODE)
         self.code.setAccessibleName("Exam code")
         self.code.returnPressed.connect(self._start_code)
+        self.code_hint.setBuddy(self.code)
         join_button = QPushButton("Start this exam")
         join_button.clicked.connect(lambda: self._start_code())
         jrow.addWidget(self.code, 1)
         jrow.addWidget(join_button)
+        jl.addLayout(jrow)
         layout.addWidget(join)
 
         hist = QGroupBox("Your mock exams")

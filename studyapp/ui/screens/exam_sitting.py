@@ -132,9 +132,17 @@ class SittingPage(QWidget):
         cover.addWidget(self.cover_resume, 0, Qt.AlignmentFlag.AlignCenter)
         cover.addStretch(2)
         self.body.addWidget(self.paused_cover)
-        self.review_page = QWidget()
-        rv = QVBoxLayout(self.review_page)
-        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3))
+        # In a scroll area: at large fonts the text, list and buttons need more than the
+        # body's height, and squeezed they would overlap.
+        self.review_page = QScrollArea()
+        self.review_page.setWidgetResizable(True)
+        self.review_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.review_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        review_body = QWidget()
+        self.review_page.setWidget(review_body)
+        rv = QVBoxLayout(review_body)
+        rv.setContentsMargins(0, 6, 6, 6)
+        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3, wrap=True))
         self.review_text = plain("", wrap=True)
         rv.addWidget(self.review_text)
         self.review_list = QListWidget()
@@ -184,11 +192,15 @@ class SittingPage(QWidget):
             bar.addWidget(b)
         bar.right_from = len(self.bar_buttons) - 1
         main.addLayout(bar)
+        self.body.currentChanged.connect(lambda _i: self._bar_for_page())
         root.addLayout(main, 1)
 
         side = QVBoxLayout()
         side.setContentsMargins(8, 14, 16, 12)
         side.addWidget(plain("Questions", bold=True))
+        self.counts = plain("", wrap=True)
+        self.counts.setObjectName("examCounts")
+        side.addWidget(self.counts)
         self.navigator = Navigator()
         self.navigator.jump.connect(self.jump)
         nav_scroll = QScrollArea()
@@ -203,13 +215,22 @@ class SittingPage(QWidget):
         self._fit_side()
         self._bind_keys()
 
+    def _bar_for_page(self) -> None:
+        """The review page has its own way back: only Pause stays below it (room at 18 pt)."""
+        reviewing = self.body.currentWidget() is self.review_page
+        for button in (self.prev_button, self.next_button, self.flag_button, self.review_button):
+            button.setVisible(not reviewing)
+
     def _fit_side(self) -> None:
-        """The navigator column is as wide as its cells (which follow the font)."""
+        """The navigator column is as wide as its cells (which follow the font); the
+        review list shows at least four lines."""
+        self.review_list.setMinimumHeight(4 * self.review_list.fontMetrics().height() + 12)
         width = self.navigator.sizeHint().width() + self.style().pixelMetric(
             self.style().PixelMetric.PM_ScrollBarExtent
         )
         self.nav_scroll.setFixedWidth(width)
         self.legend.setFixedWidth(width)
+        self.counts.setFixedWidth(width)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802  # Qt override
         if event.type() == QEvent.Type.FontChange:
@@ -296,10 +317,8 @@ class SittingPage(QWidget):
             [i.answered for i in view.items], [i.flagged for i in view.items], view.current
         )
         self._fit_side()
-        self.position.setText(
-            f"Question {view.current + 1} of {view.length} · {view.answered} answered"
-            f" · {view.flagged} flagged"
-        )
+        self.position.setText(f"Question {view.current + 1} of {view.length}")
+        self.counts.setText(f"{view.answered} of {view.length} answered · {view.flagged} flagged")
         if paused and self.body.currentWidget() is not self.review_page:
             # Focus off the now disabled parts, onto the one thing that can act.
             (self.cover_resume if hide else self).setFocus()

@@ -59,21 +59,29 @@ class Navigator(QWidget):
     def cell_size(self) -> int:
         """Side of a cell: room for "100" in the cell's font, never below ``CELL``."""
         metrics = QFontMetrics(self._cell_font())
-        return max(CELL, metrics.horizontalAdvance("888") + 12, metrics.height() + 10)
+        return max(CELL, metrics.horizontalAdvance("888") + 10, metrics.height() + 8)
 
     def _cell_font(self) -> QFont:
+        # Smaller than the text around it (the numbers are short), never tiny.
         font = QFont(self.font())
-        font.setPointSize(max(7, font.pointSize() - 2))
+        size = font.pointSize()
+        font.setPointSize(max(7, size - 2 if size <= 12 else size - 4))
         return font
+
+    def _fit_columns(self) -> None:
+        """Five columns of normal cells; four when large fonts make the cells large."""
+        self.columns = 5 if self.cell_size() <= CELL + 6 else 4
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802  # Qt override
         if event.type() == QEvent.Type.FontChange:
+            self._fit_columns()
             self.updateGeometry()
             self.resize(self.sizeHint())
         super().changeEvent(event)
 
     def set_state(self, answered: Sequence[bool], flagged: Sequence[bool], current: int) -> None:
         self.answered, self.flagged = list(answered), list(flagged)
+        self._fit_columns()
         self.current = current
         self.focus_index = current
         n = len(self.answered)
