@@ -132,14 +132,18 @@ class SittingPage(QWidget):
         cover.addWidget(self.cover_resume, 0, Qt.AlignmentFlag.AlignCenter)
         cover.addStretch(2)
         self.body.addWidget(self.paused_cover)
-        # In a scroll area: at large fonts the text, list and buttons need more than the
-        # body's height, and squeezed they would overlap.
-        self.review_page = QScrollArea()
-        self.review_page.setWidgetResizable(True)
-        self.review_page.setFrameShape(QFrame.Shape.NoFrame)
-        self.review_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The text and list scroll (at large fonts they need more than the body's height,
+        # and squeezed they would overlap); the buttons below them stay in view.
+        self.review_page = QWidget()
+        page_layout = QVBoxLayout(self.review_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        review_scroll = QScrollArea()
+        review_scroll.setWidgetResizable(True)
+        review_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        review_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         review_body = QWidget()
-        self.review_page.setWidget(review_body)
+        review_scroll.setWidget(review_body)
+        page_layout.addWidget(review_scroll, 1)
         rv = QVBoxLayout(review_body)
         rv.setContentsMargins(0, 6, 6, 6)
         rv.addWidget(plain("Before you hand in", bold=True, size_delta=3, wrap=True))
@@ -160,7 +164,7 @@ class SittingPage(QWidget):
         rbar.addWidget(back)
         rbar.addWidget(self.submit_button)
         rbar.right_from = 1
-        rv.addLayout(rbar)
+        page_layout.addLayout(rbar)
         self.body.addWidget(self.review_page)
         main.addWidget(self.body, 1)
 
