@@ -226,6 +226,9 @@ class ExamScreen(Screen):
         self.history = QListWidget()
         self.history.setAccessibleName("Exam history")
         self.history.setMinimumHeight(120)
+        self.history.setWordWrap(True)  # long lines wrap: no sideways scrolling at 18 pt
+        self.history.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history.itemActivated.connect(self._open_history)
         hl.addWidget(self.history)
         layout.addWidget(hist)
@@ -272,17 +275,19 @@ class ExamScreen(Screen):
             self.start_button.setEnabled(True)
         self.history.clear()
         for entry in reversed(history.entries):
-            when = entry.submitted_at.strftime("%Y-%m-%d") if entry.submitted_at else ""
+            # The learner's own time zone (stored times are UTC).
+            when = f"{entry.submitted_at.astimezone():%d %b %Y} · " if entry.submitted_at else ""
+            line = "at or above" if entry.passed else "below"
             item = QListWidgetItem(
-                f"{when} · {entry.code} · {entry.raw}/{entry.length} ({entry.percent:.0f}%) · "
-                f"est. {entry.scaled} {'≥' if entry.passed else '<'} 600"
+                f"{when}exam {entry.code}: {entry.raw} of {entry.length} correct "
+                f"({entry.percent:.0f}%), estimated {entry.scaled}, {line} the pass line"
             )
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.history.addItem(item)
         recent = history.entries[-12:]
         cut = self.info.assumed_cut if self.info else 0.7
         self.trend_chart.set_data(
-            [e.submitted_at.strftime("%d %b") if e.submitted_at else "" for e in recent],
+            [f"{e.submitted_at.astimezone():%d %b}" if e.submitted_at else "" for e in recent],
             [Series("score", [e.percent / 100 for e in recent])],
             target=cut,
             target_label=f"pass needs about {cut:.0%}",

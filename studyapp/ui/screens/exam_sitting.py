@@ -302,12 +302,13 @@ class SittingPage(QWidget):
             self.clock_note.setText(
                 "This exam was interrupted (the app closed or the computer slept). Your time "
                 "left is as it was: the time while StudyApp was closed did not count. "
-                "Resume when you are ready."
+                "Questions, flags, the navigator and the review wait until you resume (P)."
             )
         elif paused:
             self.clock_note.setText(PAUSED_NOTE)
         else:
             self.clock_note.setText("")
+        self.clock_note.setVisible(paused)
         hide = paused and view.hide_when_paused
         if self.body.currentWidget() is not self.review_page:
             self.body.setCurrentWidget(self.paused_cover if hide else self.scroll_area)

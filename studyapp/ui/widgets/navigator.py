@@ -37,7 +37,8 @@ def cell_colours(theme: str, answered: bool) -> dict[str, str]:
 
 
 class Navigator(QWidget):
-    """A grid of numbered cells; click or arrow keys + Enter jump to a question.
+    """A grid of numbered cells; a click, or Up / Down to move the focus ring and Enter,
+    jumps to a question. (In a sitting ← / → are the page's previous / next keys.)
 
     Filled: answered. Outlined: unanswered. A corner mark: flagged. A thick ring: current.
     """
