@@ -10,7 +10,8 @@ import html
 from pathlib import Path
 
 from studyapp.domain.errors import StudyAppError
-from studyapp.services.exam_views import ExamResult
+from studyapp.domain.exam_session import EndedBy
+from studyapp.services.exam_views import ExamResult, span_text
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;max-width:860px;
@@ -42,7 +43,11 @@ def exam_report_html(result: ExamResult, profile_name: str) -> str:
         else "<span class='fail'>below the pass line</span>"
     )
     when = result.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if result.submitted_at else ""
-    minutes = s.total_time_ms / 60_000
+    ended = (
+        " The time ran out, so the exam was handed in automatically."
+        if e.ended_by == EndedBy.TIME
+        else ""
+    )
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Mock exam {html.escape(e.code)}</title><style>{_CSS}</style></head><body>",
@@ -53,8 +58,9 @@ def exam_report_html(result: ExamResult, profile_name: str) -> str:
         f"<b>{s.scaled}</b> of {s.scale_max}, {verdict} of {s.pass_scaled}.</p>",
         f"<p class='muted'>The scaled score is an estimate: CoSN publishes the pass mark "
         f"({s.pass_scaled} of {s.scale_max}) but not the raw cut; this report assumes "
-        f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: {minutes:.0f} "
-        f"minutes, {s.mean_time_ms / 1000:.0f} s per question on average.</p>",
+        f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: "
+        f"{span_text(s.total_time_ms)}, {span_text(s.mean_time_ms)} per question on average."
+        f"{ended}</p>",
         "<h2>By category</h2><table><tr><th>Category</th><th>Correct</th><th></th><th></th></tr>",
         *(_row(t.title, t.correct, t.total) for t in s.by_category),
         "</table><h2>By skill area</h2><table><tr><th>Skill area</th><th>Correct</th><th></th>"

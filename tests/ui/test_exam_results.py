@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
+from studyapp.services.exam_report import exam_report_html
 from studyapp.services.exam_views import plural, span_text
 from tests.ui.conftest import settle
 from tests.ui.test_exam import DialogAnswerer, activate, press, start_exam
@@ -40,6 +41,8 @@ def test_timed_out_exam_says_the_time_ran_out(app_controller, qtbot, clock):
     settle(qtbot, c)
     assert "time ran out" in _visible_text(screen.results_page)
     assert "Time used: 1 min," in _visible_text(screen.results_page)
+    report = exam_report_html(screen.result, "profile")  # the exported report says so too
+    assert "time ran out" in report and "Time used: 1 min," in report
 
 
 def test_handed_in_exam_does_not_say_the_time_ran_out(app_controller, qtbot):
