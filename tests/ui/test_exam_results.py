@@ -66,14 +66,10 @@ def test_review_is_master_detail_and_keyboard_driven(app_controller, qtbot):
     settle(qtbot, c)
     _hand_in(c, qtbot, screen, sitting)
     results = screen.results
-    qtbot.mouseClick(
-        results.tabs.tabBar(),
-        Qt.MouseButton.LeftButton,
-        pos=results.tabs.tabBar().tabRect(1).center(),
-    )
-    assert results.tabs.currentIndex() == 1
-    results.list.setFocus()
     activate(c, qtbot)
+    qtbot.keyClick(c.window, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # "&Review …"
+    qtbot.waitUntil(lambda: results.tabs.currentIndex() == 1, timeout=10_000)
+    assert QApplication.focusWidget() is results.list
     assert results.list.count() == 10
     assert results.list.isVisible() and results.stem.isVisible()
     # Side by side: the question sits to the right of the list, not below it.

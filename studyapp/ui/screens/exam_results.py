@@ -85,8 +85,10 @@ class ResultsPage(QWidget):
         outer.addWidget(self.ended)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._build_breakdown(), "Scores by area")
-        self.tabs.addTab(self._build_review(), "Review the questions")
+        self.tabs.addTab(self._build_breakdown(), "Scores by &area")
+        self.tabs.addTab(self._build_review(), "&Review the questions")
+        # On the review tab Up / Down walk the list at once.
+        self.tabs.currentChanged.connect(lambda i: self.list.setFocus() if i == 1 else None)
         outer.addWidget(self.tabs, 1)
         buttons = FlowLayout()
         self.export_button = QPushButton("Export report…")
@@ -323,7 +325,7 @@ class ResultsPage(QWidget):
         bar.setValue(bar.value() + step * bar.pageStep())
 
     def open_review(self) -> None:
-        """Switch to the review tab with the list focused (for Up / Down)."""
+        """Switch to the review tab (its list takes the focus, for Up / Down)."""
         self.tabs.setCurrentIndex(1)
         self.list.setFocus()
 

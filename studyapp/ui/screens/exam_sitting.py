@@ -123,7 +123,9 @@ class SittingPage(QWidget):
         self.paused_cover = QWidget()
         cover = QVBoxLayout(self.paused_cover)
         cover.addStretch(1)
-        self.paused_label = plain("Paused. The clock is stopped.", bold=True, size_delta=4)
+        self.paused_label = plain(
+            "Paused: the questions are hidden.", bold=True, size_delta=4, wrap=True
+        )
         self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cover.addWidget(self.paused_label)
         self.cover_resume = QPushButton("Resume (P)")
