@@ -14,7 +14,8 @@ def test_mouse_click_on_flag_leaves_arrows_and_space_alone(app_controller, qtbot
     _screen, sitting = start_exam(c, qtbot)
     qtbot.mouseClick(sitting.flag_button, Qt.MouseButton.LeftButton)
     settle(qtbot, c)
-    assert sitting.view.flagged == 1
+    assert sitting.view.flagged == 1 and sitting.flag_button.isChecked()
+    assert not sitting.flag_button.hasFocus()
     press(qtbot, Qt.Key.Key_Right, sitting)
     qtbot.waitUntil(lambda: sitting.question.position == 1, timeout=20_000)
     press(qtbot, Qt.Key.Key_Space, sitting)
@@ -86,6 +87,9 @@ def test_hidden_pause_resumes_by_its_own_button(app_controller, qtbot):
     qtbot.waitUntil(lambda: sitting.view.status == "paused", timeout=20_000)
     assert sitting.body.currentWidget() is sitting.paused_cover
     assert not sitting.review_button.isEnabled()
+    press(qtbot, Qt.Key.Key_Space, sitting)  # Space is no resume key
+    settle(qtbot, c)
+    assert sitting.view.status == "paused"
     qtbot.mouseClick(sitting.cover_resume, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
     assert sitting.body.currentWidget() is sitting.scroll_area

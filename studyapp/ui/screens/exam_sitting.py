@@ -327,8 +327,8 @@ class SittingPage(QWidget):
         self.position.setText(f"Question {view.current + 1} of {view.length}")
         self.counts.setText(f"{view.answered} of {view.length} answered · {view.flagged} flagged")
         if paused and self.body.currentWidget() is not self.review_page:
-            # Focus off the now disabled parts, onto the one thing that can act.
-            (self.cover_resume if hide else self).setFocus()
+            # Focus off the now disabled parts, onto the page (P resumes; Space does nothing).
+            self.setFocus()
         self._draw_clock()
 
     def _draw_clock(self) -> None:
@@ -448,6 +448,9 @@ class SittingPage(QWidget):
             return
         flagged = not q.flagged
         position = q.position
+        # A click has already flipped the checkable button; it shows the stored state
+        # until the flag is saved (or stays as it was if the click is dropped while busy).
+        self.flag_button.setChecked(q.flagged)
 
         def done(new_view: ExamView) -> None:
             self.question = _with_flag(q, flagged)
