@@ -76,6 +76,7 @@ def test_exam_buttons_fit_at_the_minimum_window_and_large_fonts(app_controller, 
     screen, sitting = start_exam(c, qtbot)
     qtbot.wait(50)
     _check_buttons(sitting)
+    assert sitting.clock.font().pointSize() == size + 6  # the countdown follows the setting
     qtbot.mouseClick(sitting.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sitting.view.status == "paused", timeout=20_000)
     qtbot.wait(50)

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -88,13 +87,10 @@ class SittingPage(QWidget):
         self.position = plain("", bold=True, wrap=True)
         self.position.setObjectName("examPosition")
         top.addWidget(self.position, 1)
-        self.clock = QLabel("")
+        # A plain() label, so it follows the font-size setting (a fixed QFont did not).
+        self.clock = plain("", bold=True, size_delta=6)
         self.clock.setObjectName("examClock")
         self.clock.setAccessibleName("Time left")
-        big = QFont(self.clock.font())
-        big.setPointSize(big.pointSize() + 6)
-        big.setBold(True)
-        self.clock.setFont(big)
         top.addWidget(self.clock)
         main.addLayout(top)
         self.clock_note = plain("", wrap=True)
