@@ -146,6 +146,7 @@ class ResultsPage(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMinimumWidth(150)
+        self.list.setAlternatingRowColors(True)  # two-line items stay apart
         self.list.currentRowChanged.connect(self._show_item)
         left.addWidget(self.list, 1)
         split.addWidget(master)
