@@ -43,6 +43,13 @@ class ExamStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class EndedBy(enum.StrEnum):
+    """Why a submitted sitting ended; stored as this text, and read back through it."""
+
+    LEARNER = "learner"
+    TIME = "time"
+
+
 class ExamStateError(ExamError):
     """The exam is not in a state that allows what was asked."""
 
@@ -75,7 +82,7 @@ class Sitting:
     current: int
     items: tuple[ItemState, ...]
     anchor: float | None = None
-    ended_by: str | None = None  # "learner" or "time" once submitted
+    ended_by: str | None = None  # an EndedBy value once submitted
 
     @property
     def remaining_ms(self) -> int:
@@ -137,7 +144,7 @@ def advance(s: Sitting, mono: float, max_gap_s: float = DEFAULT_MAX_GAP_S) -> Si
     items = _charge(s.items, s.current, counted)
     s = replace(s, elapsed_ms=s.elapsed_ms + counted, anchor=anchor, items=items)
     if s.elapsed_ms >= s.limit_ms:
-        return replace(s, status=ExamStatus.SUBMITTED, anchor=None, ended_by="time")
+        return replace(s, status=ExamStatus.SUBMITTED, anchor=None, ended_by=EndedBy.TIME)
     return s
 
 
@@ -251,4 +258,4 @@ def submit(s: Sitting, mono: float, max_gap_s: float = DEFAULT_MAX_GAP_S) -> Sit
     s = advance(s, mono, max_gap_s)
     if s.status is ExamStatus.SUBMITTED:
         return s
-    return replace(s, status=ExamStatus.SUBMITTED, anchor=None, ended_by="learner")
+    return replace(s, status=ExamStatus.SUBMITTED, anchor=None, ended_by=EndedBy.LEARNER)

@@ -11,8 +11,9 @@ from datetime import tzinfo
 from pathlib import Path
 
 from studyapp.domain.errors import StudyAppError
+from studyapp.domain.exam_session import EndedBy
+from studyapp.domain.words import plural, span_text
 from studyapp.services.exam_views import ExamResult
-from studyapp.services.library import plural
 from studyapp.services.report_html import local_time_text
 from studyapp.services.study import local_tz
 
@@ -37,16 +38,6 @@ def _row(title: str, correct: int, total: int) -> str:
     )
 
 
-def _time_used(ms: int) -> str:
-    """ "1 minute 15 s", "45 minutes", "15 s": whole units, correct plurals."""
-    seconds = round(ms / 1000)
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return f"{rest} s"
-    words = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{words} {rest} s" if rest else words
-
-
 def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = None) -> str:
     """The HTML document for one submitted exam; times in ``tz`` (default: the local zone)."""
     s, e = result.score, result.exam
@@ -57,6 +48,11 @@ def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = 
     )
     zone = tz or local_tz()
     when = local_time_text(result.submitted_at, zone) if result.submitted_at else ""
+    ended = (
+        " The time ran out, so the exam was handed in automatically."
+        if e.ended_by == EndedBy.TIME
+        else ""
+    )
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Mock exam {html.escape(e.code)}</title><style>{_CSS}</style></head><body>",
@@ -68,8 +64,8 @@ def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = 
         f"<p class='muted'>The scaled score is an estimate: CoSN publishes the pass mark "
         f"({s.pass_scaled} of {s.scale_max}) but not the raw cut; this report assumes "
         f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: "
-        f"{_time_used(s.total_time_ms)}, {s.mean_time_ms / 1000:.0f} s per question on "
-        "average.</p>",
+        f"{span_text(s.total_time_ms)}, {span_text(s.mean_time_ms)} per question on average."
+        f"{ended}</p>",
         "<h2>By category</h2><table><tr><th>Category</th><th>Correct</th><th></th><th></th></tr>",
         *(_row(t.title, t.correct, t.total) for t in s.by_category),
         "</table><h2>By skill area</h2><table><tr><th>Skill area</th><th>Correct</th><th></th>"

@@ -30,6 +30,7 @@ from studyapp.domain.errors import PackError, StudyAppError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
+from studyapp.domain.words import plural
 from studyapp.packs.problems import Problem
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.interchange import choose_framework
@@ -98,7 +99,6 @@ __all__ = [
     "describe_problem",
     "import_summary",
     "plain_version",
-    "plural",
 ]
 
 USER_PACK_ID = "my-questions"
@@ -114,11 +114,6 @@ _HASH_SUFFIX = re.compile(r"-sha\.[0-9a-f]+$")
 
 def _quiet(_done: int, _total: int, _text: str = "") -> None:
     return None
-
-
-def plural(count: int, word: str) -> str:
-    """ "1 question", "2 questions", "1,200 questions" (regular English plurals only)."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def plain_version(version: str) -> str:

@@ -18,6 +18,7 @@ from datetime import date
 
 from studyapp.domain.planner import Plan
 from studyapp.domain.settings import long_date
+from studyapp.domain.words import plural
 
 DEFAULT_SECONDS = 45.0
 MIN_ANSWERS_FOR_PACE = 20
@@ -25,10 +26,6 @@ PACE_WINDOW = 200  # latest answers the median is taken over
 MIN_SESSION, MAX_SESSION = 5, 200
 # Answer times outside these bounds (a learner who walked away) do not set the pace.
 FASTEST_S, SLOWEST_S = 3.0, 600.0
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +66,8 @@ class SessionSize:
             f"answered {MIN_ANSWERS_FOR_PACE} questions"
         )
         return (
-            f"Your daily goal of {_plural(self.goal_minutes, 'minute')} is about "
-            f"{_plural(self.questions, 'question')} at {how}."
+            f"Your daily goal of {plural(self.goal_minutes, 'minute')} is about "
+            f"{plural(self.questions, 'question')} at {how}."
         )
 
 
@@ -94,12 +91,12 @@ def pacing_note(
     if needed <= goal.questions:
         return None
     minutes = math.ceil(needed * goal.pace.seconds_per_answer / 60)
-    besides = f" besides today's {_plural(due_today, 'review')}" if due_today else ""
+    besides = f" besides today's {plural(due_today, 'review')}" if due_today else ""
     return (
         f"To see every question before your exam on {long_date(date.fromisoformat(exam_date))}"
         f", about {pace_per_day} new questions a day are needed{besides}: about "
-        f"{_plural(minutes, 'minute')} a day, more than your goal of "
-        f"{_plural(goal.goal_minutes, 'minute')}."
+        f"{plural(minutes, 'minute')} a day, more than your goal of "
+        f"{plural(goal.goal_minutes, 'minute')}."
     )
 
 
@@ -119,7 +116,7 @@ def shortfall_reason(
     if got >= asked:
         return None
     scope = f" in {where}" if where else ""
-    head = f"You asked for {_plural(asked, 'question')}; this session has {got}: "
+    head = f"You asked for {plural(asked, 'question')}; this session has {got}: "
     if mode == "missed":
         return head + f"only {got} you last answered wrong {'is' if got == 1 else 'are'} waiting."
     if mode == "unseen":
@@ -131,14 +128,14 @@ def shortfall_reason(
     due = (
         "no review is due now"
         if reviews == 0
-        else f"only {_plural(reviews, 'review')} {'is' if reviews == 1 else 'are'} due now"
+        else f"only {plural(reviews, 'review')} {'is' if reviews == 1 else 'are'} due now"
     )
     if unseen_left <= new:
         return head + f"every question{scope} has been seen, and {due}."
     if plan.new_allowed <= new:
         limit = max(daily_limit, plan.pace or 0)
         return (
-            head + f"today's limit of {_plural(limit, 'new question')} is reached (New "
+            head + f"today's limit of {plural(limit, 'new question')} is reached (New "
             f"questions per day, in Settings), and {due}."
         )
     return head + f"{due}, and no other question is worth asking yet."

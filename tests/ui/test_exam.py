@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studyapp.services.study import StudyService
 from studyapp.ui.application import make_application
@@ -19,6 +20,60 @@ def _open_exam(c, qtbot):
     return screen
 
 
+def activate(c, qtbot):
+    """Make the main window active: the sitting's keys are shortcuts, which need that."""
+    c.window.activateWindow()
+    qtbot.waitUntil(lambda: c.app.activeWindow() is c.window, timeout=10_000)
+
+
+def start_exam(c, qtbot, length=10, minutes=None, hide=True):
+    """Open Mock exam, set it up, click "Start the exam"; returns (screen, sitting)."""
+    screen = _open_exam(c, qtbot)
+    screen.length.setValue(length)
+    if minutes is not None:
+        screen.minutes.setValue(minutes)
+    screen.hide_paused.setChecked(hide)
+    qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    sitting = screen.sitting
+    qtbot.waitUntil(
+        lambda: sitting.question is not None and sitting.view.status == "running",
+        timeout=20_000,
+    )
+    settle(qtbot, c)
+    activate(c, qtbot)
+    return screen, sitting
+
+
+def press(qtbot, key, fallback: QWidget):
+    """Press ``key`` where the user's key goes: the focus widget."""
+    qtbot.keyClick(QApplication.focusWidget() or fallback, key)
+
+
+class DialogAnswerer:
+    """Clicks ``button`` in the next modal message box (from a timer, as a user would)."""
+
+    def __init__(self, qtbot, button: str) -> None:
+        self.qtbot, self.button, self.texts = qtbot, button, []
+        self.timer = QTimer()
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        for button in box.buttons():
+            if button.text().replace("&", "") == self.button:
+                self.timer.stop()
+                self.texts.append(box.text())
+                self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+                return
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
 def _key_index(c, q):
     """Where the keyed option sits on screen (looked up outside the exam's own views)."""
     key = StudyService(c.profile).question(q.qid).question.correct_ids
@@ -29,6 +84,7 @@ def test_short_exam_end_to_end_with_the_keyboard(app_controller, qtbot):
     """Start with Enter, answer with digit keys, move with arrows, flag with F, review, hand in."""
     c = app_controller
     screen = _open_exam(c, qtbot)
+    activate(c, qtbot)
     screen.length.setValue(10)
     screen.start_button.setFocus()
     qtbot.keyClick(screen.start_button, Qt.Key.Key_Space)
@@ -56,26 +112,23 @@ def test_short_exam_end_to_end_with_the_keyboard(app_controller, qtbot):
     qtbot.keyClick(sitting, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: sitting.body.currentWidget() is sitting.review_page, timeout=20_000)
     assert sitting.review_list.count() == 1 and "flagged" in sitting.review_list.item(0).text()
-    sitting.submit(confirm=False)
+    answerer = DialogAnswerer(qtbot, "Hand in")
+    qtbot.keyClick(sitting.submit_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.results_page, timeout=30_000)
+    answerer.stop()
+    results = screen.results
     assert screen.result.score.raw == right
-    assert f"{right} of 10 correct" in screen.r_score.text()
-    assert "estimate" in screen.r_caption.text()
-    assert screen.r_list.count() == 10
-    screen.r_filter.setCurrentIndex(2)  # flagged
-    qtbot.waitUntil(lambda: screen.r_list.count() == 1, timeout=20_000)
+    assert f"{right} of 10 correct" in results.score.text()
+    assert "estimate" in results.caption.text()
+    assert results.list.count() == 10
+    results.filter.setCurrentIndex(2)  # flagged
+    qtbot.waitUntil(lambda: results.list.count() == 1, timeout=20_000)
 
 
 def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
     """P pauses (questions hidden, clock stopped) and resumes."""
     c = app_controller
-    screen = _open_exam(c, qtbot)
-    screen.length.setValue(10)
-    screen._start_new()
-    sitting = screen.sitting
-    qtbot.waitUntil(
-        lambda: sitting.view is not None and sitting.view.status == "running", timeout=20_000
-    )
+    _screen, sitting = start_exam(c, qtbot)
     sitting.setFocus()
     qtbot.keyClick(sitting, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: sitting.view.status == "paused", timeout=20_000)

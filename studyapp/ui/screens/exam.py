@@ -9,16 +9,14 @@ option's rationale and the explanation.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -32,26 +30,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.exam_code import ExamCode
 from studyapp.services.changes import Change
-from studyapp.services.exam_report import write_exam_report
 from studyapp.services.exam_views import ExamHistory, ExamRequest, ExamResult, ExamView, SetupInfo
 from studyapp.services.exams import ExamService, time_limit_seconds
 from studyapp.ui.screens.base import Screen, scroll_page
+from studyapp.ui.screens.exam_results import ResultsPage
 from studyapp.ui.screens.exam_sitting import SittingPage, clock_text
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import LineChart, Series
-from studyapp.ui.widgets.mastery_bar import MasteryBar
-from studyapp.ui.widgets.option_card import OptionCard
-from studyapp.ui.widgets.rendered import FittedText
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
 SELECTIONS = (
-    ("Mixed (same exam for everyone with the code)", "mixed"),
+    ("Mixed", "mixed"),
     ("Unseen questions first", "unseen-first"),
     ("Focus on my weak areas", "weak-focus"),
 )
+# What each selection means, under the drop-down (docs/exams.md, "Selection").
+SELECTION_NOTES = {
+    "mixed": "Mixed ignores your history, so everyone who enters its code gets the same "
+    "exam: use it for a study group.",
+    "unseen-first": "Questions you have never answered come first. The exam depends on your "
+    "history, so its code gives others a different exam.",
+    "weak-focus": "Questions you last answered wrong come first, then unseen ones. The exam "
+    "depends on your history, so its code gives others a different exam.",
+}
+
+
+# A real code (it decodes), so the example never teaches a format the parser refuses.
+EXAMPLE_CODE = ExamCode("cetl", 100, 1, "mixed", 0, 0).text()
+
+
+class SkillCheck(QWidget):
+    """A check box whose long label wraps instead of widening the page.
+
+    A QCheckBox never wraps its text, so at 880 px and 18 pt a long skill-area title would
+    force a sideways scroll bar; the label here wraps, and clicking it ticks the box.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.box = QCheckBox()
+        self.box.setChecked(True)
+        self.box.setAccessibleName(name)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        self.label = plain(text, wrap=True)
+        row.addWidget(self.label, 1)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802  # Qt override
+        """A click on the label (it passes clicks through to here) toggles the box."""
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.toggle()
+            self.box.setFocus()
+            return
+        super().mousePressEvent(event)
 
 
 class ExamScreen(Screen):
@@ -64,7 +100,6 @@ class ExamScreen(Screen):
         super().__init__(controller)
         self.info: SetupInfo | None = None
         self.unfinished: ExamView | None = None
-        self.result: ExamResult | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.pages = QStackedWidget()
@@ -73,7 +108,10 @@ class ExamScreen(Screen):
         self.sitting = SittingPage(controller)
         self.sitting.finished.connect(self._show_result)
         self.pages.addWidget(self.sitting)
-        self._build_results()
+        self.results = ResultsPage(controller)
+        self.results.back.connect(self._back)
+        self.results_page = self.results
+        self.pages.addWidget(self.results)
         self.pages.setCurrentWidget(self.setup_page)
 
     # ------------------------------------------------------------------ setup
@@ -88,9 +126,9 @@ class ExamScreen(Screen):
         rrow = QHBoxLayout()
         self.resume_button = QPushButton("Resume")
         self.resume_button.setAccessibleName("Resume the unfinished exam")
-        self.resume_button.clicked.connect(self._resume)
+        self.resume_button.clicked.connect(lambda: self._resume())
         discard = QPushButton("Discard it")
-        discard.clicked.connect(self._discard)
+        discard.clicked.connect(lambda: self._discard())
         rrow.addWidget(self.resume_button)
         rrow.addWidget(discard)
         rrow.addStretch(1)
@@ -99,7 +137,11 @@ class ExamScreen(Screen):
         layout.addWidget(self.resume_box)
 
         new = QGroupBox("A new exam on the CETL blueprint")
-        form = QFormLayout(new)
+        new_layout = QVBoxLayout(new)
+        form = QFormLayout()
+        # A label above its field when both do not fit side by side (large fonts).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        new_layout.addLayout(form)
         self.length = QSpinBox()
         self.length.setRange(10, 100)
         self.length.setValue(100)
@@ -117,34 +159,61 @@ class ExamScreen(Screen):
             self.selection.addItem(label, value)
         self.selection.setAccessibleName("Question selection")
         form.addRow("&Selection:", self.selection)
-        self.skills_box = QWidget()
-        self.skill_checks: dict[str, QCheckBox] = {}
-        self.skills_grid = QGridLayout(self.skills_box)
-        self.skills_grid.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Skill areas:", self.skills_box)
-        self.hide_paused = QCheckBox("Hide the questions while paused")
+        self.selection_note = plain(SELECTION_NOTES["mixed"], wrap=True)
+        self.selection.currentIndexChanged.connect(
+            lambda _i: self.selection_note.setText(SELECTION_NOTES[self.selection.currentData()])
+        )
+        # Wrapped text goes outside the form: QFormLayout under-sizes wrapping labels.
+        new_layout.addWidget(self.selection_note)
+        self.hide_paused = QCheckBox("&Hide the questions while paused")
+        self.hide_paused.setAccessibleName("Hide the questions while paused")
         self.hide_paused.setChecked(True)
-        form.addRow("", self.hide_paused)
+        new_layout.addWidget(self.hide_paused)
         self.time_note = plain("", wrap=True)
-        form.addRow(self.time_note)
+        new_layout.addWidget(self.time_note)
+        layout.addWidget(new)
+
+        skills = QGroupBox("Skill areas in the exam")
+        self.skills_layout = QVBoxLayout(skills)
+        self.skills_layout.setSpacing(4)
+        self.skill_checks: dict[str, QCheckBox] = {}
+        choose = QHBoxLayout()
+        every = QPushButton("All")
+        every.setAccessibleName("Tick every skill area")
+        every.clicked.connect(lambda: self._tick_skills(True))
+        none = QPushButton("None")
+        none.setAccessibleName("Untick every skill area")
+        none.clicked.connect(lambda: self._tick_skills(False))
+        choose.addWidget(every)
+        choose.addWidget(none)
+        choose.addStretch(1)
+        self.skills_layout.addLayout(choose)
+        layout.addWidget(skills)
         self.start_button = QPushButton("Start the exam")
         self.start_button.setAccessibleName("Start the exam")
         self.start_button.setDefault(True)
         self.start_button.setMinimumHeight(38)
-        self.start_button.clicked.connect(self._start_new)
-        form.addRow("", self.start_button)
-        layout.addWidget(new)
+        self.start_button.clicked.connect(lambda: self._start_new())
+        layout.addWidget(self.start_button)
 
         join = QGroupBox("Sit the same exam as your study group")
-        jrow = QHBoxLayout(join)
+        jl = QVBoxLayout(join)
+        self.code_hint = plain(
+            f"Type or paste the exam code someone shared, for example {EXAMPLE_CODE}.",
+            wrap=True,
+        )
+        jl.addWidget(self.code_hint)
+        jrow = QHBoxLayout()
         self.code = QLineEdit()
-        self.code.setPlaceholderText("Exam code, e.g. CETL-100-7KQ3MX")
+        self.code.setPlaceholderText(EXAMPLE_CODE)
         self.code.setAccessibleName("Exam code")
         self.code.returnPressed.connect(self._start_code)
+        self.code_hint.setBuddy(self.code)
         join_button = QPushButton("Start this exam")
-        join_button.clicked.connect(self._start_code)
+        join_button.clicked.connect(lambda: self._start_code())
         jrow.addWidget(self.code, 1)
         jrow.addWidget(join_button)
+        jl.addLayout(jrow)
         layout.addWidget(join)
 
         hist = QGroupBox("Your mock exams")
@@ -157,6 +226,9 @@ class ExamScreen(Screen):
         self.history = QListWidget()
         self.history.setAccessibleName("Exam history")
         self.history.setMinimumHeight(120)
+        self.history.setWordWrap(True)  # long lines wrap: no sideways scrolling at 18 pt
+        self.history.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history.itemActivated.connect(self._open_history)
         hl.addWidget(self.history)
         layout.addWidget(hist)
@@ -179,15 +251,10 @@ class ExamScreen(Screen):
         if self.pages.currentWidget() is self.sitting and unfinished is not None:
             return  # a sitting is on screen; it keeps its own state
         if not self.skill_checks:
-            for i, skill in enumerate(info.skills):
-                # "&" would be taken as a keyboard mnemonic; "&&" shows one.
-                box = QCheckBox(f"{skill.title.replace('&', '&&')} ({skill.weight:.0%})")
-                box.setChecked(True)
-                box.setAccessibleName(skill.title)
-                self.skills_grid.addWidget(box, i, 0)
-                self.skill_checks[skill.id] = box
-            # Rows added after the form was laid out: claim the height they need.
-            self.skills_box.setMinimumHeight(self.skills_grid.sizeHint().height())
+            for skill in info.skills:
+                row = SkillCheck(f"{skill.title} ({skill.weight:.0%} of the exam)", skill.title)
+                self.skills_layout.addWidget(row)
+                self.skill_checks[skill.id] = row.box
         self.length.setMaximum(info.full_length)
         self._length_changed()
         self.time_note.setText(info.time_note)
@@ -208,17 +275,19 @@ class ExamScreen(Screen):
             self.start_button.setEnabled(True)
         self.history.clear()
         for entry in reversed(history.entries):
-            when = entry.submitted_at.strftime("%Y-%m-%d") if entry.submitted_at else ""
+            # The learner's own time zone (stored times are UTC).
+            when = f"{entry.submitted_at.astimezone():%d %b %Y} · " if entry.submitted_at else ""
+            line = "at or above" if entry.passed else "below"
             item = QListWidgetItem(
-                f"{when} · {entry.code} · {entry.raw}/{entry.length} ({entry.percent:.0f}%) · "
-                f"est. {entry.scaled} {'≥' if entry.passed else '<'} 600"
+                f"{when}exam {entry.code}: {entry.raw} of {entry.length} correct "
+                f"({entry.percent:.0f}%), estimated {entry.scaled}, {line} the pass line"
             )
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.history.addItem(item)
         recent = history.entries[-12:]
         cut = self.info.assumed_cut if self.info else 0.7
         self.trend_chart.set_data(
-            [e.submitted_at.strftime("%d %b") if e.submitted_at else "" for e in recent],
+            [f"{e.submitted_at.astimezone():%d %b}" if e.submitted_at else "" for e in recent],
             [Series("score", [e.percent / 100 for e in recent])],
             target=cut,
             target_label=f"pass needs about {cut:.0%}",
@@ -241,6 +310,10 @@ class ExamScreen(Screen):
             self.trend.setText(
                 f"Trend: {direction}, {slope:+.0f} scaled points per exam (over your recent exams)."
             )
+
+    def _tick_skills(self, ticked: bool) -> None:
+        for box in self.skill_checks.values():
+            box.setChecked(ticked)
 
     def _length_changed(self) -> None:
         if self.info is None:
@@ -319,184 +392,16 @@ class ExamScreen(Screen):
         return True
 
     # ------------------------------------------------------------------ results
-    def _build_results(self) -> None:
-        page = QWidget()
-        self.r_layout = scroll_page(page, 10)
-        self.r_title = plain("", bold=True, size_delta=5)
-        self.r_layout.addWidget(self.r_title)
-        self.r_score = plain("", bold=True, size_delta=2, wrap=True)
-        self.r_score.setObjectName("examScore")
-        self.r_layout.addWidget(self.r_score)
-        self.r_caption = plain("", wrap=True)
-        self.r_layout.addWidget(self.r_caption)
-        self.r_table = QWidget()
-        self.r_layout.addWidget(self.r_table)
-        row = QHBoxLayout()
-        row.addWidget(plain("Review:", bold=True))
-        self.r_filter = QComboBox()
-        for label, value in (
-            ("All questions", "all"),
-            ("Wrong answers", "wrong"),
-            ("Flagged", "flagged"),
-        ):
-            self.r_filter.addItem(label, value)
-        self.r_filter.setAccessibleName("Which questions to review")
-        self.r_filter.currentIndexChanged.connect(self._filter_changed)
-        row.addWidget(self.r_filter)
-        row.addStretch(1)
-        export = QPushButton("Export report…")
-        export.setAccessibleName("Export the result as a report")
-        export.clicked.connect(self._export)
-        row.addWidget(export)
-        done = QPushButton("Back to mock exams")
-        done.clicked.connect(self._back)
-        row.addWidget(done)
-        self.r_layout.addLayout(row)
-        review = QHBoxLayout()
-        self.r_list = QListWidget()
-        self.r_list.setAccessibleName("Questions to review")
-        self.r_list.setFixedWidth(300)
-        self.r_list.currentRowChanged.connect(self._show_review_item)
-        review.addWidget(self.r_list)
-        detail = QVBoxLayout()
-        self.r_stem = FittedText()
-        self.r_stem.setAccessibleName("Question")
-        detail.addWidget(self.r_stem)
-        self.r_options = QVBoxLayout()
-        detail.addLayout(self.r_options)
-        self.r_explanation = FittedText()
-        self.r_explanation.setAccessibleName("Explanation")
-        detail.addWidget(self.r_explanation)
-        detail.addStretch(1)
-        review.addLayout(detail, 1)
-        self.r_layout.addLayout(review)
-        self.r_layout.addStretch(1)
-        self.results_page = page
-        self.pages.addWidget(page)
-
     def _show_result(self, result: ExamResult) -> None:
-        self.result = result
         self.stale = True
-        s, e = result.score, result.exam
-        self.r_title.setText(f"Result — exam {e.code}")
-        line = "at or above" if s.passed else "below"
-        self.r_score.setText(
-            f"{s.raw} of {s.length} correct ({s.percent:.0f}%) · estimated scaled score {s.scaled} "
-            f"of {s.scale_max}, {line} the pass line of {s.pass_scaled}"
-        )
-        ended = (
-            " The time ran out, so the exam was handed in automatically."
-            if e.ended_by == "timeout"
-            else ""
-        )
-        self.r_caption.setText(
-            f"The scaled score is an estimate: CoSN does not publish the raw cut; this assumes "
-            f"{s.cut_raw} of {s.length} ({s.cut_fraction:.0%}). "
-            f"Time used {s.total_time_ms // 60_000} "
-            f"minutes, {s.mean_time_ms / 1000:.0f} s per question on average. These answers now "
-            f"count toward your mastery.{ended}"
-        )
-        table = QWidget()
-        grid = QGridLayout(table)
-        grid.setContentsMargins(0, 6, 0, 6)
-        r = 0
-        for heading, tallies in (("By category", s.by_category), ("By skill area", s.by_skill)):
-            grid.addWidget(plain(heading, bold=True), r, 0, 1, 3)
-            r += 1
-            for t in tallies:
-                share = t.correct / t.total if t.total else 0.0
-                bar = MasteryBar(self.controller.theme)
-                bar.set_values(share, share, share, s.cut_fraction, share < s.cut_fraction)
-                bar.setAccessibleName(f"{t.title}: {t.correct} of {t.total}")
-                grid.addWidget(plain(t.title), r, 0)
-                grid.addWidget(bar, r, 1)
-                grid.addWidget(plain(f"{t.correct} / {t.total}"), r, 2)
-                r += 1
-        grid.setColumnStretch(1, 1)
-        self.r_layout.replaceWidget(self.r_table, table)
-        self.r_table.deleteLater()
-        self.r_table = table
-        self._fill_review_list()
+        self.results.show_result(result)
         self.pages.setCurrentWidget(self.results_page)
         self.controller.changes_happened.emit(Change.EXAMS | Change.REVIEWS)
 
-    def _filter_changed(self) -> None:
-        result = self.result
-        if result is None:
-            return
-        which = self.r_filter.currentData()
-        self.controller.query(
-            lambda p: ExamService(p).result(result.exam.id, which), self._refilter
-        )
-
-    def _refilter(self, result: ExamResult) -> None:
-        self.result = result
-        self._fill_review_list()
-
-    def _fill_review_list(self) -> None:
-        assert self.result is not None
-        self.r_list.clear()
-        for item in self.result.items:
-            mark = "✓" if item.correct else "✗"
-            flag = " ⚑" if item.flagged else ""
-            self.r_list.addItem(
-                f"{mark} Question {item.position + 1}{flag} · {item.time_ms / 1000:.0f} s · "
-                f"{item.skill_title or item.skill}"
-            )
-        if self.result.items:
-            self.r_list.setCurrentRow(0)
-        else:
-            self.r_stem.set_markdown("_No questions in this view._")
-            self._clear_options()
-            self.r_explanation.set_markdown("")
-
-    def _clear_options(self) -> None:
-        while self.r_options.count():
-            item = self.r_options.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-
-    def _show_review_item(self, row: int) -> None:
-        if self.result is None or not 0 <= row < len(self.result.items):
-            return
-        item = self.result.items[row]
-        self._clear_options()
-        q = item.question
-        if q is None:
-            self.r_stem.set_markdown("_This question's pack has been removed since the exam._")
-            self.r_explanation.set_markdown("")
-            return
-        self.r_stem.set_markdown(q.stem)
-        by_id = {o.id: o for o in q.options}
-        for i, oid in enumerate(item.option_order):
-            option = by_id.get(oid)
-            if option is None:
-                continue
-            card = OptionCard(i, oid)
-            card.set_theme(self.controller.theme)
-            card.set_content(option.text, {}, option.text)
-            card.show_feedback(option.correct, oid in item.chosen, option.rationale, {})
-            self.r_options.addWidget(card)
-        answered = "not answered" if not item.chosen else ("correct" if item.correct else "wrong")
-        self.r_explanation.set_markdown(f"**Your answer: {answered}.** {q.explanation}")
-
-    def _export(self) -> None:
-        result = self.result
-        if result is None:
-            return
-        default = str(Path.home() / f"mock-exam-{result.exam.code}.html")
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Export the result", default, "HTML report (*.html)"
-        )
-        if not target:
-            return
-        name = self.controller.paths.data_dir.name
-
-        def done(path: Path) -> None:
-            self.controller.window.statusBar().showMessage(f"Report written to {path}", 15_000)
-
-        self.controller.run_op(lambda _p: write_exam_report(result, name, Path(target)), done)
+    @property
+    def result(self) -> ExamResult | None:
+        """The result on the results page (None before any)."""
+        return self.results.result
 
     def _back(self) -> None:
         self.pages.setCurrentWidget(self.setup_page)
@@ -510,8 +415,6 @@ class ExamScreen(Screen):
         self.trend_chart.set_theme(self.controller.theme)
         self.sitting.navigator.theme = self.controller.theme
         self.sitting.navigator.update()
-        for bar in self.findChildren(MasteryBar):
-            bar.theme = self.controller.theme
-            bar.update()
-        for card in self.findChildren(OptionCard):
+        for card in self.sitting.cards:
             card.set_theme(self.controller.theme)
+        self.results.on_theme_changed()

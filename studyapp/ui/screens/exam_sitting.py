@@ -6,7 +6,10 @@ elapsed time every few seconds (``tick``), and commits every answer and flag as 
 given. Nothing is graded until the exam is handed in.
 
 Keys: 1–9 / A–H choose; ← / → (or Page Up / Page Down) previous / next; F flag;
-P pause or resume; R the review before submitting; the navigator takes arrows + Enter.
+P pause or resume; R the review before submitting. They are shortcuts of the whole page,
+so they mean the same whatever has focus; the bar's buttons never take focus (a mouse
+click on "Flag" must not make → and Space act on the button next to it). While paused,
+everything that cannot act is disabled and the note under the clock says why.
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -30,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.words import plural
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui.screens.home import plain
+from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.navigator import Navigator
 from studyapp.ui.widgets.option_card import KEYS, OptionCard
 from studyapp.ui.widgets.rendered import FittedText
@@ -42,6 +46,10 @@ if TYPE_CHECKING:
 
 TICK_MS = 5_000
 REDRAW_MS = 250
+PAUSED_NOTE = (
+    "Paused: the clock is stopped. Questions, flags, the navigator and the review wait "
+    "until you resume (P)."
+)
 
 
 def clock_text(ms: int) -> str:
@@ -77,17 +85,13 @@ class SittingPage(QWidget):
         main = QVBoxLayout()
         main.setContentsMargins(24, 14, 12, 12)
         top = QHBoxLayout()
-        self.position = plain("", bold=True)
+        self.position = plain("", bold=True, wrap=True)
         self.position.setObjectName("examPosition")
-        top.addWidget(self.position)
-        top.addStretch(1)
-        self.clock = QLabel("")
+        top.addWidget(self.position, 1)
+        # A plain() label, so it follows the font-size setting (a fixed QFont did not).
+        self.clock = plain("", bold=True, size_delta=6)
         self.clock.setObjectName("examClock")
         self.clock.setAccessibleName("Time left")
-        big = QFont(self.clock.font())
-        big.setPointSize(big.pointSize() + 6)
-        big.setBold(True)
-        self.clock.setFont(big)
         top.addWidget(self.clock)
         main.addLayout(top)
         self.clock_note = plain("", wrap=True)
@@ -116,38 +120,54 @@ class SittingPage(QWidget):
         self.paused_cover = QWidget()
         cover = QVBoxLayout(self.paused_cover)
         cover.addStretch(1)
-        self.paused_label = plain("Paused. The clock is stopped.", bold=True, size_delta=4)
+        self.paused_label = plain(
+            "Paused: the questions are hidden.", bold=True, size_delta=4, wrap=True
+        )
         self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cover.addWidget(self.paused_label)
-        resume = QPushButton("Resume (P)")
-        resume.setAccessibleName("Resume exam")
-        resume.clicked.connect(self.toggle_pause)
-        cover.addWidget(resume, 0, Qt.AlignmentFlag.AlignCenter)
+        self.cover_resume = QPushButton("Resume (P)")
+        self.cover_resume.setAccessibleName("Resume exam")
+        self.cover_resume.clicked.connect(lambda: self.toggle_pause())
+        cover.addWidget(self.cover_resume, 0, Qt.AlignmentFlag.AlignCenter)
         cover.addStretch(2)
         self.body.addWidget(self.paused_cover)
+        # The text and list scroll (at large fonts they need more than the body's height,
+        # and squeezed they would overlap); the buttons below them stay in view.
         self.review_page = QWidget()
-        rv = QVBoxLayout(self.review_page)
-        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3))
+        page_layout = QVBoxLayout(self.review_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        review_scroll = QScrollArea()
+        review_scroll.setWidgetResizable(True)
+        review_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        review_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        review_body = QWidget()
+        review_scroll.setWidget(review_body)
+        page_layout.addWidget(review_scroll, 1)
+        rv = QVBoxLayout(review_body)
+        rv.setContentsMargins(0, 6, 6, 6)
+        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3, wrap=True))
         self.review_text = plain("", wrap=True)
         rv.addWidget(self.review_text)
         self.review_list = QListWidget()
         self.review_list.setAccessibleName("Unanswered and flagged questions")
         self.review_list.itemActivated.connect(self._review_jump)
         rv.addWidget(self.review_list, 1)
-        rbar = QHBoxLayout()
+        rbar = FlowLayout()
         back = QPushButton("Back to the exam")
-        back.clicked.connect(self._back_from_review)
+        back.clicked.connect(lambda: self._back_from_review())
         self.submit_button = QPushButton("Hand in the exam")
         self.submit_button.setAccessibleName("Hand in the exam")
-        self.submit_button.clicked.connect(self.submit)
+        # Not ``connect(self.submit)``: the click's ``checked=False`` would land in
+        # ``confirm`` and hand the exam in without asking.
+        self.submit_button.clicked.connect(lambda: self.submit())
         rbar.addWidget(back)
-        rbar.addStretch(1)
         rbar.addWidget(self.submit_button)
-        rv.addLayout(rbar)
+        rbar.right_from = 1
+        page_layout.addLayout(rbar)
         self.body.addWidget(self.review_page)
         main.addWidget(self.body, 1)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.prev_button = QPushButton("← Previous")
         self.prev_button.setToolTip("Left arrow or Page Up")
         self.prev_button.clicked.connect(lambda: self.go(-1))
@@ -157,34 +177,95 @@ class SittingPage(QWidget):
         self.flag_button = QPushButton("Flag (F)")
         self.flag_button.setCheckable(True)
         self.flag_button.setAccessibleName("Flag this question for review")
-        self.flag_button.clicked.connect(self.toggle_flag)
+        self.flag_button.clicked.connect(lambda: self.toggle_flag())
         self.pause_button = QPushButton("Pause (P)")
         self.pause_button.setAccessibleName("Pause exam")
-        self.pause_button.clicked.connect(self.toggle_pause)
+        self.pause_button.clicked.connect(lambda: self.toggle_pause())
         self.review_button = QPushButton("Review and hand in (R)")
-        self.review_button.clicked.connect(self.show_review)
-        for b in (self.prev_button, self.next_button, self.flag_button, self.pause_button):
+        self.review_button.clicked.connect(lambda: self.show_review())
+        self.bar_buttons = (
+            self.prev_button,
+            self.next_button,
+            self.flag_button,
+            self.pause_button,
+            self.review_button,
+        )
+        for b in self.bar_buttons:
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             bar.addWidget(b)
-        bar.addStretch(1)
-        bar.addWidget(self.review_button)
+        bar.right_from = len(self.bar_buttons) - 1
         main.addLayout(bar)
+        self.body.currentChanged.connect(lambda _i: self._bar_for_page())
         root.addLayout(main, 1)
 
         side = QVBoxLayout()
         side.setContentsMargins(8, 14, 16, 12)
         side.addWidget(plain("Questions", bold=True))
+        self.counts = plain("", wrap=True)
+        self.counts.setObjectName("examCounts")
+        side.addWidget(self.counts)
         self.navigator = Navigator()
         self.navigator.jump.connect(self.jump)
         nav_scroll = QScrollArea()
         nav_scroll.setWidget(self.navigator)
         nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
         nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        nav_scroll.setFixedWidth(self.navigator.sizeHint().width() + 18)
+        self.nav_scroll = nav_scroll
         side.addWidget(nav_scroll, 1)
         self.legend = plain("Filled: answered · dot: flagged · ring: current", wrap=True)
-        self.legend.setFixedWidth(nav_scroll.width())
         side.addWidget(self.legend)
         root.addLayout(side)
+        self._fit_side()
+        self._bind_keys()
+
+    def _bar_for_page(self) -> None:
+        """The review page has its own way back: only Pause stays below it (room at 18 pt)."""
+        reviewing = self.body.currentWidget() is self.review_page
+        for button in (self.prev_button, self.next_button, self.flag_button, self.review_button):
+            button.setVisible(not reviewing)
+
+    def _fit_side(self) -> None:
+        """The navigator column is as wide as its cells (which follow the font); the
+        review list shows at least four lines."""
+        self.review_list.setMinimumHeight(4 * self.review_list.fontMetrics().height() + 12)
+        width = self.navigator.sizeHint().width() + self.style().pixelMetric(
+            self.style().PixelMetric.PM_ScrollBarExtent
+        )
+        self.nav_scroll.setFixedWidth(width)
+        self.legend.setFixedWidth(width)
+        self.counts.setFixedWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802  # Qt override
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_side()
+        super().changeEvent(event)
+
+    def _bind_keys(self) -> None:
+        """The sitting's keys, as shortcuts of the whole page (see the module docstring)."""
+        bindings: list[tuple[str, Callable[[], None]]] = [
+            ("Right", lambda: self.go(1)),
+            ("PgDown", lambda: self.go(1)),
+            ("Left", lambda: self.go(-1)),
+            ("PgUp", lambda: self.go(-1)),
+            ("P", lambda: self.toggle_pause()),
+            ("R", lambda: self.show_review()),
+        ]
+        bindings += [(str(n), lambda i=n - 1: self.choose(i)) for n in range(1, 10)]
+        bindings += [(key, lambda k=key: self._letter(k)) for key in KEYS]
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, action in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+            self.shortcuts[keys] = shortcut
+
+    def _letter(self, key: str) -> None:
+        """A–H choose an option; F flags when the question has no option F."""
+        index = KEYS.index(key)
+        if index < len(self.cards):
+            self.choose(index)
+        elif key == "F":
+            self.toggle_flag()
 
     # ------------------------------------------------------------------ state
     def _service(self, profile: Any) -> ExamService:
@@ -220,24 +301,31 @@ class SittingPage(QWidget):
             self.clock_note.setText(
                 "This exam was interrupted (the app closed or the computer slept). Your time "
                 "left is as it was: the time while StudyApp was closed did not count. "
-                "Resume when you are ready."
+                "Questions, flags, the navigator and the review wait until you resume (P)."
             )
         elif paused:
-            self.clock_note.setText("Paused: the clock is stopped.")
+            self.clock_note.setText(PAUSED_NOTE)
         else:
             self.clock_note.setText("")
+        self.clock_note.setVisible(paused)
         hide = paused and view.hide_when_paused
         if self.body.currentWidget() is not self.review_page:
             self.body.setCurrentWidget(self.paused_cover if hide else self.scroll_area)
-        for w in (self.prev_button, self.next_button, self.flag_button):
-            w.setEnabled(not paused)
+        for w in (self.flag_button, self.review_button, self.navigator, self.review_list):
+            w.setEnabled(running)
+        self.prev_button.setEnabled(running and view.current > 0)
+        self.next_button.setEnabled(running and view.current < view.length - 1)
+        for card in self.cards:
+            card.setEnabled(running and self.question is not None and self.question.available)
         self.navigator.set_state(
             [i.answered for i in view.items], [i.flagged for i in view.items], view.current
         )
-        self.position.setText(
-            f"Question {view.current + 1} of {view.length} · {view.answered} answered"
-            f" · {view.flagged} flagged"
-        )
+        self._fit_side()
+        self.position.setText(f"Question {view.current + 1} of {view.length}")
+        self.counts.setText(f"{view.answered} of {view.length} answered · {view.flagged} flagged")
+        if paused and self.body.currentWidget() is not self.review_page:
+            # Focus off the now disabled parts, onto the page (P resumes; Space does nothing).
+            self.setFocus()
         self._draw_clock()
 
     def _draw_clock(self) -> None:
@@ -309,13 +397,10 @@ class SittingPage(QWidget):
             card.set_content(option.text, q.media_data, option.text)
             card.set_checked(option.id in q.chosen)
             card.toggled.connect(lambda c=card: self._toggle(c))
-            card.setEnabled(q.available)
+            card.setEnabled(q.available and self.view is not None and self.view.status == "running")
             self.options_box.addWidget(card)
             self.cards.append(card)
         self.flag_button.setChecked(q.flagged)
-        self.prev_button.setEnabled(
-            q.position > 0 and self.view is not None and self.view.status == "running"
-        )
         self.scroll_area.verticalScrollBar().setValue(0)
         self.setFocus()
 
@@ -360,6 +445,9 @@ class SittingPage(QWidget):
             return
         flagged = not q.flagged
         position = q.position
+        # A click has already flipped the checkable button; it shows the stored state
+        # until the flag is saved (or stays as it was if the click is dropped while busy).
+        self.flag_button.setChecked(q.flagged)
 
         def done(new_view: ExamView) -> None:
             self.question = _with_flag(q, flagged)
@@ -414,54 +502,48 @@ class SittingPage(QWidget):
         view = self.view
         if view is None or view.submitted:
             return
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Hand in the exam?",
-                f"Hand in now? {view.length - view.answered} unanswered question(s) "
-                "will count as wrong. "
-                "You cannot change answers afterwards.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self._confirm_hand_in(view):
+            return
         self.stop_timers()
         self._op(lambda s: s.submit(view.id), self.finished.emit)
+
+    def _confirm_hand_in(self, view: ExamView) -> bool:
+        """Ask before handing in, saying what is still open; Cancel is the default."""
+        unanswered = view.length - view.answered
+        open_items = []
+        if unanswered:
+            open_items.append(
+                f"{plural(unanswered, 'question')} {'is' if unanswered == 1 else 'are'} "
+                "not answered and will count as wrong"
+            )
+        if view.flagged:
+            open_items.append(
+                f"{plural(view.flagged, 'question')} {'is' if view.flagged == 1 else 'are'} "
+                "flagged for review"
+            )
+        state = (
+            "; ".join(open_items) + "."
+            if open_items
+            else f"All {view.length} questions are answered and none is flagged."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Hand in the exam?",
+            f"{state} You cannot change your answers afterwards.",
+            parent=self,
+        )
+        hand_in = box.addButton("Hand in", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is hand_in
 
     def _results(self) -> None:
         view = self.view
         self.stop_timers()
         if view is not None:
             self.c.query(lambda p: ExamService(p).result(view.id), self.finished.emit)
-
-    # ------------------------------------------------------------------ keys
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802  # Qt override
-        key, text = event.key(), event.text().upper()
-        view = self.view
-        if view is None:
-            super().keyPressEvent(event)
-            return
-        if text == "P":
-            self.toggle_pause()
-            return
-        if view.status != "running":
-            super().keyPressEvent(event)
-            return
-        if text.isdigit() and text != "0":
-            self.choose(int(text) - 1)
-        elif len(text) == 1 and text in KEYS[: len(self.cards)]:
-            self.choose(KEYS.index(text))
-        elif key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
-            self.go(1)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
-            self.go(-1)
-        elif text == "F":
-            self.toggle_flag()
-        elif text == "R":
-            self.show_review()
-        else:
-            super().keyPressEvent(event)
 
 
 def _item(text: str, position: int) -> QListWidgetItem:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.words import plural
 from studyapp.services.library import (
     EditorContext,
     LibraryService,
@@ -40,12 +41,11 @@ from studyapp.services.library import (
     SavedQuestion,
     check_question,
     describe_problem,
-    plural,
 )
 from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_flow import fit_to_screen
 from studyapp.ui.screens.library_markdown import OptionView, question_markdown
 from studyapp.ui.screens.library_options import FieldError, OptionsEditor, TextBox
+from studyapp.ui.widgets.flow import fit_to_screen
 from studyapp.ui.widgets.rendered import RenderedText
 
 if TYPE_CHECKING:

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.library import ImportPreview, plain_version, plural
+from studyapp.domain.words import plural
+from studyapp.services.library import ImportPreview, plain_version
 from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_flow import fit_to_screen
+from studyapp.ui.widgets.flow import fit_to_screen
 
 #: Preferred size; clamped to the screen (see :func:`fit_to_screen`).
 PREFERRED_SIZE = (900, 600)

@@ -26,19 +26,19 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, InstalledPack
+from studyapp.domain.words import plural
 from studyapp.services.library import (
     USER_PACK_ID,
     ImportPreview,
     LibraryService,
     import_summary,
     plain_version,
-    plural,
 )
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_flow import FlowLayout
 from studyapp.ui.screens.library_mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
+from studyapp.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController

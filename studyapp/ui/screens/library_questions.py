@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.words import plural
 from studyapp.services.library import (
     UNASSIGNED,
     USER_PACK_ID,
@@ -34,14 +35,13 @@ from studyapp.services.library import (
     LibraryQuery,
     LibraryService,
     QuestionDetail,
-    plural,
 )
 from studyapp.services.study import StudyService
 from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_flow import FlowLayout
 from studyapp.ui.screens.library_model import COLUMNS, QuestionTableModel
 from studyapp.ui.screens.library_preview import PreviewPane
 from studyapp.ui.widgets.buttons import action_button
+from studyapp.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController

@@ -1,10 +1,9 @@
-"""Layout helpers of the Library: a layout that lines its widgets up left to right and
-wraps to a new line when the width runs out (Qt's "flow layout" example), and sizing a
-dialog to fit the screen.
+"""A layout that wraps its widgets onto more lines when they do not fit side by side,
+and sizing a dialog to fit its screen.
 
-The Library's filter and button bars use it so that at the minimum window size or a large
-font every control keeps its full text, on two lines if need be, instead of being
-squeezed until its text is clipped.
+Button and filter bars use :class:`FlowLayout` so that no control is ever squeezed below
+its text at the minimum window size or at a large font: the bar grows a line instead
+(Qt's "flow layout" example). One implementation for every screen.
 """
 
 from __future__ import annotations
@@ -19,9 +18,8 @@ SCREEN_MARGIN = 48
 def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
     """Resize ``dialog`` to ``width`` x ``height``, or smaller to fit its screen.
 
-    The preferred sizes of the Library's dialogs are at most 1100x660, so they fit a
-    1366x768 laptop screen with its taskbar; a smaller screen shrinks them further and
-    their contents scroll.
+    Preferred dialog sizes are at most 1100x660, so they fit a 1366x768 laptop screen
+    with its taskbar; a smaller screen shrinks them further and their contents scroll.
     """
     screen = dialog.screen()
     if screen is not None:
@@ -35,12 +33,14 @@ class FlowLayout(QLayout):
     """Widgets at their size hint, left to right, wrapping to more lines when needed.
 
     A widget whose horizontal policy expands (e.g. a search box) takes the rest of its
-    line, so a bar still looks like a bar when everything fits on one line.
+    line, so a bar still looks like a bar when everything fits on one line. Items from
+    index ``right_from`` on sit at the right end of their line (a bar's main action).
     """
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self.right_from: int | None = None  # index of the first item aligned right
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
@@ -72,10 +72,11 @@ class FlowLayout(QLayout):
 
     def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
         """One line of everything (what the layout would like)."""
-        width = sum(i.sizeHint().width() for i in self._visible()) + self.spacing() * max(
-            0, len(self._visible()) - 1
+        visible = self._visible()
+        width = sum(i.sizeHint().width() for i in visible) + self.spacing() * max(
+            0, len(visible) - 1
         )
-        height = max((i.sizeHint().height() for i in self._visible()), default=0)
+        height = max((i.sizeHint().height() for i in visible), default=0)
         m = self.contentsMargins()
         return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
@@ -89,7 +90,7 @@ class FlowLayout(QLayout):
 
     # ------------------------------------------------------------------ placing
     def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not (i.widget() and i.widget().isHidden())]
+        return [i for i in self._items if not i.isEmpty()]
 
     def _lines(self, width: int) -> list[list[QLayoutItem]]:
         lines: list[list[QLayoutItem]] = [[]]
@@ -106,6 +107,11 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, *, apply: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        right_items = (
+            {id(i) for i in self._items[self.right_from :]}
+            if self.right_from is not None
+            else set()
+        )
         y = area.y()
         for line in self._lines(area.width()):
             height = max(i.sizeHint().height() for i in line)
@@ -114,17 +120,23 @@ class FlowLayout(QLayout):
             growing = [
                 n
                 for n, i in enumerate(line)
-                if i.widget() is not None
-                and i.widget().sizePolicy().horizontalPolicy()
+                if (w := i.widget()) is not None
+                and w.sizePolicy().horizontalPolicy()
                 in (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding)
             ]
             if spare > 0 and growing:
                 for n in growing:
                     widths[n] += spare // len(growing)
-            x = area.x()
-            for item, w in zip(line, widths, strict=True):
-                if apply:
+            if apply:
+                x = area.x()
+                placed = list(zip(line, widths, strict=True))
+                for item, w in (p for p in placed if id(p[0]) not in right_items):
                     item.setGeometry(QRect(QPoint(x, y), QSize(min(w, area.width()), height)))
-                x += w + self.spacing()
+                    x += w + self.spacing()
+                x = area.right() + 1
+                for item, w in reversed([p for p in placed if id(p[0]) in right_items]):
+                    x -= min(w, area.width())
+                    item.setGeometry(QRect(QPoint(x, y), QSize(min(w, area.width()), height)))
+                    x -= self.spacing()
             y += height + self.spacing()
-        return y - self.spacing() - area.y() + m.top() + m.bottom()
+        return max(y - self.spacing() - area.y(), 0) + m.top() + m.bottom()
