@@ -213,3 +213,32 @@ def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(pat
         c.long_running = 0
         c.window.close()
         c.shutdown()
+
+
+def test_no_display_says_so_in_one_line(tmp_path):
+    """Without DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM, `studyapp` prints one line
+    saying a desktop session is missing (no Qt plugin message, no traceback) and fails."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run(
+        [sys.executable, "-m", "studyapp", "--data-dir", str(tmp_path / "p")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "needs a desktop session (no display found)" in lines[0]
+    assert "studyapp --help" in lines[0]
+    assert not (tmp_path / "p" / "studyapp.sqlite3").exists()
