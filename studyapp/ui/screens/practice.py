@@ -1,9 +1,13 @@
 """Practice: planned questions, instant feedback with every option's rationale, undo.
 
-Keys: 1–9 or A–H choose an option (toggle for multiple-answer questions); Enter submits;
-G marks "I guessed"; after the feedback Enter or Space goes on; Ctrl+Z undoes the last
-answer (memory and log restored exactly, the question asked again); Escape ends the
-session and shows its summary. Every answer is committed when it is given.
+Keys (from :mod:`studyapp.ui.shortcuts`): 1–9 or A–H choose an option (toggle for
+multiple-answer questions); Enter submits; G marks "I guessed"; after the feedback Enter or
+Space goes on; Ctrl+Z undoes the last answer (memory and log restored exactly, the question
+asked again); Escape ends the session and shows its summary. Every answer is committed
+when it is given.
+
+After an answer the verdict banner, the explanation and the references sit between the
+question and the options, and the page scrolls so that they are in view.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QElapsedTimer, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,12 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.planner import Mode
+from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
 from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
+from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import plain
-from studyapp.ui.widgets.option_card import KEYS, OptionCard
-from studyapp.ui.widgets.rendered import FittedText
+from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
+from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -64,10 +70,6 @@ class SessionLog:
         return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def _plural(n: int, noun: str) -> str:
-    return noun if n == 1 else f"{noun}s"
-
-
 class PracticeScreen(Screen):
     """Mode choice → question → feedback → … → summary."""
 
@@ -94,7 +96,8 @@ class PracticeScreen(Screen):
         self._build_question()
         self._build_summary()
         self.pages.setCurrentWidget(self.start_page)
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo = QShortcut(self)
+        undo.setKeys(shortcuts.PRACTICE_UNDO.sequences())
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
 
@@ -163,19 +166,21 @@ class PracticeScreen(Screen):
         self.stem = FittedText()
         self.stem.setAccessibleName("Question")
         self.q_layout.addWidget(self.stem)
-        self.instruction = plain("", bold=True)
+        self.instruction = plain("", bold=True, wrap=True)
         self.q_layout.addWidget(self.instruction)
-        self.options_box = QVBoxLayout()
-        self.options_box.setSpacing(8)
-        self.q_layout.addLayout(self.options_box)
+        # The feedback sits between the question and the options, where the eye is.
+        self.verdict = VerdictBanner()
+        self.q_layout.addWidget(self.verdict)
         self.explanation_title = plain("Explanation", bold=True)
         self.explanation = FittedText()
         self.explanation.setAccessibleName("Explanation")
-        self.references = plain("", wrap=True)
-        self.references.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.references = ReferenceList()
         for w in (self.explanation_title, self.explanation, self.references):
             w.hide()
             self.q_layout.addWidget(w)
+        self.options_box = QVBoxLayout()
+        self.options_box.setSpacing(8)
+        self.q_layout.addLayout(self.options_box)
         self.q_layout.addStretch(1)
         scroll.setWidget(body)
         self.scroll_area = scroll
@@ -295,6 +300,8 @@ class PracticeScreen(Screen):
         self.instruction.setText(
             f"Choose {keys} answers." if q.type == "multiple" else "Choose one answer."
         )
+        self.instruction.show()
+        self.verdict.hide()
         for card in self.cards:
             card.deleteLater()
         self.cards = []
@@ -381,25 +388,31 @@ class PracticeScreen(Screen):
             card.show_feedback(
                 option.correct, card.option_id in result.chosen, option.rationale, item.media_data
             )
-        verdict = "Correct." if result.correct else "Not quite."
-        if result.became_leech:
-            verdict += (
-                " You have missed this question often; it will come back with its "
-                "explanation first."
-            )
-        self.instruction.setText(verdict)
+        self.instruction.hide()
+        self.verdict.set_theme(self.controller.theme)
+        self.verdict.show_verdict(result.correct, *_verdict_words(result, self.cards, by_id))
         self.explanation_title.show()
         self.explanation.set_markdown(q.explanation or "_No explanation given._", item.media_data)
         self.explanation.show()
-        refs = "; ".join(
-            " — ".join(x for x in (r.title, r.section, r.url) if x) for r in q.references
-        )
-        self.references.setText(f"References: {refs}" if refs else "")
-        self.references.setVisible(bool(refs))
+        self.references.setVisible(self.references.set_references(q.references))
         self.guessed.setEnabled(False)
         self.submit_button.hide()
         self.next_button.show()
         self.next_button.setFocus()
+        QTimer.singleShot(0, self._bring_feedback_into_view)
+
+    def _bring_feedback_into_view(self) -> None:
+        """Scroll so the verdict and the explanation are in view, keeping as much of the
+        question above them as fits (on a short question nothing moves)."""
+        if self.result is None:
+            return
+        self.q_layout.activate()
+        bar = self.scroll_area.verticalScrollBar()
+        viewport = self.scroll_area.viewport().height()
+        last = self.references if self.references.isVisible() else self.explanation
+        feedback_end = last.geometry().bottom() + 12
+        top = max(self.verdict.geometry().top() - 12, 0)
+        bar.setValue(min(max(feedback_end - viewport, 0), top))
 
     def next_question(self) -> None:
         """Go on to the next question, or to the summary after the last."""
@@ -449,8 +462,8 @@ class PracticeScreen(Screen):
         right = sum(r.correct for _i, r, _s in answers)
         seconds = sum(s for _i, _r, s in answers)
         lines = [
-            f"You answered {len(answers)} {_plural(len(answers), 'question')}, {right} correct "
-            f"({right / len(answers):.0%}), in {seconds / 60:.1f} minutes.",
+            f"You answered {plural(len(answers), 'question')}, {right} correct "
+            f"({right / len(answers):.0%}), in {duration(seconds)}.",
             "",
             "By skill area:",
         ]
@@ -485,24 +498,22 @@ class PracticeScreen(Screen):
         if self.pages.currentWidget() is not self.question_page:
             super().keyPressEvent(event)
             return
-        key, text = event.key(), event.text().upper()
         if self.result is None:
-            if text.isdigit() and text != "0":
-                self.choose(int(text) - 1)
+            index = shortcuts.index_of(shortcuts.PRACTICE_CHOOSE, event)
+            if index is not None and index < len(self.cards):
+                self.choose(index)
                 return
-            if len(text) == 1 and text in KEYS[: len(self.cards)]:
-                self.choose(KEYS.index(text))
-                return
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if shortcuts.matches(shortcuts.PRACTICE_SUBMIT, event):
                 self.submit()
                 return
-            if text == "G" and len(self.cards) < 7:
+            # G is a choice key on 7- and 8-option questions.
+            if shortcuts.matches(shortcuts.PRACTICE_GUESSED, event) and len(self.cards) < 7:
                 self.guessed.toggle()
                 return
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        elif shortcuts.matches(shortcuts.PRACTICE_NEXT, event):
             self.next_question()
             return
-        if key == Qt.Key.Key_Escape:
+        if shortcuts.matches(shortcuts.PRACTICE_END, event):
             self.finish()
             return
         super().keyPressEvent(event)
@@ -510,3 +521,23 @@ class PracticeScreen(Screen):
     def on_theme_changed(self) -> None:
         for card in self.cards:
             card.set_theme(self.controller.theme)
+        self.verdict.set_theme(self.controller.theme)
+
+
+def _verdict_words(
+    result: AnswerResult, cards: list[OptionCard], by_id: dict[str, Any]
+) -> tuple[str, str]:
+    """The verdict's headline ("Correct", "Not quite: the answer is B") and detail line."""
+    letters = [KEYS[c.index] for c in cards if by_id[c.option_id].correct]
+    if result.correct:
+        headline = "Correct"
+    elif len(letters) == 1:
+        headline = f"Not quite: the answer is {letters[0]}"
+    else:
+        headline = f"Not quite: the answers are {', '.join(letters[:-1])} and {letters[-1]}"
+    detail = ""
+    if result.became_leech:
+        detail = (
+            "You have missed this question often; it will come back with its explanation first."
+        )
+    return headline, detail
