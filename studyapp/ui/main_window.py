@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +39,7 @@ from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen, refresh_fonts
 from studyapp.ui.shortcuts import ShortcutsDialog
+from studyapp.ui.widgets.setup_panel import SetupPanel
 
 S = TypeVar("S", bound=Screen)
 
@@ -117,7 +119,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.setup_panel = SetupPanel()
+        right.addWidget(self.setup_panel)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
 
         self.status_label = QLabel("")

@@ -242,3 +242,50 @@ def test_no_display_says_so_in_one_line(tmp_path):
     assert "needs a desktop session (no display found)" in lines[0]
     assert "studyapp --help" in lines[0]
     assert not (tmp_path / "p" / "studyapp.sqlite3").exists()
+
+
+def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock, monkeypatch):
+    """A first start shows "Setting up your profile…", then the CETL import with a real bar
+    (317 of 317), while the GUI thread keeps running; the panel goes once the profile is
+    open, and a second start shows none of it."""
+    from PySide6.QtCore import QTimer
+
+    from studyapp.ui.widgets.setup_panel import SetupPanel
+
+    shown: list[tuple[str, int, int, bool]] = []
+    original = SetupPanel.report
+
+    def record(self, done, total, text):
+        original(self, done, total, text)
+        shown.append((text, self.bar.value(), self.bar.maximum(), self.isVisible()))
+
+    monkeypatch.setattr(SetupPanel, "report", record)
+    c = _start(qtbot, paths, clock)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(len(shown)))
+    timer.start(5)
+    try:
+        with qtbot.waitSignal(c.profile_opened, timeout=60_000):
+            c.open_profile()
+        timer.stop()
+        texts = [text for text, *_ in shown]
+        assert texts[0] == "Setting up your profile…"
+        assert "Importing the CETL question bank: checking the questions…" in texts
+        assert texts[-1] == "Importing the CETL question bank: 317 of 317"
+        assert shown[-1][1:] == (317, 317, True)
+        assert all(visible for *_, visible in shown)
+        assert not c.window.setup_panel.isVisible()
+        # The GUI thread kept turning while the worker did the set-up: the timer ticked
+        # many times, and ticked after the first report came and before the profile opened.
+        assert len(ticks) > 20 and any(n > 0 for n in ticks)
+    finally:
+        _stop(c)
+    shown.clear()
+    again = _start(qtbot, paths, clock)
+    try:
+        with qtbot.waitSignal(again.profile_opened, timeout=60_000):
+            again.open_profile()
+        assert shown == []
+    finally:
+        _stop(again)
