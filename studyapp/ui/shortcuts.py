@@ -140,6 +140,10 @@ STATISTICS_CSV = Binding(
 )
 
 REGISTRY: tuple[Binding, ...] = (
+    IMPORT_PACK,
+    EXPORT_PACK,
+    HELP,
+    QUIT,
     PRACTICE_CHOOSE,
     PRACTICE_SUBMIT,
     PRACTICE_GUESSED,
@@ -157,10 +161,6 @@ REGISTRY: tuple[Binding, ...] = (
     EDITOR_SAVE,
     STATISTICS_REPORT,
     STATISTICS_CSV,
-    IMPORT_PACK,
-    EXPORT_PACK,
-    HELP,
-    QUIT,
 )
 
 
@@ -220,14 +220,15 @@ class ShortcutsDialog(QDialog):
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        parts = []
+        # One table, so the key column lines up across sections.
+        parts = ["<table cellpadding=3 width='100%'>"]
         for title, rows in content:
-            parts.append(f"<h3>{escape(title)}</h3><table cellpadding=3>")
+            parts.append(f"<tr><td colspan=2><h3>{escape(title)}</h3></td></tr>")
             parts += [
-                f"<tr><td width=160><b>{escape(keys)}</b></td><td>{escape(does)}</td></tr>"
+                f"<tr><td width='36%'><b>{escape(keys)}</b></td><td>{escape(does)}</td></tr>"
                 for keys, does in rows
             ]
-            parts.append("</table>")
+        parts.append("</table>")
         self.text = QLabel("".join(parts))
         self.text.setObjectName("shortcutsList")
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -242,7 +243,7 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        width = 600
+        width = 640
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         limit = self.MAX_HEIGHT if screen is None else min(self.MAX_HEIGHT, screen.height() - 80)
         wanted = self.text.heightForWidth(width - 40) + buttons.sizeHint().height() + 48

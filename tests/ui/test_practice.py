@@ -7,8 +7,10 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QUrl, Slot
 from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QScrollArea, QWidget
 
 from studyapp.config import shipped_banks_dir
 from studyapp.packs.studypack import load_pack, write_pack_zip
@@ -16,6 +18,7 @@ from studyapp.services.changes import Change
 from studyapp.services.packs import PackService, shipped_frameworks
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.practice import PracticeScreen
+from studyapp.ui.widgets.rendered import FittedText
 from tests.ui.conftest import settle
 
 LONG = "itm-009"  # a long 5-option multiple-answer question with two web references
@@ -325,3 +328,57 @@ def test_every_practice_key_in_the_registry_does_what_the_help_says(
     assert practice.result is None and practice.current.qid == last.qid
     _press(qtbot, practice, shortcuts.PRACTICE_END.sequences()[0])
     qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
+
+
+def _clipped(page) -> list[str]:
+    """Visible text on ``page`` that does not fit its widget, and sideways scroll bars."""
+    problems = []
+    for w in [page, *page.findChildren(QWidget)]:
+        if not w.isVisible():
+            continue
+        name = f"{type(w).__name__} {w.objectName() or ''}"
+        if isinstance(w, QScrollArea) and w.horizontalScrollBar().isVisible():
+            problems.append(f"{name}: sideways scroll bar")
+        elif isinstance(w, QAbstractButton):
+            hint = w.sizeHint()
+            if hint.width() > w.width() or hint.height() > w.height():
+                problems.append(f"{name} {w.text()!r}: {hint} in {w.size()}")
+        elif isinstance(w, QComboBox):
+            if w.fontMetrics().horizontalAdvance(w.currentText()) + 30 > w.width():
+                problems.append(f"{name} {w.currentText()!r} in {w.width()}")
+        elif isinstance(w, FittedText):
+            if w.heightForWidth(w.width()) > w.height() + 2:
+                problems.append(f"{name}: {w.heightForWidth(w.width())} in {w.height()}")
+        elif isinstance(w, QLabel) and w.text():
+            room = w.contentsRect()
+            if w.wordWrap():
+                if w.heightForWidth(room.width()) > room.height() + 1:
+                    problems.append(f"{name} {w.text()[:40]!r}: wraps taller than its room")
+            elif w.textFormat() == Qt.TextFormat.PlainText:
+                wide = max(w.fontMetrics().horizontalAdvance(t) for t in w.text().splitlines())
+                if wide > room.width():
+                    problems.append(f"{name} {w.text()[:40]!r}: {wide} in {room.width()}")
+    return problems
+
+
+@pytest.mark.parametrize("points", [14, 18])
+def test_practice_text_fits_at_the_minimum_window(app_controller, qtbot, tmp_path, points):
+    """At 880x600 and a 14 or 18 pt font, no text is clipped and nothing scrolls sideways on
+    the start page, a long 5-option question, its feedback and the summary."""
+    c = app_controller
+    _only_questions(c, qtbot, tmp_path, [LONG])
+    c.set_theme("light", points)
+    c.window.resize(880, 600)
+    practice = _open_practice(c, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.start_page) == []
+    practice = _start_session(c, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.question_page) == []
+    _answer_wrong(practice, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.question_page) == []
+    qtbot.keyClick(practice, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
+    qtbot.wait(50)
+    assert _clipped(practice.summary_page) == []

@@ -37,7 +37,7 @@ from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
 from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
 from studyapp.ui import shortcuts
-from studyapp.ui.screens.base import Screen
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
 from studyapp.ui.widgets.rendered import FittedText, ReferenceList
@@ -45,12 +45,14 @@ from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
+# (label in the drop-down, planner mode, what it does: shown under the drop-down, so the
+# labels stay short enough for the minimum window at large fonts)
 MODES: tuple[tuple[str, Mode, str], ...] = (
-    ("Recommended (weak areas, due reviews, exam date)", "default", ""),
-    ("One skill area", "skill", ""),
-    ("Missed questions only", "missed", ""),
-    ("Unseen questions only", "unseen", ""),
-    ("Cram (practice without changing the schedule)", "cram", ""),
+    ("Recommended", "default", "Weak areas first, with due reviews, paced to your exam date."),
+    ("One skill area", "skill", "Questions from the skill area you choose below."),
+    ("Missed questions", "missed", "Only questions you have answered wrongly before."),
+    ("Unseen questions", "unseen", "Only questions you have not answered yet."),
+    ("Cram", "cram", "Practice without changing your review schedule."),
 )
 
 
@@ -104,8 +106,7 @@ class PracticeScreen(Screen):
     # ---------------------------------------------------------------- pages
     def _build_start(self) -> None:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
+        layout = scroll_page(page, 8)
         layout.addWidget(plain("Practice", bold=True, size_delta=5))
         layout.addWidget(
             plain(
@@ -122,9 +123,18 @@ class PracticeScreen(Screen):
             self.mode_box.addItem(label, mode)
         self.mode_box.currentIndexChanged.connect(self._mode_changed)
         form.addRow("&Mode:", self.mode_box)
+        self.mode_note = plain(MODES[0][2], wrap=True)
+        self.mode_note.setObjectName("practiceModeNote")
+        form.addRow("", self.mode_note)
         self.skill_box = QComboBox()
         self.skill_box.setAccessibleName("Skill area")
         self.skill_box.setEnabled(False)
+        for box in (self.mode_box, self.skill_box):
+            # Sized by the page, not by the longest entry: no sideways scrolling at 18 pt.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         form.addRow("&Skill area:", self.skill_box)
         self.size_box = QSpinBox()
         self.size_box.setRange(5, 100)
@@ -152,12 +162,14 @@ class PracticeScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Everything wraps to the width it gets: never a sideways scroll bar.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll, 1)
         body = QWidget()
         self.q_layout = QVBoxLayout(body)
         self.q_layout.setContentsMargins(28, 18, 28, 12)
         self.q_layout.setSpacing(10)
-        self.progress = plain("")
+        self.progress = plain("", wrap=True)
         self.progress.setObjectName("practiceProgress")
         self.q_layout.addWidget(self.progress)
         self.leech_note = plain("", wrap=True)
@@ -214,8 +226,7 @@ class PracticeScreen(Screen):
 
     def _build_summary(self) -> None:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
+        layout = scroll_page(page, 8)
         layout.addWidget(plain("Session summary", bold=True, size_delta=5))
         self.summary = plain("", wrap=True)
         self.summary.setObjectName("practiceSummary")
@@ -250,6 +261,7 @@ class PracticeScreen(Screen):
 
     def _mode_changed(self) -> None:
         self.skill_box.setEnabled(self.mode_box.currentData() == "skill")
+        self.mode_note.setText(MODES[max(self.mode_box.currentIndex(), 0)][2])
 
     def start(self) -> None:
         """Plan a session with the chosen mode and show its first question."""
@@ -477,7 +489,8 @@ class PracticeScreen(Screen):
         ]
         if moved:
             lines += ["", "Mastery changed:"]
-            lines += [f"  {t}: {a:.0%} → {b:.0%}" for t, a, b in moved]
+            # No-break spaces: "45% → 67%" never splits over two lines.
+            lines += [f"  {t}: {a:.0%}\u00a0→\u00a0{b:.0%}" for t, a, b in moved]
         lines += [
             "",
             f"Readiness now: {stats.readiness.probability:.0%} chance of passing "
