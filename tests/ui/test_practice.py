@@ -382,3 +382,24 @@ def test_practice_text_fits_at_the_minimum_window(app_controller, qtbot, tmp_pat
     qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
     qtbot.wait(50)
     assert _clipped(practice.summary_page) == []
+
+
+def test_only_web_addresses_become_reference_links():
+    """http and https references are links; file, javascript and malformed addresses stay
+    plain text, and titles are shown as text, never as markup."""
+    from studyapp.domain.question import Reference
+    from studyapp.ui.widgets.rendered import references_html
+
+    html = references_html(
+        [
+            Reference("Guide <b>bold</b>", url="https://example.org/a b"),
+            Reference("Local", url="file:///etc/passwd"),
+            Reference("Script", url="javascript:alert(1)"),
+            Reference("Plain", section="Part 2"),
+        ]
+    )
+    assert html.count("<a ") == 1
+    assert 'href="https://example.org/a%20b"' in html
+    assert "Guide &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "file:///etc/passwd" in html and "javascript:alert(1)" in html  # shown, not linked
+    assert references_html([]) == ""

@@ -113,7 +113,7 @@ class FittedText(RenderedText):
 
 def _web_url(address: str) -> QUrl | None:
     """``address`` as a QUrl if it is a valid http(s) address with a host, else None."""
-    url = QUrl(address.strip(), QUrl.ParsingMode.StrictMode)
+    url = QUrl(address.strip(), QUrl.ParsingMode.TolerantMode)
     if url.isValid() and url.scheme() in ("http", "https") and url.host():
         return url
     return None
