@@ -12,6 +12,7 @@ import logging.handlers
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from studyapp.cli import EXIT_USAGE, build_parser, run_headless
@@ -21,6 +22,11 @@ from studyapp.domain.errors import StudyAppError
 from studyapp.services.system_clock import OffsetClock, SystemClock
 
 EXIT_UNEXPECTED = 70
+EXIT_NO_DISPLAY = 69  # sysexits EX_UNAVAILABLE: a service the program needs is missing
+NO_DISPLAY_MESSAGE = (
+    "StudyApp needs a desktop session (no display found). Start it from your desktop, "
+    "or use the command line: studyapp --help."
+)
 log = logging.getLogger("studyapp")
 
 
@@ -61,6 +67,18 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def display_missing(environ: Mapping[str, str], platform: str) -> bool:
+    """True when a GUI could not open a window here: Linux (or another X11/Wayland
+    system) with neither ``DISPLAY`` nor ``WAYLAND_DISPLAY`` and no Qt platform chosen.
+
+    Checked before Qt is loaded, because Qt's own failure is a multi-line plugin message
+    and an abort. Windows and macOS always have their native platform.
+    """
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return False
+    return not any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def _write_pdf(html: str, path: Path) -> None:
     """The CLI's PDF engine: Qt's, loaded only when a PDF is asked for."""
     from studyapp.ui.pdf import write_pdf
@@ -91,6 +109,8 @@ def main(argv: list[str]) -> int:
     setup_logging(paths)
     clock: Clock = OffsetClock(args.now) if args.now else SystemClock()
     try:
+        if command == "gui" and display_missing(os.environ, sys.platform):
+            return _fail(NO_DISPLAY_MESSAGE, EXIT_NO_DISPLAY)
         if command in ("gui", "selftest"):
             from studyapp.ui.application import run_gui  # Qt only when needed
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.exam_session import EndedBy
-from studyapp.domain.words import plural, span_text
+from studyapp.domain.words import duration, plural
 from studyapp.services.exam_views import ExamResult
 from studyapp.services.report_html import local_time_text
 from studyapp.services.study import local_tz
@@ -64,7 +64,8 @@ def exam_report_html(result: ExamResult, profile_name: str, tz: tzinfo | None = 
         f"<p class='muted'>The scaled score is an estimate: CoSN publishes the pass mark "
         f"({s.pass_scaled} of {s.scale_max}) but not the raw cut; this report assumes "
         f"{s.cut_raw} of {s.length} correct ({s.cut_fraction:.0%}). Time used: "
-        f"{span_text(s.total_time_ms)}, {span_text(s.mean_time_ms)} per question on average."
+        f"{duration(s.total_time_ms / 1000)}, "
+        f"{duration(s.mean_time_ms / 1000)} per question on average."
         f"{ended}</p>",
         "<h2>By category</h2><table><tr><th>Category</th><th>Correct</th><th></th><th></th></tr>",
         *(_row(t.title, t.correct, t.total) for t in s.by_category),

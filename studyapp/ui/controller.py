@@ -181,10 +181,11 @@ class AppController(QObject):
             self.window.statusBar().showMessage("Backup restored.", 15_000)
 
     def _opening_progress(self, done: int, total: int, text: str) -> None:
-        detail = f" {done} of {total}" if total else ""
-        self.window.home.show_message(f"First start: importing the CETL question bank…{detail}")
+        """First-start work in words and a progress bar (the worker reports, we show)."""
+        self.window.setup_panel.report(done, total, text)
 
     def _opened(self, result: tuple[Profile, Any]) -> None:
+        self.window.setup_panel.finish()
         self.profile, settings = result
         self.set_theme(settings.theme, settings.font_size)
         self.window.restore_ui_state()
@@ -237,6 +238,7 @@ class AppController(QObject):
         dialog.open()
 
     def _open_failed(self, exc: BaseException) -> None:
+        self.window.setup_panel.finish()
         self.window.home.show_message(f"This profile could not be opened.\n\n{exc}")
         show_error(self.window, exc, self.paths.log_file)
         self.profile_failed.emit(exc)
@@ -373,6 +375,22 @@ class AppController(QObject):
                 profile.close()
 
 
+SETTING_UP = "Setting up your profile…"
+SEEDING = "Importing the CETL question bank"
+
+
+def _seeding_words(progress: Callable[..., None]) -> Callable[..., None]:
+    """The shipped pack's import progress in the user's words ("…: 120 of 317")."""
+
+    def report(done: int, total: int, _text: str = "") -> None:
+        if total:
+            progress(done, total, f"{SEEDING}: {done} of {total}")
+        else:
+            progress(0, 0, f"{SEEDING}: checking the questions…")
+
+    return report
+
+
 def _ignore(_exc: BaseException) -> None:
     """A failure that only means "no shortcut" (the summary is a speed-up)."""
     log.info("Home's summary was not read: %s", _exc)
@@ -391,13 +409,17 @@ def _open_and_seed(
     """Open the profile and import the shipped packs on its first start (worker thread).
 
     The services are imported here, on the worker thread, so the window paints first.
+    A first start (no database yet) says so at once, before those imports and the
+    migrations; the shipped pack's import reports its steps in words.
     """
+    if not paths.database.exists():
+        progress(0, 0, SETTING_UP)
     from studyapp.services.packs import PackService
     from studyapp.services.profile import Profile
 
     profile = Profile.open(paths, clock, __version__, background_check=background_check)
     try:
-        PackService(profile).seed_shipped(progress)
+        PackService(profile).seed_shipped(_seeding_words(progress))
         return profile, profile.settings()
     except BaseException:
         profile.close()  # waits for a damage check still running

@@ -29,13 +29,17 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from studyapp import __version__
 from studyapp.services.changes import Change
+from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen, refresh_fonts
+from studyapp.ui.shortcuts import ShortcutsDialog
+from studyapp.ui.widgets.setup_panel import SetupPanel
 
 S = TypeVar("S", bound=Screen)
 
@@ -102,9 +106,9 @@ class MainWindow(QMainWindow):
         for number, (title, _module, _name) in enumerate(SCREENS, 1):
             if number == 1:
                 self.home: HomeScreen = HomeScreen(controller)
-                self.add_screen(self.home, title, f"Ctrl+{number}")
+                self.add_screen(self.home, title, shortcuts.SCREEN_KEY.format(number=number))
             else:
-                self._add_slot(None, QWidget(), title, f"Ctrl+{number}")
+                self._add_slot(None, QWidget(), title, shortcuts.SCREEN_KEY.format(number=number))
         self.nav.currentRowChanged.connect(self._show_screen)
         self.nav.setCurrentRow(0)
         controller.changes_happened.connect(self._changes)
@@ -115,13 +119,20 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.setup_panel = SetupPanel()
+        right.addWidget(self.setup_panel)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
 
         self.status_label = QLabel("")
         self.status_label.setAccessibleName("Status")
         self.statusBar().addWidget(self.status_label, 1)
         controller.runner.busy_changed.connect(self._busy)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self._build_menus()
 
     @property
@@ -262,44 +273,52 @@ class MainWindow(QMainWindow):
         state.setValue("screen", SCREENS[self.stack.currentIndex()][0])
         state.sync()
 
+    def _action(self, text: str, binding: shortcuts.Binding | None = None) -> QAction:
+        """A menu action; its keys, if any, come from the shortcut registry."""
+        action = QAction(text, self)
+        if binding is not None:
+            action.setObjectName(binding.name)
+            action.setShortcuts(binding.sequences())
+            # Bound on the window too, so the keys work with the menu bar hidden (and on
+            # platforms whose native menu bar lives outside the window).
+            self.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        import_pack = QAction("&Import pack…", self)
+        import_pack = self._action("&Import pack…", shortcuts.IMPORT_PACK)
         import_pack.setObjectName("importPack")
-        import_pack.setShortcut(QKeySequence("Ctrl+I"))
         import_pack.triggered.connect(lambda: self._library_action("choose_import"))
         file_menu.addAction(import_pack)
-        export_pack = QAction("&Export pack…", self)
+        export_pack = self._action("&Export pack…", shortcuts.EXPORT_PACK)
         export_pack.setObjectName("exportPack")
-        export_pack.setShortcut(QKeySequence("Ctrl+Shift+E"))
         export_pack.triggered.connect(lambda: self._library_action("choose_export"))
         file_menu.addAction(export_pack)
         file_menu.addSeparator()
-        backup = QAction("&Back up now", self)
+        backup = self._action("&Back up now")
         backup.setObjectName("backupNowAction")
         backup.triggered.connect(lambda: self.controller.backup_now())
         file_menu.addAction(backup)
-        restore = QAction("&Restore from a backup…", self)
+        restore = self._action("&Restore from a backup…")
         restore.setObjectName("restoreAction")
         restore.triggered.connect(self.restore_from_backup)
         file_menu.addAction(restore)
         file_menu.addSeparator()
-        switch = QAction("S&witch profile…", self)
+        switch = self._action("S&witch profile…")
         switch.setObjectName("switchProfile")
         switch.triggered.connect(self.switch_profile)
         file_menu.addAction(switch)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        # QKeySequence.Quit is empty on Windows: the registry adds an explicit Ctrl+Q.
+        self.quit_action = self._action("&Quit", shortcuts.QUIT)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
 
         help_menu = self.menuBar().addMenu("&Help")
-        keys = QAction("&Keyboard shortcuts", self)
-        keys.setShortcut(QKeySequence("F1"))
+        keys = self._action("&Keyboard shortcuts", shortcuts.HELP)
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
-        about = QAction("&About StudyApp", self)
+        about = self._action("&About StudyApp")
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
@@ -356,40 +375,11 @@ class MainWindow(QMainWindow):
             self.controller.restore_from(Path(chosen))
 
     def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        screens = [(f"Ctrl+{i}", title) for i, (title, _m, _n) in enumerate(SCREENS, 1)]
-        practice = [
-            ("1–9 or A–H", "Choose an option (toggles on multiple-answer questions)"),
-            ("Enter", "Submit the answer"),
-            ("G", "Mark “I guessed” before submitting"),
-            ("Enter or Space", "Next question, after the feedback"),
-            ("Ctrl+Z", "Undo the last answer"),
-            ("Esc", "End the session and see its summary"),
-        ]
-        exam = [
-            ("1–9 or A–H", "Mock exam: choose an option"),
-            ("← / →", "Mock exam: previous / next question"),
-            ("F / P / R", "Mock exam: flag, pause or resume, review and hand in"),
-        ]
-        statistics = [
-            ("Ctrl+P", "Statistics: export the progress report"),
-            ("Alt+S", "Statistics: export statistics as CSV"),
-        ]
-        library = [
-            ("Ctrl+F", "Library: search"),
-            ("Ctrl+N", "Library: new question"),
-            ("Ctrl+S", "Editor: save"),
-        ]
-        general = [
-            ("Ctrl+I / Ctrl+Shift+E", "Import / export a pack"),
-            ("F1", "This list"),
-            ("Ctrl+Q", "Quit"),
-        ]
-        rows = "".join(
-            f"<tr><td><b>{k}</b></td><td>{v}</td></tr>"
-            for k, v in [*screens, *practice, *exam, *library, *statistics, *general]
-        )
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>")
+        """List the keyboard shortcuts (from the one registry that binds them)."""
+        dialog = ShortcutsDialog(self, shortcuts.sections(title for title, _m, _n in SCREENS))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     def show_about(self) -> None:
         """Versions and the data folder."""

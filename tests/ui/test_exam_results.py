@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from studyapp.domain.words import plural, span_text
+from studyapp.domain.words import duration, plural
 from studyapp.services.exam_report import exam_report_html
 from tests.ui.conftest import settle
 from tests.ui.test_exam import DialogAnswerer, activate, press, start_exam
@@ -102,9 +102,9 @@ def test_review_is_master_detail_and_keyboard_driven(app_controller, qtbot):
 
 def test_durations_and_counts_read_as_words():
     """Durations under a minute stay in seconds; counts take the right plural."""
-    assert span_text(45_000) == "45 s"
-    assert span_text(60_000) == "1 min"
-    assert span_text(185_000) == "3 min 05 s"
-    assert span_text(3_720_000) == "1 h 02 min"
+    assert duration(45_000 / 1000) == "45 s"
+    assert duration(60_000 / 1000) == "1 min"
+    assert duration(185_000 / 1000) == "3 min 05 s"
+    assert duration(3_720_000 / 1000) == "1 h 02 min"
     assert plural(1, "question") == "1 question"
     assert plural(2, "question") == "2 questions"

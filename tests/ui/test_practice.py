@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QScrollArea, QWidget
 
+from studyapp.config import shipped_banks_dir
+from studyapp.packs.studypack import load_pack, write_pack_zip
+from studyapp.services.changes import Change
+from studyapp.services.packs import PackService, shipped_frameworks
+from studyapp.ui import shortcuts
 from studyapp.ui.screens.practice import PracticeScreen
+from studyapp.ui.widgets.rendered import FittedText
 from tests.ui.conftest import settle
+
+LONG = "itm-009"  # a long 5-option multiple-answer question with two web references
 
 
 def _rows(paths):
@@ -127,3 +140,266 @@ def test_home_start_practice_button_opens_a_session(app_controller, qtbot):
     practice = c.window.screen_of(PracticeScreen)
     qtbot.waitUntil(lambda: practice.current is not None, timeout=30_000)
     assert c.window.stack.currentWidget() is practice
+
+
+def _only_questions(c, qtbot, tmp_path, ids):
+    """Replace the CETL pack by a pack of just the CETL questions ``ids`` (realistic text)."""
+    known = shipped_frameworks()
+    full = load_pack(shipped_banks_dir() / "cetl-core", known.get).pack
+    questions = tuple(q for q in full.questions if q.id in ids)
+    assert len(questions) == len(ids)
+    manifest = replace(full.manifest, id="practice-test", title="Practice test", files={})
+    target = tmp_path / "practice-test.studypack"
+    write_pack_zip(replace(full, manifest=manifest, questions=questions), target)
+    service = PackService(c.profile)
+    service.remove("cetl-core")
+    service.import_pack(target)
+    c.changes_happened.emit(Change.PACKS | Change.QUESTIONS)
+    settle(qtbot, c)
+
+
+def _start_session(c, qtbot):
+    practice = _open_practice(c, qtbot)
+    qtbot.mouseClick(practice.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: practice.current is not None, timeout=30_000)
+    practice.setFocus()
+    return practice
+
+
+def _press(qtbot, widget, sequence):
+    combo = sequence[0]
+    qtbot.keyClick(widget, combo.key(), combo.keyboardModifiers())
+
+
+def _answer_wrong(practice, qtbot):
+    """Choose only one wrong option with its letter key, then press Enter."""
+    q = practice.current.question
+    correct = {o.id for o in q.options if o.correct}
+    wrong = next(card for card in practice.cards if card.option_id not in correct)
+    qtbot.keyClick(practice, getattr(Qt.Key, f"Key_{'ABCDEFGH'[wrong.index]}"))
+    qtbot.keyClick(practice, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        c = QColor(colour)
+        channels = []
+        for v in (c.redF(), c.greenF(), c.blueF()):
+            channels.append(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+        r, g, b_ = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_feedback_is_in_view_after_a_wrong_answer_at_the_minimum_size(
+    app_controller, qtbot, tmp_path
+):
+    """At 880x600, after a wrong answer to a long 5-option question, the verdict is inside
+    the visible part of the page, names the right answers in words, and its colour meets
+    WCAG AA (4.5:1) in the light and the dark theme."""
+    c = app_controller
+    c.window.resize(880, 600)
+    _only_questions(c, qtbot, tmp_path, [LONG])
+    practice = _start_session(c, qtbot)
+    assert len(practice.cards) == 5
+    _answer_wrong(practice, qtbot)
+    verdict = practice.verdict
+    viewport = practice.scroll_area.viewport()
+
+    def in_view():
+        return verdict.isVisible() and viewport.rect().contains(
+            QRect(verdict.mapTo(viewport, QPoint(0, 0)), verdict.size())
+        )
+
+    qtbot.waitUntil(in_view, timeout=5_000)
+    letters = [
+        "ABCDE"[card.index]
+        for card in practice.cards
+        if card.option_id in practice.current.question.correct_ids
+    ]
+    expected = f"Not quite: the answers are {', '.join(letters[:-1])} and {letters[-1]}"
+    assert verdict.headline.text() == f"✗ {expected}"
+    assert practice.explanation.isVisible()
+    for theme in ("light", "dark"):
+        c.set_theme(theme)
+        assert _contrast(*verdict.text_colours()) >= 4.5, theme
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: records the addresses it is asked to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_reference_link_opens_in_the_system_browser_when_clicked(app_controller, qtbot, tmp_path):
+    """A reference is a link titled by its source, with its site beside it (no long address
+    to wrap); clicking it hands the address to the system browser, and nothing else does."""
+    c = app_controller
+    c.window.resize(880, 600)
+    _only_questions(c, qtbot, tmp_path, [LONG])
+    practice = _start_session(c, qtbot)
+    browser = _Browser()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, browser, "open")
+    try:
+        _answer_wrong(practice, qtbot)
+        refs = practice.references
+        assert refs.isVisible()
+        text = refs.toPlainText()
+        assert "CISA #StopRansomware Guide (cisa.gov)" in text
+        assert "https://" not in text
+        assert browser.opened == []
+        practice.scroll_area.ensureWidgetVisible(refs)
+        cursor = refs.document().find("CISA #StopRansomware Guide")
+        cursor.setPosition(cursor.selectionStart() + 3)
+        spot = refs.cursorRect(cursor).center()
+        qtbot.mouseClick(refs.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+        qtbot.waitUntil(lambda: browser.opened != [], timeout=5_000)
+        assert browser.opened == ["https://www.cisa.gov/stopransomware"]
+    finally:
+        for scheme in ("http", "https"):
+            QDesktopServices.unsetUrlHandler(scheme)
+
+
+def test_summary_of_one_quick_answer_says_1_question_and_seconds(app_controller, qtbot, tmp_path):
+    """One answer given within a minute: "1 question" and the time in seconds, not "0.0
+    minutes"."""
+    c = app_controller
+    _only_questions(c, qtbot, tmp_path, [LONG])
+    practice = _start_session(c, qtbot)
+    _answer_wrong(practice, qtbot)
+    qtbot.keyClick(practice, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
+    first = practice.summary.text().splitlines()[0]
+    assert re.fullmatch(r"You answered 1 question, 0 correct \(0%\), in \d{1,2} s\.", first), first
+
+
+def test_every_practice_key_in_the_registry_does_what_the_help_says(
+    app_controller, qtbot, tmp_path
+):
+    """Each key the shortcuts registry lists for practice works: the choice keys toggle
+    their option, G marks a guess, each Enter submits, each next key goes on, Ctrl+Z
+    undoes, Esc ends the session."""
+    c = app_controller
+    _only_questions(c, qtbot, tmp_path, [LONG, "itm-001", "itm-002", "itm-003"])
+    practice = _start_session(c, qtbot)
+    cards = practice.cards
+    for seq in shortcuts.PRACTICE_CHOOSE.sequences():
+        text = seq.toString()
+        index = int(text) - 1 if text.isdigit() else "ABCDEFGH".index(text)
+        if index >= len(cards):
+            continue
+        before = cards[index].checked
+        _press(qtbot, practice, seq)
+        multiple = practice.current.question.type == "multiple"
+        assert cards[index].checked is (not before if multiple else True), text
+    for seq in shortcuts.PRACTICE_GUESSED.sequences():
+        before = practice.guessed.isChecked()
+        _press(qtbot, practice, seq)
+        assert practice.guessed.isChecked() is not before
+    submits = shortcuts.PRACTICE_SUBMIT.sequences()
+    nexts = shortcuts.PRACTICE_NEXT.sequences()
+    assert len(submits) == 2 and len(nexts) == 3
+    for step, submit in enumerate(submits):
+        if step:
+            practice.choose(0)
+        _press(qtbot, practice, submit)
+        qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
+        asked = practice.index
+        _press(qtbot, practice, nexts[step])
+        qtbot.waitUntil(lambda a=asked: practice.index == a + 1, timeout=10_000)
+    practice.choose(0)
+    qtbot.keyClick(practice, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
+    last = practice.current
+    _press(qtbot, practice, shortcuts.PRACTICE_UNDO.sequences()[0])
+    qtbot.waitUntil(lambda: practice.result is None and len(practice.log.answers) == 2)
+    assert practice.current.qid == last.qid
+    _press(qtbot, practice, nexts[2])  # Space before answering does not go on
+    assert practice.result is None and practice.current.qid == last.qid
+    _press(qtbot, practice, shortcuts.PRACTICE_END.sequences()[0])
+    qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
+
+
+def _clipped(page) -> list[str]:
+    """Visible text on ``page`` that does not fit its widget, and sideways scroll bars."""
+    problems = []
+    for w in [page, *page.findChildren(QWidget)]:
+        if not w.isVisible():
+            continue
+        name = f"{type(w).__name__} {w.objectName() or ''}"
+        if isinstance(w, QScrollArea) and w.horizontalScrollBar().isVisible():
+            problems.append(f"{name}: sideways scroll bar")
+        elif isinstance(w, QAbstractButton):
+            hint = w.sizeHint()
+            if hint.width() > w.width() or hint.height() > w.height():
+                problems.append(f"{name} {w.text()!r}: {hint} in {w.size()}")
+        elif isinstance(w, QComboBox):
+            if w.fontMetrics().horizontalAdvance(w.currentText()) + 30 > w.width():
+                problems.append(f"{name} {w.currentText()!r} in {w.width()}")
+        elif isinstance(w, FittedText):
+            if w.heightForWidth(w.width()) > w.height() + 2:
+                problems.append(f"{name}: {w.heightForWidth(w.width())} in {w.height()}")
+        elif isinstance(w, QLabel) and w.text():
+            room = w.contentsRect()
+            if w.wordWrap():
+                if w.heightForWidth(room.width()) > room.height() + 1:
+                    problems.append(f"{name} {w.text()[:40]!r}: wraps taller than its room")
+            elif w.textFormat() == Qt.TextFormat.PlainText:
+                wide = max(w.fontMetrics().horizontalAdvance(t) for t in w.text().splitlines())
+                if wide > room.width():
+                    problems.append(f"{name} {w.text()[:40]!r}: {wide} in {room.width()}")
+    return problems
+
+
+@pytest.mark.parametrize("points", [14, 18])
+def test_practice_text_fits_at_the_minimum_window(app_controller, qtbot, tmp_path, points):
+    """At 880x600 and a 14 or 18 pt font, no text is clipped and nothing scrolls sideways on
+    the start page, a long 5-option question, its feedback and the summary."""
+    c = app_controller
+    _only_questions(c, qtbot, tmp_path, [LONG])
+    c.set_theme("light", points)
+    c.window.resize(880, 600)
+    practice = _open_practice(c, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.start_page) == []
+    practice = _start_session(c, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.question_page) == []
+    _answer_wrong(practice, qtbot)
+    qtbot.wait(50)
+    assert _clipped(practice.question_page) == []
+    qtbot.keyClick(practice, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=10_000)
+    qtbot.wait(50)
+    assert _clipped(practice.summary_page) == []
+
+
+def test_only_web_addresses_become_reference_links():
+    """http and https references are links; file, javascript and malformed addresses stay
+    plain text, and titles are shown as text, never as markup."""
+    from studyapp.domain.question import Reference
+    from studyapp.ui.widgets.rendered import references_html
+
+    html = references_html(
+        [
+            Reference("Guide <b>bold</b>", url="https://example.org/a b"),
+            Reference("Local", url="file:///etc/passwd"),
+            Reference("Script", url="javascript:alert(1)"),
+            Reference("Plain", section="Part 2"),
+        ]
+    )
+    assert html.count("<a ") == 1
+    assert 'href="https://example.org/a%20b"' in html
+    assert "Guide &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "file:///etc/passwd" in html and "javascript:alert(1)" in html  # shown, not linked
+    assert references_html([]) == ""

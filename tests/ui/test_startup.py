@@ -213,3 +213,79 @@ def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(pat
         c.long_running = 0
         c.window.close()
         c.shutdown()
+
+
+def test_no_display_says_so_in_one_line(tmp_path):
+    """Without DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM, `studyapp` prints one line
+    saying a desktop session is missing (no Qt plugin message, no traceback) and fails."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run(
+        [sys.executable, "-m", "studyapp", "--data-dir", str(tmp_path / "p")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "needs a desktop session (no display found)" in lines[0]
+    assert "studyapp --help" in lines[0]
+    assert not (tmp_path / "p" / "studyapp.sqlite3").exists()
+
+
+def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock, monkeypatch):
+    """A first start shows "Setting up your profile…", then the CETL import with a real bar
+    (317 of 317), while the GUI thread keeps running; the panel goes once the profile is
+    open, and a second start shows none of it."""
+    from PySide6.QtCore import QTimer
+
+    from studyapp.ui.widgets.setup_panel import SetupPanel
+
+    shown: list[tuple[str, int, int, bool]] = []
+    original = SetupPanel.report
+
+    def record(self, done, total, text):
+        original(self, done, total, text)
+        shown.append((text, self.bar.value(), self.bar.maximum(), self.isVisible()))
+
+    monkeypatch.setattr(SetupPanel, "report", record)
+    c = _start(qtbot, paths, clock)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(len(shown)))
+    timer.start(5)
+    try:
+        with qtbot.waitSignal(c.profile_opened, timeout=60_000):
+            c.open_profile()
+        timer.stop()
+        texts = [text for text, *_ in shown]
+        assert texts[0] == "Setting up your profile…"
+        assert "Importing the CETL question bank: checking the questions…" in texts
+        assert texts[-1] == "Importing the CETL question bank: 317 of 317"
+        assert shown[-1][1:] == (317, 317, True)
+        assert all(visible for *_, visible in shown)
+        assert not c.window.setup_panel.isVisible()
+        # The GUI thread kept turning while the worker did the set-up: the timer ticked
+        # many times, and ticked after the first report came and before the profile opened.
+        assert len(ticks) > 20 and any(n > 0 for n in ticks)
+    finally:
+        _stop(c)
+    shown.clear()
+    again = _start(qtbot, paths, clock)
+    try:
+        with qtbot.waitSignal(again.profile_opened, timeout=60_000):
+            again.open_profile()
+        assert shown == []
+    finally:
+        _stop(again)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.exam_session import EndedBy
-from studyapp.domain.words import span_text
+from studyapp.domain.words import duration
 from studyapp.services.exam_report import write_exam_report
 from studyapp.services.exam_views import ExamResult, ResultItem
 from studyapp.services.exams import ExamService
@@ -204,7 +204,8 @@ class ResultsPage(QWidget):
         self.caption.setText(
             f"The scaled score is an estimate: CoSN does not publish the raw cut; this assumes "
             f"{s.cut_raw} of {s.length} ({s.cut_fraction:.0%}). "
-            f"Time used: {span_text(s.total_time_ms)}, {span_text(s.mean_time_ms)} per question "
+            f"Time used: {duration(s.total_time_ms / 1000)}, "
+            f"{duration(s.mean_time_ms / 1000)} per question "
             "on average. These answers now count toward your mastery."
         )
         self._fill_table()
@@ -298,7 +299,7 @@ class ResultsPage(QWidget):
         self.heading.setText(
             f"Question {item.position + 1} of {self.result.exam.length} · "
             f"{item.skill_title or item.skill}\nYour answer: {verdict(item)}{flag} · "
-            f"{span_text(item.time_ms)} spent"
+            f"{duration(item.time_ms / 1000)} spent"
         )
         q = item.question
         if q is None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from studyapp.domain.words import plural
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
+from studyapp.ui import shortcuts
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.navigator import Navigator
@@ -242,16 +243,18 @@ class SittingPage(QWidget):
 
     def _bind_keys(self) -> None:
         """The sitting's keys, as shortcuts of the whole page (see the module docstring)."""
-        bindings: list[tuple[str, Callable[[], None]]] = [
-            ("Right", lambda: self.go(1)),
-            ("PgDown", lambda: self.go(1)),
-            ("Left", lambda: self.go(-1)),
-            ("PgUp", lambda: self.go(-1)),
-            ("P", lambda: self.toggle_pause()),
-            ("R", lambda: self.show_review()),
-        ]
-        bindings += [(str(n), lambda i=n - 1: self.choose(i)) for n in range(1, 10)]
-        bindings += [(key, lambda k=key: self._letter(k)) for key in KEYS]
+        # The keys come from the one registry (studyapp/ui/shortcuts.py), which the help
+        # dialog lists; F is one of the letters (see _letter).
+        bindings: list[tuple[str, Callable[[], None]]] = []
+        bindings += [(k, lambda: self.go(1)) for k in shortcuts.EXAM_NEXT.keys]
+        bindings += [(k, lambda: self.go(-1)) for k in shortcuts.EXAM_PREVIOUS.keys]
+        bindings += [(k, lambda: self.toggle_pause()) for k in shortcuts.EXAM_PAUSE.keys]
+        bindings += [(k, lambda: self.show_review()) for k in shortcuts.EXAM_REVIEW.keys]
+        for key in shortcuts.EXAM_CHOOSE.keys:
+            if key.isdigit():
+                bindings.append((key, lambda i=int(key) - 1: self.choose(i)))
+            else:
+                bindings.append((key, lambda k=key: self._letter(k)))
         self.shortcuts: dict[str, QShortcut] = {}
         for keys, action in bindings:
             shortcut = QShortcut(QKeySequence(keys), self)

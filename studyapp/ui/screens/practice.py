@@ -1,9 +1,13 @@
 """Practice: planned questions, instant feedback with every option's rationale, undo.
 
-Keys: 1–9 or A–H choose an option (toggle for multiple-answer questions); Enter submits;
-G marks "I guessed"; after the feedback Enter or Space goes on; Ctrl+Z undoes the last
-answer (memory and log restored exactly, the question asked again); Escape ends the
-session and shows its summary. Every answer is committed when it is given.
+Keys (from :mod:`studyapp.ui.shortcuts`): 1–9 or A–H choose an option (toggle for
+multiple-answer questions); Enter submits; G marks "I guessed"; after the feedback Enter or
+Space goes on; Ctrl+Z undoes the last answer (memory and log restored exactly, the question
+asked again); Escape ends the session and shows its summary. Every answer is committed
+when it is given.
+
+After an answer the verdict banner, the explanation and the references sit between the
+question and the options, and the page scrolls so that they are in view.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QElapsedTimer, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,22 +33,26 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.planner import Mode
+from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
 from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
-from studyapp.ui.screens.base import Screen
+from studyapp.ui import shortcuts
+from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
-from studyapp.ui.widgets.option_card import KEYS, OptionCard
-from studyapp.ui.widgets.rendered import FittedText
+from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
+from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
+# (label in the drop-down, planner mode, what it does: shown under the drop-down, so the
+# labels stay short enough for the minimum window at large fonts)
 MODES: tuple[tuple[str, Mode, str], ...] = (
-    ("Recommended (weak areas, due reviews, exam date)", "default", ""),
-    ("One skill area", "skill", ""),
-    ("Missed questions only", "missed", ""),
-    ("Unseen questions only", "unseen", ""),
-    ("Cram (practice without changing the schedule)", "cram", ""),
+    ("Recommended", "default", "Weak areas first, with due reviews, paced to your exam date."),
+    ("One skill area", "skill", "Questions from the skill area you choose below."),
+    ("Missed questions", "missed", "Only questions you have answered wrongly before."),
+    ("Unseen questions", "unseen", "Only questions you have not answered yet."),
+    ("Cram", "cram", "Practice without changing your review schedule."),
 )
 
 
@@ -62,10 +70,6 @@ class SessionLog:
             out[key][0] += int(result.correct)
             out[key][1] += 1
         return {k: (v[0], v[1]) for k, v in out.items()}
-
-
-def _plural(n: int, noun: str) -> str:
-    return noun if n == 1 else f"{noun}s"
 
 
 class PracticeScreen(Screen):
@@ -94,15 +98,15 @@ class PracticeScreen(Screen):
         self._build_question()
         self._build_summary()
         self.pages.setCurrentWidget(self.start_page)
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo = QShortcut(self)
+        undo.setKeys(shortcuts.PRACTICE_UNDO.sequences())
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
 
     # ---------------------------------------------------------------- pages
     def _build_start(self) -> None:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
+        layout = scroll_page(page, 8)
         layout.addWidget(plain("Practice", bold=True, size_delta=5))
         layout.addWidget(
             plain(
@@ -119,9 +123,18 @@ class PracticeScreen(Screen):
             self.mode_box.addItem(label, mode)
         self.mode_box.currentIndexChanged.connect(self._mode_changed)
         form.addRow("&Mode:", self.mode_box)
+        self.mode_note = plain(MODES[0][2], wrap=True)
+        self.mode_note.setObjectName("practiceModeNote")
+        form.addRow("", self.mode_note)
         self.skill_box = QComboBox()
         self.skill_box.setAccessibleName("Skill area")
         self.skill_box.setEnabled(False)
+        for box in (self.mode_box, self.skill_box):
+            # Sized by the page, not by the longest entry: no sideways scrolling at 18 pt.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         form.addRow("&Skill area:", self.skill_box)
         self.size_box = QSpinBox()
         self.size_box.setRange(5, 100)
@@ -149,12 +162,14 @@ class PracticeScreen(Screen):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Everything wraps to the width it gets: never a sideways scroll bar.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll, 1)
         body = QWidget()
         self.q_layout = QVBoxLayout(body)
         self.q_layout.setContentsMargins(28, 18, 28, 12)
         self.q_layout.setSpacing(10)
-        self.progress = plain("")
+        self.progress = plain("", wrap=True)
         self.progress.setObjectName("practiceProgress")
         self.q_layout.addWidget(self.progress)
         self.leech_note = plain("", wrap=True)
@@ -163,19 +178,21 @@ class PracticeScreen(Screen):
         self.stem = FittedText()
         self.stem.setAccessibleName("Question")
         self.q_layout.addWidget(self.stem)
-        self.instruction = plain("", bold=True)
+        self.instruction = plain("", bold=True, wrap=True)
         self.q_layout.addWidget(self.instruction)
-        self.options_box = QVBoxLayout()
-        self.options_box.setSpacing(8)
-        self.q_layout.addLayout(self.options_box)
+        # The feedback sits between the question and the options, where the eye is.
+        self.verdict = VerdictBanner()
+        self.q_layout.addWidget(self.verdict)
         self.explanation_title = plain("Explanation", bold=True)
         self.explanation = FittedText()
         self.explanation.setAccessibleName("Explanation")
-        self.references = plain("", wrap=True)
-        self.references.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.references = ReferenceList()
         for w in (self.explanation_title, self.explanation, self.references):
             w.hide()
             self.q_layout.addWidget(w)
+        self.options_box = QVBoxLayout()
+        self.options_box.setSpacing(8)
+        self.q_layout.addLayout(self.options_box)
         self.q_layout.addStretch(1)
         scroll.setWidget(body)
         self.scroll_area = scroll
@@ -209,8 +226,7 @@ class PracticeScreen(Screen):
 
     def _build_summary(self) -> None:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
+        layout = scroll_page(page, 8)
         layout.addWidget(plain("Session summary", bold=True, size_delta=5))
         self.summary = plain("", wrap=True)
         self.summary.setObjectName("practiceSummary")
@@ -245,6 +261,7 @@ class PracticeScreen(Screen):
 
     def _mode_changed(self) -> None:
         self.skill_box.setEnabled(self.mode_box.currentData() == "skill")
+        self.mode_note.setText(MODES[max(self.mode_box.currentIndex(), 0)][2])
 
     def start(self) -> None:
         """Plan a session with the chosen mode and show its first question."""
@@ -295,6 +312,8 @@ class PracticeScreen(Screen):
         self.instruction.setText(
             f"Choose {keys} answers." if q.type == "multiple" else "Choose one answer."
         )
+        self.instruction.show()
+        self.verdict.hide()
         for card in self.cards:
             card.deleteLater()
         self.cards = []
@@ -381,25 +400,31 @@ class PracticeScreen(Screen):
             card.show_feedback(
                 option.correct, card.option_id in result.chosen, option.rationale, item.media_data
             )
-        verdict = "Correct." if result.correct else "Not quite."
-        if result.became_leech:
-            verdict += (
-                " You have missed this question often; it will come back with its "
-                "explanation first."
-            )
-        self.instruction.setText(verdict)
+        self.instruction.hide()
+        self.verdict.set_theme(self.controller.theme)
+        self.verdict.show_verdict(result.correct, *_verdict_words(result, self.cards, by_id))
         self.explanation_title.show()
         self.explanation.set_markdown(q.explanation or "_No explanation given._", item.media_data)
         self.explanation.show()
-        refs = "; ".join(
-            " — ".join(x for x in (r.title, r.section, r.url) if x) for r in q.references
-        )
-        self.references.setText(f"References: {refs}" if refs else "")
-        self.references.setVisible(bool(refs))
+        self.references.setVisible(self.references.set_references(q.references))
         self.guessed.setEnabled(False)
         self.submit_button.hide()
         self.next_button.show()
         self.next_button.setFocus()
+        QTimer.singleShot(0, self._bring_feedback_into_view)
+
+    def _bring_feedback_into_view(self) -> None:
+        """Scroll so the verdict and the explanation are in view, keeping as much of the
+        question above them as fits (on a short question nothing moves)."""
+        if self.result is None:
+            return
+        self.q_layout.activate()
+        bar = self.scroll_area.verticalScrollBar()
+        viewport = self.scroll_area.viewport().height()
+        last = self.references if self.references.isVisible() else self.explanation
+        feedback_end = last.geometry().bottom() + 12
+        top = max(self.verdict.geometry().top() - 12, 0)
+        bar.setValue(min(max(feedback_end - viewport, 0), top))
 
     def next_question(self) -> None:
         """Go on to the next question, or to the summary after the last."""
@@ -449,8 +474,8 @@ class PracticeScreen(Screen):
         right = sum(r.correct for _i, r, _s in answers)
         seconds = sum(s for _i, _r, s in answers)
         lines = [
-            f"You answered {len(answers)} {_plural(len(answers), 'question')}, {right} correct "
-            f"({right / len(answers):.0%}), in {seconds / 60:.1f} minutes.",
+            f"You answered {plural(len(answers), 'question')}, {right} correct "
+            f"({right / len(answers):.0%}), in {duration(seconds)}.",
             "",
             "By skill area:",
         ]
@@ -464,7 +489,8 @@ class PracticeScreen(Screen):
         ]
         if moved:
             lines += ["", "Mastery changed:"]
-            lines += [f"  {t}: {a:.0%} → {b:.0%}" for t, a, b in moved]
+            # No-break spaces: "45% → 67%" never splits over two lines.
+            lines += [f"  {t}: {a:.0%}\u00a0→\u00a0{b:.0%}" for t, a, b in moved]
         lines += [
             "",
             f"Readiness now: {stats.readiness.probability:.0%} chance of passing "
@@ -485,24 +511,22 @@ class PracticeScreen(Screen):
         if self.pages.currentWidget() is not self.question_page:
             super().keyPressEvent(event)
             return
-        key, text = event.key(), event.text().upper()
         if self.result is None:
-            if text.isdigit() and text != "0":
-                self.choose(int(text) - 1)
+            index = shortcuts.index_of(shortcuts.PRACTICE_CHOOSE, event)
+            if index is not None and index < len(self.cards):
+                self.choose(index)
                 return
-            if len(text) == 1 and text in KEYS[: len(self.cards)]:
-                self.choose(KEYS.index(text))
-                return
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if shortcuts.matches(shortcuts.PRACTICE_SUBMIT, event):
                 self.submit()
                 return
-            if text == "G" and len(self.cards) < 7:
+            # G is a choice key on 7- and 8-option questions.
+            if shortcuts.matches(shortcuts.PRACTICE_GUESSED, event) and len(self.cards) < 7:
                 self.guessed.toggle()
                 return
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        elif shortcuts.matches(shortcuts.PRACTICE_NEXT, event):
             self.next_question()
             return
-        if key == Qt.Key.Key_Escape:
+        if shortcuts.matches(shortcuts.PRACTICE_END, event):
             self.finish()
             return
         super().keyPressEvent(event)
@@ -510,3 +534,23 @@ class PracticeScreen(Screen):
     def on_theme_changed(self) -> None:
         for card in self.cards:
             card.set_theme(self.controller.theme)
+        self.verdict.set_theme(self.controller.theme)
+
+
+def _verdict_words(
+    result: AnswerResult, cards: list[OptionCard], by_id: dict[str, Any]
+) -> tuple[str, str]:
+    """The verdict's headline ("Correct", "Not quite: the answer is B") and detail line."""
+    letters = [KEYS[c.index] for c in cards if by_id[c.option_id].correct]
+    if result.correct:
+        headline = "Correct"
+    elif len(letters) == 1:
+        headline = f"Not quite: the answer is {letters[0]}"
+    else:
+        headline = f"Not quite: the answers are {', '.join(letters[:-1])} and {letters[-1]}"
+    detail = ""
+    if result.became_leech:
+        detail = (
+            "You have missed this question often; it will come back with its explanation first."
+        )
+    return headline, detail

@@ -142,3 +142,65 @@ class OptionCard(QFrame):
             self.toggled.emit()
             return
         super().keyPressEvent(event)
+
+
+class VerdictBanner(QFrame):
+    """The verdict after an answer, large and coloured, in words and with a mark
+    ("✓ Correct", "✗ Not quite: the answer is B"), so colour is never the only cue.
+
+    Its text is drawn in the theme's good or bad colour on the theme's base colour; both
+    pairs meet WCAG AA (4.5:1) in the light and the dark theme.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictBanner")
+        self.correct = False
+        self.theme = "light"
+        col = QVBoxLayout(self)
+        col.setContentsMargins(14, 10, 14, 10)
+        col.setSpacing(4)
+        self.headline = QLabel("")
+        self.headline.setObjectName("verdictHeadline")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.headline.setProperty("bold", True)
+        self.headline.setProperty("size_delta", 3)
+        col.addWidget(self.headline)
+        self.detail = QLabel("")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setWordWrap(True)
+        self.detail.hide()
+        col.addWidget(self.detail)
+        self.setAccessibleName("Verdict")
+        self.hide()
+
+    def show_verdict(self, correct: bool, headline: str, detail: str = "") -> None:
+        """Show ``headline`` (with its mark) and an optional ``detail`` line."""
+        self.correct = correct
+        self.headline.setText(f"{'✓' if correct else '✗'} {headline}")
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.setAccessibleDescription(f"{headline} {detail}".strip())
+        self._paint()
+        self.show()
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        self._paint()
+
+    def text_colours(self) -> tuple[str, str]:
+        """(text colour, background colour) of the headline, as drawn."""
+        c = colours(self.theme)
+        return (c["good"] if self.correct else c["bad"]), c["base"]
+
+    def _paint(self) -> None:
+        fg, bg = self.text_colours()
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSize(font.pointSize() + 3)
+        self.headline.setFont(font)
+        self.setStyleSheet(
+            f"QFrame#verdictBanner {{ background: {bg}; border: 2px solid {fg}; "
+            f"border-radius: 8px; }} QLabel#verdictHeadline {{ color: {fg}; }}"
+        )

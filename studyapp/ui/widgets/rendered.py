@@ -3,19 +3,23 @@
 Text goes through :func:`studyapp.packs.render.render_markdown` (the one sanitiser).
 Images resolve only to bytes the caller supplies (the question's own pack media, loaded
 off the GUI thread); any other resource, remote or local, resolves to nothing, so
-rendering can never touch the network or the disk. Clicking a link asks first, then
-hands it to the system browser.
+rendering can never touch the network or the disk. Clicking a link in question text
+asks first (its words may not match its address), then hands it to the system browser;
+a reference (:class:`ReferenceList`) names its site beside its title, so a click opens it
+at once. Only http and https addresses ever open; nothing is fetched by the app itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QMessageBox, QSizePolicy, QTextBrowser, QWidget
 
+from studyapp.domain.question import Reference
 from studyapp.packs.render import render_markdown
 
 
@@ -75,8 +79,8 @@ class FittedText(RenderedText):
     whatever width they settle on (fixing a height after the fact left cards too short).
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, parent: QWidget | None = None, *, confirm_links: bool = True) -> None:
+        super().__init__(parent, confirm_links=confirm_links)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
@@ -105,3 +109,46 @@ class FittedText(RenderedText):
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
             self.updateGeometry()
+
+
+def _web_url(address: str) -> QUrl | None:
+    """``address`` as a QUrl if it is a valid http(s) address with a host, else None."""
+    url = QUrl(address.strip(), QUrl.ParsingMode.TolerantMode)
+    if url.isValid() and url.scheme() in ("http", "https") and url.host():
+        return url
+    return None
+
+
+def references_html(references: Iterable[Reference]) -> str:
+    """References as a list: each title a link to its address (web addresses only), with
+    the site's name beside it instead of the long address, which wrapped mid-word."""
+    items = []
+    for ref in references:
+        title = escape(ref.title or ref.url)
+        section = f" — {escape(ref.section)}" if ref.section else ""
+        url = _web_url(ref.url) if ref.url else None
+        if url is not None:
+            href = escape(url.toString(QUrl.ComponentFormattingOption.FullyEncoded), quote=True)
+            site = escape(url.host().removeprefix("www."))
+            items.append(f'<li><a href="{href}">{title}</a>{section} ({site})</li>')
+        else:
+            plain_address = f" ({escape(ref.url)})" if ref.url else ""
+            items.append(f"<li>{title}{section}{plain_address}</li>")
+    if not items:
+        return ""
+    return "<p><b>References</b></p><ul style='margin-left: -20px'>" + "".join(items) + "</ul>"
+
+
+class ReferenceList(FittedText):
+    """A question's references; a click on one opens it in the system browser."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, confirm_links=False)
+        self.setAccessibleName("References")
+
+    def set_references(self, references: Iterable[Reference]) -> bool:
+        """Show ``references``; returns whether there is anything to show."""
+        html = references_html(references)
+        self._media = {}
+        self.setHtml(html)
+        return bool(html)
