@@ -39,10 +39,16 @@ class SkillFigure:
     mean: float
     low: float
     high: float
+    questions: int | None = None  # in the bank; 0: nothing to practise (None: unknown)
 
     @property
     def evidence(self) -> EvidenceLevel:
         return evidence_level(self.answers)
+
+    @property
+    def practicable(self) -> bool:
+        """False for an area the installed packs bring no question for."""
+        return self.questions is None or self.questions > 0 or self.answers > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,7 @@ def suggested_focus(skills: Sequence[SkillFigure]) -> Focus | None:
     heaviest such area, said plainly. Once every area has enough answers, it is the area
     where the exam loses the most points: weight × (1 − mastery).
     """
-    weighted = [s for s in skills if s.weight > 0]
+    weighted = [s for s in skills if s.weight > 0 and s.practicable]
     if not weighted:
         return None
     unmeasured = [s for s in weighted if s.evidence != "enough"]
@@ -175,11 +181,12 @@ def readiness_view(
     and no area is unpractised; before that, the view says how many answers it needs.
 
     ``mocks``: latest first. ``target``: the mastery a pass needs on average (the assumed
-    raw cut as a share). Reasons: what it rests on, which areas pull it down (mastery
+    raw cut as a share). Areas without questions in the bank are left out: no answer
+    can be asked for there. Reasons: what it rests on, which areas pull it down (mastery
     below the target, biggest loss of exam points first, at most three), the areas still
     short of answers, and the latest mock exams.
     """
-    weighted = [s for s in skills if s.weight > 0]
+    weighted = [s for s in skills if s.weight > 0 and s.practicable]
     short = [s for s in weighted if s.evidence != "enough"]
     needed = sum(answers_needed(s.answers) for s in short)
     total_weight = sum(s.weight for s in weighted) or 1.0

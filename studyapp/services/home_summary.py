@@ -80,7 +80,14 @@ class SkillLine:
     def figure(self) -> SkillFigure:
         """The line as :mod:`studyapp.domain.figures` reads it."""
         return SkillFigure(
-            self.id, self.title, self.weight, self.answers, self.mean, self.low, self.high
+            self.id,
+            self.title,
+            self.weight,
+            self.answers,
+            self.mean,
+            self.low,
+            self.high,
+            self.questions,
         )
 
 

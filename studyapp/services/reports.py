@@ -136,6 +136,7 @@ class Statistics:
     target: float  # the assumed raw cut as a share: the mastery a pass needs on average
     # Each skill area's evidence and mastery now, as Home shows them (same order as skills).
     figures: tuple[SkillFigure, ...] = ()
+    estimated: bool = False  # readiness (and overall mastery) rests on enough answers
 
     def figure(self, skill_id: str) -> SkillFigure | None:
         """The skill area's figure now (None for "all" or an unknown id)."""
@@ -298,6 +299,7 @@ class ReportService:
             streak=streak({d: v[0] for d, v in per_day.items()}, today_n),
             target=stats.target,
             figures=tuple(s.figure for s in stats.skills),
+            estimated=stats.view.estimated if stats.view else False,
         )
 
     # ------------------------------------------------------------------ report

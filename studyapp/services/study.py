@@ -155,7 +155,9 @@ class SkillStat:
     def figure(self) -> SkillFigure:
         """The skill as :mod:`studyapp.domain.figures` reads it."""
         m = self.mastery
-        return SkillFigure(self.id, self.title, self.weight, self.answers, m.mean, m.low, m.high)
+        return SkillFigure(
+            self.id, self.title, self.weight, self.answers, m.mean, m.low, m.high, self.questions
+        )
 
     def to_json(self) -> dict[str, Any]:
         shown = self.evidence == "enough"

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.evidence import ENOUGH_ANSWERS
+from studyapp.domain.figures import mastery_text
 from studyapp.services.changes import Change
 from studyapp.services.report_html import duration
 from studyapp.services.reports import ExportedFile, ReportService, Statistics
@@ -286,6 +288,10 @@ class StatisticsScreen(Screen):
         self.accuracy_caption.setText(text)
 
         points = series.mastery
+        short = self._too_few(series.id)
+        if short:
+            # Too few answers: no line that would look measured (see domain.evidence).
+            points = tuple(None for _p in points)
         band = None
         if series.id != "all":
             band = ([m.low if m else None for m in points], [m.high if m else None for m in points])
@@ -314,10 +320,28 @@ class StatisticsScreen(Screen):
                 + f" The dashed line is the {data.target:.0%} a pass needs on average."
                 + (" Shaded: the 80% range." if band is not None else "")
             )
+        elif short:
+            text = f"Mastery of {who}: {short}."
         else:
             text = f"No mastery history for {who} yet."
         self.mastery.set_summary(text)
         self.mastery_caption.setText(text)
+
+    def _too_few(self, skill_id: str) -> str:
+        """Why mastery of ``skill_id`` ("all": every area) is not shown yet, or ""."""
+        data = self.data
+        if data is None or not data.figures:
+            return ""
+        if skill_id != "all":
+            figure = data.figure(skill_id)
+            return mastery_text(figure) if figure and figure.evidence != "enough" else ""
+        if data.estimated:
+            return ""
+        enough = len([f for f in data.figures if f.evidence == "enough"])
+        return (
+            f"shown with readiness, once most skill areas have {ENOUGH_ANSWERS} answers "
+            f"({enough} of {len(data.figures)} have)"
+        )
 
     def _redraw_time(self) -> None:
         data = self.data
