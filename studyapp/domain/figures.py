@@ -119,6 +119,15 @@ def mastery_text(s: SkillFigure) -> str:
     return f"{s.mean:.0%} ({s.low:.0%}–{s.high:.0%})"
 
 
+def category_mastery(members: Sequence[SkillFigure]) -> float | None:
+    """A category's mastery: its areas' estimates weighted by exam weight, or None unless
+    every area in it has enough answers."""
+    if not members or any(s.evidence != "enough" for s in members):
+        return None
+    weight = sum(s.weight for s in members) or 1.0
+    return sum(s.weight * s.mean for s in members) / weight
+
+
 def weakest(skills: Sequence[SkillFigure]) -> str | None:
     """The id of the weakest skill area, or None while fewer than two have enough answers.
 
@@ -230,7 +239,7 @@ def readiness_view(
         )
     recent = [m for m in mocks if m.raw is not None][:RECENT_MOCKS]
     for m in recent:
-        line = f"Mock exam {m.finished_at:%d %b}: {m.raw} of {m.length} right"
+        line = f"Mock exam {m.finished_at.day} {m.finished_at:%B}: {m.raw} of {m.length} right"
         if m.scaled is not None:
             line += f", estimated score {m.scaled}"
         line += " (below the pass line)." if mock_below(m) else " (at or above the pass line)."

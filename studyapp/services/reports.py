@@ -15,7 +15,8 @@ replayed through FSRS; instead it is approximated by the recall rate of review a
 retention. FSRS schedules a review when retrievability has fallen to about the desired
 retention, so this slightly understates the average between reviews, and a long pause
 shows up only once reviews resume. The question counts are today's bank. The last point
-(now) uses today's FSRS retrievabilities, as Home does. See ``docs/learning-model.md``.
+(now) is Home's estimate itself (:meth:`StudyService.stats`), as are the forecast and the
+streak: one source for each figure. See ``docs/learning-model.md``.
 
 :meth:`ReportService.write_report` writes the progress report as a self-contained HTML
 file, or as PDF through a :data:`PdfWriter` the caller supplies (the PDF engine is Qt's,

@@ -22,7 +22,13 @@ from studyapp.domain import leech as leech_rule
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.evidence import EvidenceLevel, evidence_level
 from studyapp.domain.exam_score import cut_for
-from studyapp.domain.figures import MockResult, ReadinessView, SkillFigure, readiness_view
+from studyapp.domain.figures import (
+    MockResult,
+    ReadinessView,
+    SkillFigure,
+    category_mastery,
+    readiness_view,
+)
 from studyapp.domain.framework import Framework
 from studyapp.domain.mastery import Mastery, Readiness, SkillEvidence, estimate_mastery, readiness
 from studyapp.domain.memory import (
@@ -207,11 +213,7 @@ class StatsReport:
 
     def category_mastery(self, category: str) -> float | None:
         """Weighted mastery of a category's skill areas, None unless all have enough answers."""
-        members = [s for s in self.skills if s.category == category]
-        if not members or any(s.evidence != "enough" for s in members):
-            return None
-        weight = sum(s.weight for s in members) or 1.0
-        return sum(s.weight * s.mastery.mean for s in members) / weight
+        return category_mastery([s.figure for s in self.skills if s.category == category])
 
     def to_json(self) -> dict[str, Any]:
         r = self.readiness

@@ -80,3 +80,38 @@ def test_home_text_fits_at_the_smallest_window_and_large_fonts(app_controller, q
     assert _clipped(home) == []
     scroll = home.findChild(QScrollArea)
     assert not scroll.horizontalScrollBar().isVisible()
+
+
+def _sit_mock_exam_below_the_pass_line(profile) -> None:
+    """A full-length mock exam, answered mostly wrong, handed in."""
+    from studyapp.services.exam_views import ExamRequest
+    from studyapp.services.exams import ExamService
+    from studyapp.services.study import StudyService
+
+    exams, study = ExamService(profile), StudyService(profile)
+    view = exams.create(ExamRequest(length=100, seed=4)).value
+    exams.start(view.id)
+    for position in range(view.length):
+        q = exams.question(view.id, position)
+        key = study.question(q.qid).question.correct_ids
+        right = position % 4 == 0
+        chosen = sorted(key) if right else [next(o.id for o in q.options if o.id not in key)]
+        exams.answer(view.id, position, chosen)
+    exams.submit(view.id)
+
+
+def test_home_says_when_mock_exams_are_below_the_pass_line(app_controller, qtbot):
+    """Readiness stands beside the latest mock exam, never silently contradicting it."""
+    c = app_controller
+    c.run_op(lambda p: seed_demo_history(p, days=7, per_day=18), lambda _n: None)
+    settle(qtbot, c, 120_000)
+    c.run_op(_sit_mock_exam_below_the_pass_line, lambda _r: None)
+    settle(qtbot, c, 120_000)
+    home = _home(c, qtbot)
+    assert home.summary is not None and home.summary.estimated
+    assert home._readiness.text().startswith("Readiness: ")
+    assert "chance of passing" in home._readiness.text()
+    assert home._mock_warning.isVisible()
+    assert "below the pass line" in home._mock_warning.text()
+    assert "Mock exam" in home._why.text() and "25 of 100 right" in home._why.text()
+    assert "pulls it down" in home._why.text()

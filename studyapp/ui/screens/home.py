@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.evidence import ENOUGH_ANSWERS
-from studyapp.domain.figures import mastery_text, suggested_focus, weakest
+from studyapp.domain.figures import category_mastery, mastery_text, suggested_focus, weakest
 from studyapp.services.changes import Change
 from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
@@ -242,12 +242,15 @@ class HomeScreen(Screen):
                 f"{r.expected_scaled} (likely {r.scaled_low}–{r.scaled_high}) of {r.scale_max}"
             )
         self._mock_warning.setVisible(r.mocks_below)
-        self._mock_warning.setText(
-            "Your latest mock exams were below the pass line: the estimate above comes from "
-            "practice answers, and the mock exams say you are not there yet."
-            if r.estimated
-            else "Your latest mock exams were below the pass line."
-        )
+        if r.estimated and r.probability >= 0.5:
+            warning = (
+                "Careful: your latest mock exam results are below the pass line, although the "
+                "estimate from your practice answers is higher. A mock exam is the closest "
+                "thing to the real one."
+            )
+        else:
+            warning = "Your latest mock exam results are below the pass line."
+        self._mock_warning.setText(warning)
         why = list(r.why)
         self._why.setText("\n".join(f"• {w}" for w in why))
         self._why.setVisible(bool(why))
@@ -275,11 +278,8 @@ class HomeScreen(Screen):
         target = report.cut / max(report.length, 1)
         for cat in report.categories:
             members = [s for s in report.skills if s.category == cat.id]
-            measured = all(s.figure.evidence == "enough" for s in members)
-            mean = sum(s.weight * s.mean for s in members) / max(
-                sum(s.weight for s in members), 1e-9
-            )
-            if measured and members:
+            mean = category_mastery([s.figure for s in members])
+            if mean is not None:
                 shown = f"mastery {mean:.0%}"
             elif all(s.answers == 0 for s in members):
                 shown = "not practised yet"

@@ -289,6 +289,7 @@ class StatisticsScreen(Screen):
 
         points = series.mastery
         short = self._too_few(series.id)
+        self.mastery.empty_text = "Too few answers yet." if short else "No answers yet."
         if short:
             # Too few answers: no line that would look measured (see domain.evidence).
             points = tuple(None for _p in points)
