@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 ROLLOVER_HOURS = 4
 DAY_MS = 86_400_000
@@ -73,24 +74,35 @@ class StudyCalendar:
         """The shifts in force between ``start`` and ``end``: one per UTC offset.
 
         The first applies from the beginning of time; each daylight-saving transition
-        found (to the second) starts a new one, which applies after ``end`` too.
+        found (to the second) starts a new one, which applies after ``end`` too. The span
+        is widened to whole UTC days and the answer kept (statistics ask for the same
+        span many times a day).
         """
-        shifts = [Shift(-(2**62), self.shift_at(start))]
-        moment = start
-        while moment < end:
-            following = moment + timedelta(days=1)
-            if self.shift_at(following) != shifts[-1].shift_ms:
-                low, high = moment, following
-                while high - low > timedelta(seconds=1):
-                    middle = low + (high - low) / 2
-                    if self.shift_at(middle) == shifts[-1].shift_ms:
-                        low = middle
-                    else:
-                        high = middle
-                start_ms = (high - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
-                shifts.append(Shift(start_ms, self.shift_at(high)))
-            moment = following
-        return tuple(shifts)
+        first = start.astimezone(UTC).date() - timedelta(days=1)
+        last = end.astimezone(UTC).date() + timedelta(days=1)
+        return _shifts(self, first, last)
+
+
+@lru_cache(maxsize=64)
+def _shifts(calendar: StudyCalendar, first: date, last: date) -> tuple[Shift, ...]:
+    """:meth:`StudyCalendar.shifts` from midnight UTC of ``first`` to that of ``last``."""
+    moment = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    end = datetime(last.year, last.month, last.day, tzinfo=UTC)
+    shifts = [Shift(-(2**62), calendar.shift_at(moment))]
+    while moment < end:
+        following = moment + timedelta(days=1)
+        if calendar.shift_at(following) != shifts[-1].shift_ms:
+            low, high = moment, following
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if calendar.shift_at(middle) == shifts[-1].shift_ms:
+                    low = middle
+                else:
+                    high = middle
+            start_ms = (high - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
+            shifts.append(Shift(start_ms, calendar.shift_at(high)))
+        moment = following
+    return tuple(shifts)
 
 
 def day_number(day: date) -> int:

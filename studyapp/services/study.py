@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import random
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -42,6 +43,7 @@ from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
 from studyapp.domain.study_calendar import (
+    DAY_MS,
     ROLLOVER_HOURS,
     Shift,
     StudyCalendar,
@@ -820,26 +822,33 @@ def _answers_per_day(
     cache: study_cache.StudyCache, since: datetime, shifts: Sequence[Shift]
 ) -> dict[int, tuple[int, int]]:
     """Study day number -> (answers, correct) since ``since``, each answer counted with the
-    UTC offset in force when it was given (the cache counts with one offset at a time)."""
-    out: dict[int, tuple[int, int]] = {}
+    UTC offset in force when it was given (``shifts``, ascending).
+
+    One pass over the cache's sorted answer times, jumping a study day at a time with a
+    bisection, so the cost grows with the days that have answers, not with the answers.
+    """
     since_ms = to_millis(since)
-    for i, shift in enumerate(shifts):
-        end_ms = shifts[i + 1].start_ms if i + 1 < len(shifts) else None
-        if end_ms is not None and end_ms <= since_ms:
-            continue
-        start = EPOCH + timedelta(milliseconds=max(shift.start_ms, since_ms))
-        inside = cache.answers_per_day(start, shift.shift_ms)
-        if end_ms is not None:
-            later = cache.answers_per_day(EPOCH + timedelta(milliseconds=end_ms), shift.shift_ms)
-            inside = {
-                d: (n - later.get(d, (0, 0))[0], c - later.get(d, (0, 0))[1])
-                for d, (n, c) in inside.items()
-            }
-        for d, (n, c) in inside.items():
-            if n:
-                old = out.get(d, (0, 0))
-                out[d] = (old[0] + n, old[1] + c)
-    return out
+    out: dict[int, list[int]] = {}
+    bounds = [
+        (max(s.start_ms, since_ms), shifts[i + 1].start_ms if i + 1 < len(shifts) else None, s)
+        for i, s in enumerate(shifts)
+    ]
+    for (_skill, _first, correct), group in cache.times.items():
+        for lo_ms, hi_ms, shift in bounds:
+            if hi_ms is not None and hi_ms <= lo_ms:
+                continue
+            at = bisect_left(group, lo_ms)
+            end = len(group) if hi_ms is None else bisect_left(group, hi_ms, at)
+            offset = shift.shift_ms
+            while at < end:
+                day = (group[at] + offset) // DAY_MS
+                nxt = bisect_left(group, (day + 1) * DAY_MS - offset, at, end)
+                entry = out.setdefault(day, [0, 0])
+                entry[0] += nxt - at
+                if correct:
+                    entry[1] += nxt - at
+                at = nxt
+    return {day: (n, c) for day, (n, c) in out.items()}
 
 
 def _answers_per_skill(cache: study_cache.StudyCache) -> dict[str, int]:

@@ -1,8 +1,13 @@
 """Home: where the user stands, and the one obvious next step.
 
-Mastery per skill area grouped by the three categories, with exam weight, uncertainty and
-the weakest area highlighted; readiness and estimated score with an honest caption; due
-today, streak, days to the exam; "Start practice" and a suggestion of what to work on.
+Mastery per skill area grouped by the categories, with exam weight and uncertainty, once
+an area has enough answers ("not practised yet" / "too few answers" before); the weakest
+area once there is evidence; readiness and estimated score with the reasons behind them
+and, beside them, a warning when the latest mock exams are below the pass line; due
+today, streak, days to the exam; "Start practice" (Enter) and the suggested focus. Every
+rule behind these words is in :mod:`studyapp.domain.figures` and
+:mod:`studyapp.domain.evidence`; the exam's figures (length, pass mark, scale) come from
+the framework.
 
 At start-up Home first shows the figures persisted at the end of the last computation
 (:mod:`studyapp.services.home_summary`), when they still describe the profile, with a
