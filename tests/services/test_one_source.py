@@ -27,8 +27,12 @@ from studyapp.services.study import StudyService
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
 ZONE = "America/New_York"
-# 04:30 EDT on 28 October; New York leaves daylight saving at 02:00 on 1 November.
+# 04:30 EDT on 28 October; New York leaves daylight saving at 02:00 on 1 November, so the
+# same UTC time is 03:30 EST from then on: before the rollover, in the previous study day.
 START = datetime(2026, 10, 28, 8, 30, tzinfo=UTC)
+SESSIONS = [START + timedelta(days=i) for i in range(9)] + [
+    datetime(2026, 11, 5, 14, 0, tzinfo=UTC)  # 09:00 EST: today
+]
 END = datetime(2026, 11, 5, 20, 0, tzinfo=UTC)  # 15:00 EST
 
 
@@ -45,8 +49,8 @@ def journey(tmp_path, monkeypatch, cli):
     items = [question(f"q{s[:2]}{i}", s) for s in SKILLS for i in range(12)]
     PackService(profile).import_pack(write_dir(pack(items), tmp_path / "pack"))
     rng = random.Random(5)
-    day = 0
-    while clock.now() < END:
+    for day, moment in enumerate(SESSIONS):
+        clock.current = moment
         study = StudyService(profile)
         _plan, planned = study.plan(9, rng=rng)
         for item in planned:
@@ -76,8 +80,7 @@ def journey(tmp_path, monkeypatch, cli):
                 },
                 revised.qid,
             )
-        day += 1
-        clock.current = START + timedelta(days=day)  # 04:30 local: EDT, then EST an hour later
+    clock.current = END - timedelta(hours=2)
     exams = ExamService(profile)
     view = exams.create(ExamRequest(length=8, seed=3)).value
     exams.start(view.id)
@@ -102,7 +105,8 @@ def test_every_surface_shows_the_same_figures(journey, cli):
     # Study days: answers given at 04:30 local in summer stay on their own days.
     days = {d.day: d.answers for d in screen.days if d.answers}
     first = date(2026, 10, 28)
-    assert sorted(days) == [first + timedelta(days=i) for i in range(len(days))]
+    assert sorted(days) == [first + timedelta(days=i) for i in range(9)]
+    assert days[date(2026, 10, 31)] > days[date(2026, 10, 30)]  # 1 Nov 03:30 EST counts here
     per_csv: Counter[date] = Counter()
     for row in table:
         per_csv[date.fromisoformat(row["date"])] += int(row["answers"])
