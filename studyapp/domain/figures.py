@@ -172,6 +172,24 @@ def suggested_focus(skills: Sequence[SkillFigure]) -> Focus | None:
     )
 
 
+def mock_warning(mocks_below: bool, estimated: bool, probability: float) -> str:
+    """What Home says beside readiness about the mock exams ("" when nothing to say).
+
+    When the latest mock exams are below the pass line, it is said; when the practice
+    estimate is the more hopeful of the two, the warning says that too, so the two never
+    silently contradict each other.
+    """
+    if not mocks_below:
+        return ""
+    if estimated and probability >= 0.5:
+        return (
+            "Careful: your latest mock exam results are below the pass line, although the "
+            "estimate from your practice answers is higher. A mock exam is the closest thing "
+            "to the real one."
+        )
+    return "Your latest mock exam results are below the pass line."
+
+
 def mock_below(m: MockResult) -> bool:
     """True when a mock exam was scored below the pass line."""
     return m.passed is False

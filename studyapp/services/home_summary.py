@@ -112,7 +112,6 @@ class HomeSummary:
     # The exam's own figures (the target framework's), never hard-coded on Home.
     scale_max: int = 800
     pass_scaled: int = 600
-    framework_title: str = ""
     # Readiness may be shown only when ``estimated``; else ``needed`` more answers.
     estimated: bool = False
     needed: int = 0
@@ -157,7 +156,6 @@ class HomeSummary:
             computed_at=computed_at,
             scale_max=report.framework.exam.scale_max,
             pass_scaled=report.framework.exam.pass_scaled,
-            framework_title=report.framework.title,
             estimated=report.view.estimated if report.view else False,
             needed=report.view.needed if report.view else 0,
             mocks_below=report.view.mocks_below if report.view else False,
@@ -192,7 +190,6 @@ class HomeSummary:
             persisted=True,
             scale_max=int(doc["scale_max"]),
             pass_scaled=int(doc["pass_scaled"]),
-            framework_title=str(doc["framework_title"]),
             estimated=bool(doc["estimated"]),
             needed=int(doc["needed"]),
             mocks_below=bool(doc["mocks_below"]),

@@ -9,6 +9,7 @@ from studyapp.domain.figures import (
     MockResult,
     SkillFigure,
     mastery_text,
+    mock_warning,
     readiness_view,
     suggested_focus,
     weakest,
@@ -72,3 +73,13 @@ def test_latest_mock_exams_below_the_pass_line_are_said():
     assert sum(1 for w in view.why if w.kind == "mock") == 2
     assert "below the pass line" in next(w.text for w in view.why if w.kind == "mock")
     assert not readiness_view(skills, [above, below], reviews=120, target=0.7).mocks_below
+
+
+def test_mock_warning_never_lets_a_hopeful_estimate_stand_alone():
+    """Below-pass mock exams are said; with a hopeful estimate, the contrast is said too."""
+    assert mock_warning(False, True, 0.9) == ""
+    assert mock_warning(True, True, 0.9).startswith("Careful:")
+    assert mock_warning(True, True, 0.2) == "Your latest mock exam results are below the pass line."
+    assert (
+        mock_warning(True, False, 0.9) == "Your latest mock exam results are below the pass line."
+    )

@@ -32,7 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.evidence import ENOUGH_ANSWERS
-from studyapp.domain.figures import category_mastery, mastery_text, suggested_focus, weakest
+from studyapp.domain.figures import (
+    category_mastery,
+    mastery_text,
+    mock_warning,
+    suggested_focus,
+    weakest,
+)
 from studyapp.services.changes import Change
 from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
@@ -246,30 +252,22 @@ class HomeScreen(Screen):
                 f"Readiness: {r.probability:.0%} chance of passing · estimated score "
                 f"{r.expected_scaled} (likely {r.scaled_low}–{r.scaled_high}) of {r.scale_max}"
             )
-        self._mock_warning.setVisible(r.mocks_below)
-        if r.estimated and r.probability >= 0.5:
-            warning = (
-                "Careful: your latest mock exam results are below the pass line, although the "
-                "estimate from your practice answers is higher. A mock exam is the closest "
-                "thing to the real one."
-            )
-        else:
-            warning = "Your latest mock exam results are below the pass line."
+        warning = mock_warning(r.mocks_below, r.estimated, r.probability)
         self._mock_warning.setText(warning)
+        self._mock_warning.setVisible(bool(warning))
         why = list(r.why)
         self._why.setText("\n".join(f"• {w}" for w in why))
         self._why.setVisible(bool(why))
-        exam_name = r.framework_title or "the exam"
         self._caption.setText(
             (
                 "An estimate from your answers so far"
                 if r.estimated
                 else "Readiness will be estimated from your answers"
             )
-            + f", assuming a raw pass mark of {r.cut} of "
-            f"{r.length} questions. {exam_name} publishes the pass line ({r.pass_scaled} of "
-            f"{r.scale_max}) but not the raw cut; you can change the assumption in Settings. "
-            f"A skill area shows its mastery once it has {ENOUGH_ANSWERS} answers."
+            + f", assuming a raw pass mark of {r.cut} of {r.length} questions. The pass line "
+            f"is published ({r.pass_scaled} of {r.scale_max}), the raw cut is not; you can "
+            "change the assumption in Settings. A skill area shows its mastery once it has "
+            f"{ENOUGH_ANSWERS} answers."
         )
         self._rebuild_skills(summary, weakest(figures))
 
