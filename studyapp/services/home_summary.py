@@ -11,8 +11,9 @@ it was computed in. At the next start :func:`load_summary` returns it only when
 - the file is of this format and whole (it is replaced atomically),
 - the database's fingerprint now is the stored one (same answers, questions, packs,
   frameworks, settings, memory states), and
-- the clock is inside the study day it was computed in (streak, "today" and days to the
-  exam are per day; a clock a little behind, as with ``--now``, is still that day),
+- the clock is inside the study day it was computed in, and before the next local
+  midnight (streak and "today" are per study day, the exam countdown per calendar day;
+  a clock a little behind, as with ``--now``, is still that day),
 
 and Home shows it marked as updating until the fresh figures replace it. Anything else —
 another profile's file, a change made by a CLI command or another tool, a restored
@@ -30,12 +31,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
+from studyapp.domain.figures import SkillFigure
 from studyapp.storage.fingerprint import database_fingerprint
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "home-summary.json"
-FORMAT = 1
+FORMAT = 2  # 2: evidence per skill area, readiness reasons, the exam's own figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,21 @@ class SkillLine:
     mean: float
     low: float
     high: float
+    answers: int = 0
+
+    @property
+    def figure(self) -> SkillFigure:
+        """The line as :mod:`studyapp.domain.figures` reads it."""
+        return SkillFigure(
+            self.id,
+            self.title,
+            self.weight,
+            self.answers,
+            self.mean,
+            self.low,
+            self.high,
+            self.questions,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,14 @@ class HomeSummary:
     length: int
     computed_at: datetime
     persisted: bool = False
+    # The exam's own figures (the target framework's), never hard-coded on Home.
+    scale_max: int = 800
+    pass_scaled: int = 600
+    # Readiness may be shown only when ``estimated``; else ``needed`` more answers.
+    estimated: bool = False
+    needed: int = 0
+    mocks_below: bool = False
+    why: tuple[str, ...] = ()
 
     @classmethod
     def from_report(cls, report: StatsReport, computed_at: datetime) -> HomeSummary:
@@ -114,6 +139,7 @@ class HomeSummary:
                     s.mastery.mean,
                     s.mastery.low,
                     s.mastery.high,
+                    s.answers,
                 )
                 for s in report.skills
             ),
@@ -128,6 +154,12 @@ class HomeSummary:
             cut=r.cut,
             length=r.length,
             computed_at=computed_at,
+            scale_max=report.framework.exam.scale_max,
+            pass_scaled=report.framework.exam.pass_scaled,
+            estimated=report.view.estimated if report.view else False,
+            needed=report.view.needed if report.view else 0,
+            mocks_below=report.view.mocks_below if report.view else False,
+            why=tuple(w.text for w in report.view.why) if report.view else (),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -156,6 +188,12 @@ class HomeSummary:
             length=int(doc["length"]),
             computed_at=_aware(doc["computed_at"]),
             persisted=True,
+            scale_max=int(doc["scale_max"]),
+            pass_scaled=int(doc["pass_scaled"]),
+            estimated=bool(doc["estimated"]),
+            needed=int(doc["needed"]),
+            mocks_below=bool(doc["mocks_below"]),
+            why=tuple(str(w) for w in doc["why"]),
         )
 
 
@@ -257,6 +295,6 @@ def compute_and_save(profile: Profile) -> StatsReport:
             HomeSummary.from_report(report, now),
             fingerprint,
             service.day_start(today),
-            service.day_start(today + timedelta(days=1)),
+            service.calendar.next_change(now),
         )
     return report

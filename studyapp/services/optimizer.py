@@ -9,20 +9,21 @@ rollover), as FSRS counts days.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from itertools import groupby
 
 from fsrs_rs_python import DEFAULT_PARAMETERS as RS_DEFAULTS
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
-ROLLOVER = timedelta(hours=4)
+from studyapp.domain.study_calendar import StudyCalendar
 
 
 def training_items(history: Sequence[tuple[int, datetime, int]], tz: tzinfo) -> list[FSRSItem]:
     """fsrs-rs training items from (question id, time, rating) rows sorted by question, time."""
     items: list[FSRSItem] = []
+    calendar = StudyCalendar(tz)  # the app's one study-day rule
     for _qid, rows in groupby(history, key=lambda r: r[0]):
-        days = [((t.astimezone(tz) - ROLLOVER).date(), rating) for _q, t, rating in rows]
+        days = [(calendar.day_of(t), rating) for _q, t, rating in rows]
         reviews: list[FSRSReview] = []
         previous = None
         for day, rating in days:

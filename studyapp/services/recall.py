@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from studyapp.domain.study_calendar import Shift
 from studyapp.storage.study import DAY_MS, PlanningRow
 from studyapp.storage.types import to_millis
 
@@ -66,6 +67,25 @@ class Recall:
             nxt = min(bisect_left(dues, (day + 1) * DAY_MS - day_offset_ms, at, end), end)
             out[day] = nxt - at
             at = nxt
+        return out
+
+    def due_per_study_day(self, until: datetime, shifts: Sequence[Shift]) -> dict[int, int]:
+        """Study day number -> questions falling due that day, before ``until``, each due
+        time counted with the UTC offset in force at it (``shifts``: ascending, from
+        :meth:`studyapp.domain.study_calendar.StudyCalendar.shifts`)."""
+        out: dict[int, int] = {}
+        dues = self.due_ms
+        until_ms = to_millis(until)
+        for i, shift in enumerate(shifts):
+            lo = bisect_left(dues, shift.start_ms)
+            end_ms = shifts[i + 1].start_ms if i + 1 < len(shifts) else until_ms
+            hi = bisect_left(dues, min(end_ms, until_ms))
+            at = lo
+            while at < hi:
+                day = (dues[at] + shift.shift_ms) // DAY_MS
+                nxt = min(bisect_left(dues, (day + 1) * DAY_MS - shift.shift_ms, at, hi), hi)
+                out[day] = out.get(day, 0) + nxt - at
+                at = nxt
         return out
 
 

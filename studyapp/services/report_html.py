@@ -13,6 +13,9 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape
 from typing import TYPE_CHECKING
 
+from studyapp.domain.figures import mastery_text
+from studyapp.domain.words import duration
+
 if TYPE_CHECKING:
     from studyapp.services.reports import ProgressReport, SkillSeries
 
@@ -51,14 +54,6 @@ td.bar {{ padding: 0; border: none; font-size: 5pt; }}
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
-
-
-def duration(minutes: float) -> str:
-    """Minutes as people say them: "45 min", "3 h 05 min"."""
-    whole = round(minutes)
-    if whole < 60:
-        return f"{whole} min"
-    return f"{whole // 60} h {whole % 60:02d} min"
 
 
 def local_time_text(moment: datetime, tz: tzinfo) -> str:
@@ -105,18 +100,27 @@ def _glance(report: ProgressReport) -> str:
     last30 = st.days[-30:]
     seen = sum(s.seen for s in stats.skills)
     total = sum(s.questions for s in stats.skills)
+    view = stats.view
+    estimated = view.estimated if view is not None else bool(stats.reviews)
     rows = [
         (
             "Readiness",
             f'<span class="big">{_pct(r.probability)}</span> estimated chance of passing'
-            if stats.reviews
-            else "not enough answers yet",
+            if estimated
+            else "not estimated yet: too few answers",
         ),
         (
             "Estimated score",
             f"{r.expected_scaled} of {stats.framework.exam.scale_max} "
             f"(likely {r.scaled_low}–{r.scaled_high}; the pass mark is "
-            f"{stats.framework.exam.pass_scaled})",
+            f"{stats.framework.exam.pass_scaled})"
+            if estimated
+            else f"not estimated yet (the pass mark is {stats.framework.exam.pass_scaled} of "
+            f"{stats.framework.exam.scale_max})",
+        ),
+        (
+            "Why",
+            "<br>".join(escape(w.text) for w in view.why) if view is not None else "—",
         ),
         (
             "Answers",
@@ -124,8 +128,9 @@ def _glance(report: ProgressReport) -> str:
         ),
         (
             "Study time",
-            f"{duration(st.total_minutes)} in all · {duration(sum(d.minutes for d in last7))} "
-            f"in the last 7 days · {duration(sum(d.minutes for d in last30))} in the last 30",
+            f"{duration(st.total_minutes * 60)} in all · "
+            f"{duration(sum(d.minutes for d in last7) * 60)} "
+            f"in the last 7 days · {duration(sum(d.minutes for d in last30) * 60)} in the last 30",
         ),
         (
             "Streak",
@@ -168,21 +173,27 @@ def _skills(report: ProgressReport) -> str:
     rows = []
     for cat in stats.framework.categories:
         members = [s for s in stats.skills if s.category == cat.id]
-        weight = sum(s.weight for s in members) or 1.0
-        mean = sum(s.weight * s.mastery.mean for s in members) / weight
+        mean = stats.category_mastery(cat.id)
+        shown = f"mastery {_pct(mean)}" if mean is not None else "too few answers for mastery"
         rows.append(
             f'<tr><td class="cat" colspan="7">{escape(cat.title)} — {_pct(cat.weight)} of the '
-            f"exam · mastery {_pct(mean)}</td></tr>"
+            f"exam · {shown}</td></tr>"
         )
         for s in members:
             m = s.mastery
             answers, accuracy = _recent(st.series(s.id))
             recent = f"{_pct(accuracy)} of {answers}" if accuracy is not None else "no answers"
+            if s.evidence == "enough":
+                figure = (
+                    f"<td class='num'><b>{_pct(m.mean)}</b></td>"
+                    f"<td class='num'>{_pct(m.low)}–{_pct(m.high)}</td>"
+                    f"<td>{_bar(m.low, m.mean, m.high)}</td>"
+                )
+            else:
+                figure = f"<td class='muted' colspan='3'>{escape(mastery_text(s.figure))}</td>"
             rows.append(
                 f"<tr><td>{escape(s.title)}</td><td class='num'>{_pct(s.weight)}</td>"
-                f"<td class='num'><b>{_pct(m.mean)}</b></td>"
-                f"<td class='num'>{_pct(m.low)}–{_pct(m.high)}</td>"
-                f"<td>{_bar(m.low, m.mean, m.high)}</td>"
+                f"{figure}"
                 f"<td class='num'>{s.seen}&nbsp;of&nbsp;{s.questions}</td>"
                 f"<td class='num'>{recent}</td></tr>"
             )
@@ -235,7 +246,7 @@ def _weeks(report: ProgressReport, count: int = 8) -> str:
         rows.append(
             f"<tr><td>{w.week.day} {w.week:%b} – {end.day} {end:%b %Y}</td>"
             f"<td class='num'>{w.answers:,}</td><td class='num'>{right}</td>"
-            f"<td class='num'>{duration(w.minutes)}</td></tr>"
+            f"<td class='num'>{duration(w.minutes * 60)}</td></tr>"
         )
     return f'<table width="100%">{head}{"".join(rows)}</table>'
 
@@ -245,12 +256,14 @@ def render_report_html(report: ProgressReport) -> str:
     fw = report.stats.framework
     title = f"Progress report — {fw.title}"
     made = local_time_text(report.generated_at, report.tz)
+    learner = f"<p><b>{escape(report.learner)}</b></p>" if report.learner else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
+        f"{learner}"
         f'<p class="muted">Prepared with StudyApp on {made} (local time). '
         "Offline practice and estimates; StudyApp is not affiliated with CoSN.</p>"
         f"<h2>At a glance</h2>{_glance(report)}{_caption(report)}"

@@ -15,7 +15,8 @@ replayed through FSRS; instead it is approximated by the recall rate of review a
 retention. FSRS schedules a review when retrievability has fallen to about the desired
 retention, so this slightly understates the average between reviews, and a long pause
 shows up only once reviews resume. The question counts are today's bank. The last point
-(now) uses today's FSRS retrievabilities, as Home does. See ``docs/learning-model.md``.
+(now) is Home's estimate itself (:meth:`StudyService.stats`), as are the forecast and the
+streak: one source for each figure. See ``docs/learning-model.md``.
 
 :meth:`ReportService.write_report` writes the progress report as a self-contained HTML
 file, or as PDF through a :data:`PdfWriter` the caller supplies (the PDF engine is Qt's,
@@ -37,23 +38,21 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.domain.errors import StudyAppError
+from studyapp.domain.figures import SkillFigure
 from studyapp.domain.mastery import Mastery, SkillEvidence, estimate_mastery
-from studyapp.domain.memory import forgetting_curve, retrievability_after
-from studyapp.domain.settings import Settings
+from studyapp.domain.study_calendar import ROLLOVER_HOURS, StudyCalendar, streak
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
 from studyapp.services.report_html import render_report_html
-from studyapp.services.study import ROLLOVER_HOURS, StatsReport, StudyService
+from studyapp.services.study import Snapshot, StatsReport, StudyService
 from studyapp.storage.reports import (
     ActivityRow,
     DayShift,
     activity_by_day,
-    due_by_day,
     first_answer_at,
     submitted_exams,
 )
 from studyapp.storage.settings import read_settings
-from studyapp.storage.study import PlanningRow, load_planning_rows
 
 EPOCH = date(1970, 1, 1)
 HEATMAP_DAYS = 365
@@ -136,6 +135,13 @@ class Statistics:
     total_minutes: float
     streak: int
     target: float  # the assumed raw cut as a share: the mastery a pass needs on average
+    # Each skill area's evidence and mastery now, as Home shows them (same order as skills).
+    figures: tuple[SkillFigure, ...] = ()
+    estimated: bool = False  # readiness (and overall mastery) rests on enough answers
+
+    def figure(self, skill_id: str) -> SkillFigure | None:
+        """The skill area's figure now (None for "all" or an unknown id)."""
+        return next((f for f in self.figures if f.id == skill_id), None)
 
     @property
     def weeks(self) -> tuple[date, ...]:
@@ -170,6 +176,7 @@ class ProgressReport:
     stats: StatsReport
     statistics: Statistics
     exams: tuple[ExamResult, ...]
+    learner: str = ""  # the display name, when the profile has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,36 +192,12 @@ class ExportedFile:
 
 
 def day_shifts(tz: tzinfo, start: datetime, end: datetime) -> tuple[DayShift, ...]:
-    """The study-day shifts between ``start`` and ``end``: one per UTC offset in force.
-
-    The first shift applies from the beginning of time; each daylight-saving transition
-    found (to the second) starts a new one.
-    """
-    rollover = timedelta(hours=ROLLOVER_HOURS)
-
-    def shift_at(moment: datetime) -> int:
-        offset = moment.astimezone(tz).utcoffset() or timedelta(0)
-        return (offset - rollover) // timedelta(milliseconds=1)
-
-    shifts = [DayShift(0, shift_at(start))]
-    moment = start
-    while moment < end:
-        following = moment + timedelta(days=1)
-        if shift_at(following) != shifts[-1].shift_ms:
-            low, high = moment, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                low, high = (
-                    (middle, high)
-                    if shift_at(middle) == shifts[-1].shift_ms
-                    else (
-                        low,
-                        middle,
-                    )
-                )
-            shifts.append(DayShift(int(high.timestamp() * 1000), shift_at(high)))
-        moment = following
-    return tuple(shifts)
+    """The study-day shifts between ``start`` and ``end`` for the SQL queries: one per UTC
+    offset in force (:meth:`studyapp.domain.study_calendar.StudyCalendar.shifts`)."""
+    return tuple(
+        DayShift(max(s.start_ms, 0), s.shift_ms)
+        for s in StudyCalendar(tz, ROLLOVER_HOURS).shifts(start, end)
+    )
 
 
 def report_format(path: Path, requested: str | None) -> str:
@@ -251,24 +234,25 @@ class ReportService:
     # ------------------------------------------------------------------ statistics
     def statistics(self) -> Statistics:
         """The Statistics screen's data, as of now; a few grouped queries."""
-        now = self.profile.clock.now()
+        snap = self.study.snapshot()
+        return self._statistics(snap, self.study.stats_of(snap))
+
+    def _statistics(self, snap: Snapshot, stats: StatsReport) -> Statistics:
+        """:meth:`statistics` beside the figures of ``stats`` (the one source): the forecast,
+        the streak and the newest mastery point are read from it, never recomputed."""
+        now = snap.now
         today = self.study.study_day(now)
-        fw = self.study.framework()
-        curve = forgetting_curve(self.study.parameters())
+        fw = snap.framework
+        settings = snap.settings
         with self.profile.db.reader() as session:
-            settings = Settings.from_stored(read_settings(session))
             first = first_answer_at(session)
             start = min(first, now) if first else now
             shifts = day_shifts(
                 self.tz,
                 min(start, now - timedelta(days=HEATMAP_DAYS + 7)) - timedelta(days=1),
-                now + timedelta(days=FORECAST_DAYS + 2),
+                now + timedelta(days=2),
             )
             activity = activity_by_day(session, shifts)
-            due = due_by_day(
-                session, self.study.day_start(today + timedelta(days=FORECAST_DAYS)), shifts
-            )
-            rows = load_planning_rows(session)
 
         per_day: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for a in activity:
@@ -281,21 +265,11 @@ class ReportService:
             for d in (today - timedelta(days=i) for i in range(HEATMAP_DAYS - 1, -1, -1))
         )
         today_n = _number(today)
-        forecast = tuple(
-            (
-                today + timedelta(days=i),
-                due.get(today_n + i, 0)
-                + (sum(n for d, n in due.items() if d < today_n) if i == 0 else 0),
-            )
-            for i in range(FORECAST_DAYS)
-        )
+        forecast = self.study.forecast(snap, FORECAST_DAYS)
         first_day = min(per_day) if per_day else None
         weeks = self._weeks(today, first_day=_day(first_day) if first_day is not None else None)
-        now_retr = self._retrievabilities(rows, now, curve)
-        questions: dict[str, int] = defaultdict(int)
-        for r in rows:
-            if r.skill is not None:
-                questions[r.skill] += 1
+        questions = snap.unseen.totals
+        now_masteries = {s.id: s.mastery for s in stats.skills}
         by_skill: dict[str, list[ActivityRow]] = defaultdict(list)
         for a in activity:
             by_skill[a.skill].append(a)
@@ -309,7 +283,7 @@ class ReportService:
                 today,
                 learner_first_day=first_day,
                 questions=questions.get(s.id, 0),
-                now_retrievabilities=now_retr.get(s.id, []),
+                now_mastery=now_masteries.get(s.id),
                 retention=settings.desired_retention,
             )
             for s in fw.skill_areas
@@ -323,20 +297,24 @@ class ReportService:
             forecast=forecast,
             total_answers=sum(v[0] for v in per_day.values()),
             total_minutes=sum(v[2] for v in per_day.values()) / 60_000,
-            streak=_streak(per_day, today_n),
-            target=settings.assumed_raw_cut or fw.exam.assumed_raw_cut,
+            streak=streak({d: v[0] for d, v in per_day.items()}, today_n),
+            target=stats.target,
+            figures=tuple(s.figure for s in stats.skills),
+            estimated=stats.view.estimated if stats.view else False,
         )
 
     # ------------------------------------------------------------------ report
     def report(self) -> ProgressReport:
         """The facilitator's progress report, as of now."""
-        stats = self.study.stats()
-        statistics = self.statistics()
+        snap = self.study.snapshot()
+        stats = self.study.stats_of(snap)
+        statistics = self._statistics(snap, stats)
         with self.profile.db.reader() as session:
             exams = tuple(
                 ExamResult(e.code, e.length, e.submitted_at, e.raw_correct, e.scaled_score)
                 for e in submitted_exams(session)
             )
+            name = read_settings(session).get("display_name")
         return ProgressReport(
             generated_at=statistics.now,
             tz=self.tz,
@@ -344,6 +322,7 @@ class ReportService:
             stats=stats,
             statistics=statistics,
             exams=exams,
+            learner=name.strip() if isinstance(name, str) else "",
         )
 
     def write_report(
@@ -428,22 +407,6 @@ class ReportService:
         start = min(max(start, earliest), current - timedelta(weeks=MIN_WEEKS - 1))
         return [start + timedelta(weeks=i) for i in range((current - start).days // 7 + 1)]
 
-    @staticmethod
-    def _retrievabilities(
-        rows: Sequence[PlanningRow], now: datetime, curve: tuple[float, float]
-    ) -> dict[str, list[float]]:
-        """Skill -> today's FSRS retrievability of each seen question (as Home computes it)."""
-        out: dict[str, list[float]] = defaultdict(list)
-        for row in rows:
-            mem = row.memory
-            if row.skill is None or mem is None or mem.reps <= 0:
-                continue
-            r = 0.0
-            if mem.stability and mem.last_review is not None:
-                r = retrievability_after(mem.stability, (now - mem.last_review).days, curve)
-            out[row.skill].append(r)
-        return out
-
     def _series(
         self,
         skill_id: str,
@@ -455,7 +418,7 @@ class ReportService:
         *,
         learner_first_day: int | None,
         questions: int,
-        now_retrievabilities: Sequence[float],
+        now_mastery: Mastery | None,
         retention: float,
     ) -> SkillSeries:
         by_week = _weekly(activity, weeks)
@@ -476,17 +439,16 @@ class ReportService:
             upto = bisect_left(later_days, end)
             later = [(c, float(end - 1 - d), n) for d, c, n in laters[:upto]]
             seen = min(sum(n for _c, _a, n in first), questions) if questions else 0
-            if end == today_n + 1:
-                retr = list(now_retrievabilities)
-            else:
-                recent = laters[bisect_left(later_days, end - RECALL_WINDOW_DAYS) : upto]
-                answered = sum(n for _d, _c, n in recent)
-                right = sum(n for _d, c, n in recent if c)
-                recall = (right + retention * RECALL_PRIOR_WEIGHT) / (
-                    answered + RECALL_PRIOR_WEIGHT
-                )
-                retr = [recall] if seen else []
-            m: Mastery = estimate_mastery(
+            if end == today_n + 1 and now_mastery is not None:
+                m = now_mastery  # now: Home's estimate itself, not a second computation
+                points.append(MasteryPoint(week, m.mean, m.low, m.high))
+                continue
+            recent = laters[bisect_left(later_days, end - RECALL_WINDOW_DAYS) : upto]
+            answered = sum(n for _d, _c, n in recent)
+            right = sum(n for _d, c, n in recent if c)
+            recall = (right + retention * RECALL_PRIOR_WEIGHT) / (answered + RECALL_PRIOR_WEIGHT)
+            retr = [recall] if seen else []
+            m = estimate_mastery(
                 SkillEvidence(
                     skill_id=skill_id,
                     weight=weight,

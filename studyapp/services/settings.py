@@ -9,9 +9,13 @@ value given is accepted.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studyapp.domain.settings import (
     DEFAULT_FRAMEWORK,
@@ -30,7 +34,20 @@ TARGET_KEY = "target_framework"
 
 
 def local_tz() -> tzinfo:
-    """The machine's local time zone (UTC when it cannot be told)."""
+    """The machine's local time zone, as a real zone that follows daylight saving.
+
+    ``TZ`` first, then the zone ``/etc/localtime`` points to; only when neither names a
+    zone, the fixed offset in force now (which cannot follow daylight saving).
+    """
+    names = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError, IndexError):
+        names.append(str(Path("/etc/localtime").resolve()).split("zoneinfo/", 1)[1])
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
     return datetime.now().astimezone().tzinfo or UTC
 
 

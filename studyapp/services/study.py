@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -16,6 +17,15 @@ from typing import Any
 
 from studyapp.domain import leech as leech_rule
 from studyapp.domain.errors import StudyAppError
+from studyapp.domain.evidence import EvidenceLevel, evidence_level
+from studyapp.domain.exam_score import cut_for
+from studyapp.domain.figures import (
+    MockResult,
+    ReadinessView,
+    SkillFigure,
+    category_mastery,
+    readiness_view,
+)
 from studyapp.domain.framework import Framework
 from studyapp.domain.mastery import Mastery, Readiness, SkillEvidence, estimate_mastery, readiness
 from studyapp.domain.memory import (
@@ -36,6 +46,14 @@ from studyapp.domain.planner import (
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
+from studyapp.domain.study_calendar import (
+    DAY_MS,
+    ROLLOVER_HOURS,
+    Shift,
+    StudyCalendar,
+    day_number,
+    streak,
+)
 from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
@@ -53,6 +71,7 @@ from studyapp.services.settings import local_tz, target_framework_key
 from studyapp.services.target_scope import scope_to_framework
 from studyapp.storage.exams import DbSession
 from studyapp.storage.frameworks import load_framework, load_frameworks
+from studyapp.storage.reports import submitted_exams
 from studyapp.storage.sessions import end_session, recent_response_ms, start_session
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
@@ -76,7 +95,6 @@ from studyapp.storage.types import to_millis
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MILLISECOND = timedelta(milliseconds=1)
-ROLLOVER_HOURS = 4
 PARAMETERS_KEY = "fsrs_parameters"
 MIN_REVIEWS_TO_FIT = 400
 ANSWER_MODES = ("practice", "cram", "drill", "exam")
@@ -116,7 +134,13 @@ class AnswerResult:
 
 @dataclass(frozen=True, slots=True)
 class SkillStat:
-    """One skill area's line in ``studyapp stats``."""
+    """One skill area's line in ``studyapp stats``.
+
+    ``answers``: every answer given in the area (practice and mock exams); ``evidence``
+    follows from it (:func:`studyapp.domain.evidence.evidence_level`). The mastery
+    estimate is kept whatever the evidence, but shown (and written to JSON) only with
+    ``enough``.
+    """
 
     id: str
     title: str
@@ -127,8 +151,22 @@ class SkillStat:
     mastery: Mastery
     due: int
     leeches: int
+    answers: int = 0
+
+    @property
+    def evidence(self) -> EvidenceLevel:
+        return evidence_level(self.answers)
+
+    @property
+    def figure(self) -> SkillFigure:
+        """The skill as :mod:`studyapp.domain.figures` reads it."""
+        m = self.mastery
+        return SkillFigure(
+            self.id, self.title, self.weight, self.answers, m.mean, m.low, m.high, self.questions
+        )
 
     def to_json(self) -> dict[str, Any]:
+        shown = self.evidence == "enough"
         return {
             "id": self.id,
             "title": self.title,
@@ -136,9 +174,11 @@ class SkillStat:
             "weight": self.weight,
             "questions": self.questions,
             "seen": self.seen,
-            "mastery": round(self.mastery.mean, 4),
-            "mastery_low": round(self.mastery.low, 4),
-            "mastery_high": round(self.mastery.high, 4),
+            "answers": self.answers,
+            "evidence": self.evidence,
+            "mastery": round(self.mastery.mean, 4) if shown else None,
+            "mastery_low": round(self.mastery.low, 4) if shown else None,
+            "mastery_high": round(self.mastery.high, 4) if shown else None,
             "due": self.due,
             "leeches": self.leeches,
         }
@@ -146,7 +186,12 @@ class SkillStat:
 
 @dataclass(frozen=True, slots=True)
 class StatsReport:
-    """Mastery, readiness and progress as of one moment."""
+    """Mastery, readiness and progress as of one moment: the one source of every figure.
+
+    ``per_day``: study day number -> answers, the last 400 days (streak and "today"
+    come from it). ``view``: whether readiness may be shown, and why
+    (:func:`studyapp.domain.figures.readiness_view`). ``mock_exams``: latest first.
+    """
 
     framework: Framework
     skills: tuple[SkillStat, ...]
@@ -161,32 +206,57 @@ class StatsReport:
     days_to_exam: int | None
     unassigned: int = 0
     notes: tuple[str, ...] = field(default=())
+    view: ReadinessView | None = None
+    mock_exams: tuple[MockResult, ...] = ()
+    target: float = 0.7
+    today: date | None = None
+
+    def category_mastery(self, category: str) -> float | None:
+        """Weighted mastery of a category's skill areas, None unless all have enough answers."""
+        return category_mastery([s.figure for s in self.skills if s.category == category])
 
     def to_json(self) -> dict[str, Any]:
         r = self.readiness
+        estimated = self.view.estimated if self.view else bool(self.reviews)
         categories = []
         for cat in self.framework.categories:
-            members = [s for s in self.skills if s.category == cat.id]
-            weight = sum(s.weight for s in members) or 1.0
+            mean = self.category_mastery(cat.id)
             categories.append(
                 {
                     "id": cat.id,
                     "title": cat.title,
                     "weight": round(cat.weight, 4),
-                    "mastery": round(sum(s.weight * s.mastery.mean for s in members) / weight, 4),
+                    "mastery": None if mean is None else round(mean, 4),
                 }
             )
         return {
             "framework": self.framework.id,
             "reviews": self.reviews,
-            "readiness": round(r.probability, 4),
-            "estimated_raw": round(r.expected_raw, 1),
-            "estimated_scaled": r.expected_scaled,
-            "estimated_scaled_range": [r.scaled_low, r.scaled_high],
+            "readiness": round(r.probability, 4) if estimated else None,
+            "readiness_why": [
+                {"kind": w.kind, "text": w.text, **({"skill": w.skill} if w.skill else {})}
+                for w in (self.view.why if self.view else ())
+            ],
+            "readiness_needs": self.view.needed if self.view else 0,
+            "mock_exams_below_pass": self.view.mocks_below if self.view else False,
+            "estimated_raw": round(r.expected_raw, 1) if estimated else None,
+            "estimated_scaled": r.expected_scaled if estimated else None,
+            "estimated_scaled_range": [r.scaled_low, r.scaled_high] if estimated else None,
             "pass_raw_assumed": r.cut,
             "exam_length": r.length,
             "skills": [s.to_json() for s in self.skills],
             "categories": categories,
+            "mock_exams": [
+                {
+                    "code": m.code,
+                    "raw": m.raw,
+                    "length": m.length,
+                    "finished_at": m.finished_at.isoformat(),
+                    "scaled": m.scaled,
+                    "passed": m.passed,
+                }
+                for m in self.mock_exams
+            ],
             "totals": {
                 "questions": sum(s.questions for s in self.skills) + self.unassigned,
                 "seen": sum(s.seen for s in self.skills),
@@ -228,18 +298,18 @@ class StudyService:
         self.tz = tz or local_tz()
 
     # ------------------------------------------------------------------ time
+    @property
+    def calendar(self) -> StudyCalendar:
+        """The study-day calendar of this service's time zone (the one day rule)."""
+        return StudyCalendar(self.tz, ROLLOVER_HOURS)
+
     def study_day(self, moment: datetime) -> date:
-        """The study day ``moment`` belongs to (04:00 local rollover)."""
-        return (moment.astimezone(self.tz) - timedelta(hours=ROLLOVER_HOURS)).date()
+        """The study day ``moment`` belongs to (04:00 local rollover, daylight saving aware)."""
+        return self.calendar.day_of(moment)
 
     def day_start(self, day: date) -> datetime:
         """The UTC instant a study day begins."""
-        local = datetime(day.year, day.month, day.day, ROLLOVER_HOURS, tzinfo=self.tz)
-        return local.astimezone(self.profile.clock.now().tzinfo)
-
-    def _day_offset_ms(self, now: datetime) -> int:
-        offset = now.astimezone(self.tz).utcoffset() or timedelta(0)
-        return int((offset - timedelta(hours=ROLLOVER_HOURS)) / timedelta(milliseconds=1))
+        return self.calendar.start_of(day)
 
     # ------------------------------------------------------------------ snapshot
     def framework(self) -> Framework:
@@ -708,32 +778,55 @@ class StudyService:
     # ------------------------------------------------------------------ statistics
     def stats(self) -> StatsReport:
         """Per-skill mastery, readiness, streak, forecast and time, as of now."""
-        snap = self.snapshot()
+        return self.stats_of(self.snapshot())
+
+    def forecast(self, snap: Snapshot, days: int) -> tuple[tuple[date, int], ...]:
+        """Questions due on each of ``days`` study days from today; overdue ones today.
+
+        The one forecast: ``stats`` (14 days) and the Statistics screen (30) read it.
+        """
+        cal = self.calendar
+        today = cal.day_of(snap.now)
+        until = cal.start_of(today + timedelta(days=days))
+        shifts = cal.shifts(snap.now - timedelta(days=1), until + timedelta(days=1))
+        due_days = snap.recall.due_per_study_day(until, shifts)
+        today_n = day_number(today)
+        overdue = sum(n for d, n in due_days.items() if d < today_n)
+        return tuple(
+            (today + timedelta(days=i), due_days.get(today_n + i, 0) + (overdue if i == 0 else 0))
+            for i in range(days)
+        )
+
+    def stats_of(self, snap: Snapshot) -> StatsReport:
+        """:meth:`stats` of a snapshot already read."""
         now = snap.now
-        today = self.study_day(now)
+        cal = self.calendar
+        today = cal.day_of(now)
         fw = snap.framework
         questions = snap.unseen.totals
         seen, due, leeches = snap.recall.seen, snap.recall.due, snap.recall.leeches
         unassigned = questions.get(None, 0)
-        offset = self._day_offset_ms(now)
-        epoch_day = date(1970, 1, 1)
+        since = now - timedelta(days=400)
+        shifts = cal.shifts(since, now + timedelta(days=1))
+        cut = snap.settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         with self.profile.db.reader() as session:
             cache = study_cache.current(self.profile.db, session)
             reviews = cache.count
-            per_day = cache.answers_per_day(now - timedelta(days=400), offset)
-        due_days = snap.recall.due_counts_by_day(self.day_start(today + timedelta(days=14)), offset)
-        today_n = per_day.get((today - epoch_day).days, (0, 0))
-        streak = 0
-        day = today if today_n[0] else today - timedelta(days=1)
-        while per_day.get((day - epoch_day).days, (0, 0))[0] > 0:
-            streak += 1
-            day -= timedelta(days=1)
-        forecast = []
-        overdue = sum(n for d, n in due_days.items() if d < (today - epoch_day).days)
-        for i in range(14):
-            d = today + timedelta(days=i)
-            n = due_days.get((d - epoch_day).days, 0) + (overdue if i == 0 else 0)
-            forecast.append((d, n))
+            per_day = _answers_per_day(cache, since, shifts)
+            answers = _answers_per_skill(cache)
+            mocks = tuple(
+                MockResult(
+                    e.code,
+                    e.raw_correct,
+                    e.length,
+                    e.submitted_at,
+                    e.scaled_score,
+                    None if e.raw_correct is None else e.raw_correct >= cut_for(e.length, cut),
+                )
+                for e in reversed(submitted_exams(session))
+            )
+        forecast = self.forecast(snap, 14)
+        today_n = per_day.get(day_number(today), (0, 0))
         minutes = cache.ms_total / 60_000
         exam_date = date.fromisoformat(snap.settings.exam_date) if snap.settings.exam_date else None
         skills = tuple(
@@ -747,22 +840,33 @@ class StudyService:
                 mastery=snap.masteries[s.id],
                 due=due.get(s.id, 0),
                 leeches=leeches.get(s.id, 0),
+                answers=answers.get(s.id, 0),
             )
             for s in fw.skill_areas
+        )
+        view = readiness_view(
+            [s.figure for s in skills],
+            [replace(m, finished_at=m.finished_at.astimezone(self.tz)) for m in mocks],
+            reviews=reviews,
+            target=cut,
         )
         return StatsReport(
             framework=fw,
             skills=skills,
             readiness=snap.readiness,
             reviews=reviews,
-            streak=streak,
-            forecast=tuple(forecast),
+            streak=streak({d: n for d, (n, _c) in per_day.items()}, day_number(today)),
+            forecast=forecast,
             today_answers=today_n[0],
             today_correct=today_n[1],
             minutes_total=minutes,
             exam_date=exam_date,
-            days_to_exam=(exam_date - today).days if exam_date else None,
+            days_to_exam=cal.days_until(exam_date, now) if exam_date else None,
             unassigned=unassigned,
+            view=view,
+            mock_exams=mocks,
+            target=cut,
+            today=today,
         )
 
     # ------------------------------------------------------------------ optimizer
@@ -830,6 +934,47 @@ def unseen_count(inp: PlanInput, skill: str | None) -> int:
     if skill is None:
         chosen = list(groups.values())
     return loose + sum(len(qids) for levels in chosen for _d, qids in levels)
+
+
+def _answers_per_day(
+    cache: study_cache.StudyCache, since: datetime, shifts: Sequence[Shift]
+) -> dict[int, tuple[int, int]]:
+    """Study day number -> (answers, correct) since ``since``, each answer counted with the
+    UTC offset in force when it was given (``shifts``, ascending).
+
+    One pass over the cache's sorted answer times, jumping a study day at a time with a
+    bisection, so the cost grows with the days that have answers, not with the answers.
+    """
+    since_ms = to_millis(since)
+    out: dict[int, list[int]] = {}
+    bounds = [
+        (max(s.start_ms, since_ms), shifts[i + 1].start_ms if i + 1 < len(shifts) else None, s)
+        for i, s in enumerate(shifts)
+    ]
+    for (_skill, _first, correct), group in cache.times.items():
+        for lo_ms, hi_ms, shift in bounds:
+            if hi_ms is not None and hi_ms <= lo_ms:
+                continue
+            at = bisect_left(group, lo_ms)
+            end = len(group) if hi_ms is None else bisect_left(group, hi_ms, at)
+            offset = shift.shift_ms
+            while at < end:
+                day = (group[at] + offset) // DAY_MS
+                nxt = bisect_left(group, (day + 1) * DAY_MS - offset, at, end)
+                entry = out.setdefault(day, [0, 0])
+                entry[0] += nxt - at
+                if correct:
+                    entry[1] += nxt - at
+                at = nxt
+    return {day: (n, c) for day, (n, c) in out.items()}
+
+
+def _answers_per_skill(cache: study_cache.StudyCache) -> dict[str, int]:
+    """Skill area id -> every answer given in it (the evidence count)."""
+    out: dict[str, int] = {}
+    for (skill, _first, _correct), group in cache.times.items():
+        out[skill] = out.get(skill, 0) + len(group)
+    return out
 
 
 def _fitted_parameters(stored: Any) -> tuple[float, ...]:

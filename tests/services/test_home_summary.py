@@ -14,6 +14,7 @@ import pytest
 from studyapp.config import AppPaths
 from studyapp.domain.clock import FixedClock
 from studyapp.services.home_summary import (
+    FORMAT,
     HomeSummary,
     compute_and_save,
     load_summary,
@@ -97,11 +98,13 @@ def test_an_undone_answer_given_again_differently_is_told_apart(profile, paths, 
 
 
 def test_another_study_day_is_refused(profile, paths):
-    """Streak, today and days to the exam are per study day (04:00 local rollover)."""
+    """Streak and today are per study day (04:00 local rollover), the exam countdown per
+    calendar day: a summary holds until the next rollover or local midnight."""
     compute_and_save(profile)
     study = StudyService(profile)
     today = study.study_day(T0)
-    start, end = study.day_start(today), study.day_start(today + timedelta(days=1))
+    start = study.day_start(today)
+    end = min(study.day_start(today + timedelta(days=1)), study.calendar.next_change(T0))
     assert load_summary(paths, FixedClock(T0 + timedelta(seconds=5))) is not None
     assert load_summary(paths, FixedClock(T0 - timedelta(seconds=5))) is not None  # --now
     assert load_summary(paths, FixedClock(start)) is not None
@@ -145,7 +148,7 @@ def test_summary_is_replaced_whole(profile, paths):
     """The file is written beside and renamed: no partial file remains."""
     compute_and_save(profile)
     doc = json.loads(summary_path(paths).read_text("utf-8"))
-    assert doc["format"] == 1 and len(doc["fingerprint"]) == 64
+    assert doc["format"] == FORMAT and len(doc["fingerprint"]) == 64
     assert not list(paths.data_dir.glob("*.partial"))
 
 

@@ -114,9 +114,10 @@ def test_stats_counts_streak_and_forecast(study):
     assert doc["reviews"] == 12 and report.streak == 3
     assert sum(s["seen"] for s in doc["skills"]) >= 4
     assert len(doc["forecast"]) == 14 and sum(f["due"] for f in doc["forecast"]) >= 1
-    assert 0 <= doc["readiness"] <= 1
+    # 12 answers are too few for an estimate: readiness and mastery wait for evidence.
+    assert doc["readiness"] is None and doc["readiness_why"]
     for s in doc["skills"]:
-        assert 0 <= s["mastery_low"] <= s["mastery"] <= s["mastery_high"] <= 1
+        assert s["evidence"] in ("none", "few") and s["mastery"] is None
 
 
 def test_optimize_needs_enough_answers_then_fits_parameters_fsrs_uses(study):

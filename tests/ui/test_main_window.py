@@ -38,8 +38,10 @@ def test_home_lists_every_cetl_skill_area_with_weight(controller):
     assert "Data Management" in texts
     assert any(t.startswith("Leadership & Vision — 40% of the exam") for t in texts)
     assert sum(t.endswith("of exam") for t in texts) == 10
-    assert any("← weakest" in t for t in texts), "the weakest area is highlighted"
-    assert any(t.startswith("An estimate from your answers") for t in texts)
+    # A new profile: no weakest area and no estimate before any answer (issue 15).
+    assert not any("← weakest" in t for t in texts)
+    assert sum("not practised yet · " in t for t in texts) == 10
+    assert any(t.startswith("Readiness will be estimated from your answers") for t in texts)
     assert controller.profile is not None
 
 

@@ -158,3 +158,19 @@ def test_tab_walks_the_screen_in_reading_order(app_controller, qtbot):
         visited.append(c.app.focusWidget())
     assert visited == list(screen.tab_order)
     assert all(w.accessibleName() for w in visited)
+
+
+def test_mastery_history_waits_for_enough_answers(app_controller, qtbot):
+    """With a few answers, the mastery chart draws no line and says what is missing."""
+    c = app_controller
+    _answer(c, qtbot, 3)
+    screen = _open(c, qtbot)
+    assert all(v is None for v in screen.mastery.series[0].values)
+    assert "shown with readiness" in screen.mastery.summary
+    answered = next(f for f in screen.data.figures if f.answers)
+    screen.skill.setCurrentIndex(screen.skill.findData(answered.id))
+    assert all(v is None for v in screen.mastery.series[0].values)
+    assert f"too few answers ({answered.answers} of 10)" in screen.mastery.summary
+    untouched = next(f for f in screen.data.figures if not f.answers)
+    screen.skill.setCurrentIndex(screen.skill.findData(untouched.id))
+    assert "not practised yet" in screen.mastery.summary

@@ -1,8 +1,13 @@
 """Home: where the user stands, and the one obvious next step.
 
-Mastery per skill area grouped by the three categories, with exam weight, uncertainty and
-the weakest area highlighted; readiness and estimated score with an honest caption; due
-today, streak, days to the exam; "Start practice" and a suggestion of what to work on.
+Mastery per skill area grouped by the categories, with exam weight and uncertainty, once
+an area has enough answers ("not practised yet" / "too few answers" before); the weakest
+area once there is evidence; readiness and estimated score with the reasons behind them
+and, beside them, a warning when the latest mock exams are below the pass line; due
+today, streak, days to the exam; "Start practice" (Enter) and the suggested focus. Every
+rule behind these words is in :mod:`studyapp.domain.figures` and
+:mod:`studyapp.domain.evidence`; the exam's figures (length, pass mark, scale) come from
+the framework.
 
 At start-up Home first shows the figures persisted at the end of the last computation
 (:mod:`studyapp.services.home_summary`), when they still describe the profile, with a
@@ -17,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,6 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.evidence import ENOUGH_ANSWERS
+from studyapp.domain.figures import (
+    category_mastery,
+    mastery_text,
+    mock_warning,
+    suggested_focus,
+    weakest,
+)
 from studyapp.services.changes import Change
 from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
@@ -64,6 +77,11 @@ def refresh_fonts(root: QWidget, base_size: int) -> None:
             apply_font(label, base_size)
 
 
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` with the word in the right number: "1 question", "2 questions"."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 class HomeScreen(Screen):
     """The first screen."""
 
@@ -92,6 +110,12 @@ class HomeScreen(Screen):
         self.start_button.setMinimumHeight(40)
         self.start_button.setEnabled(False)
         self.start_button.clicked.connect(self._start_practice)
+        # Drawn as the default button, so Enter must start practice wherever the focus is
+        # in the window while Home shows (a default button acts by itself only in dialogs).
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self)
+            enter.setContext(Qt.ShortcutContext.WindowShortcut)
+            enter.activated.connect(self._enter_pressed)
         top.addWidget(self.start_button)
         self._summary = plain("", wrap=True)
         self._summary.setObjectName("homeSummary")
@@ -103,6 +127,13 @@ class HomeScreen(Screen):
         self._readiness = plain("", bold=True, size_delta=2, wrap=True)
         self._readiness.setObjectName("homeReadiness")
         self._layout.addWidget(self._readiness)
+        self._mock_warning = plain("", bold=True, wrap=True)
+        self._mock_warning.setObjectName("homeMockWarning")
+        self._mock_warning.setVisible(False)
+        self._layout.addWidget(self._mock_warning)
+        self._why = plain("", wrap=True)
+        self._why.setObjectName("homeReadinessWhy")
+        self._layout.addWidget(self._why)
         self._caption = plain("", wrap=True)
         self._caption.setObjectName("homeCaption")
         self._layout.addWidget(self._caption)
@@ -131,8 +162,16 @@ class HomeScreen(Screen):
         if self.summary is not None:
             self.summary = None
             self.report = None
-            for label in (self._summary, self._suggestion, self._readiness, self._caption):
+            for label in (
+                self._summary,
+                self._suggestion,
+                self._readiness,
+                self._mock_warning,
+                self._why,
+                self._caption,
+            ):
                 label.setText("")
+            self._mock_warning.setVisible(False)
             self._updating.setText("")
             self._replace_content(QWidget())
             self.start_button.setEnabled(False)
@@ -141,6 +180,10 @@ class HomeScreen(Screen):
         for bar in self._content.findChildren(MasteryBar):
             bar.theme = self.controller.theme
             bar.update()
+
+    def _enter_pressed(self) -> None:
+        if self.isVisible() and self.start_button.isEnabled():
+            self.start_button.animateClick()
 
     def _start_practice(self) -> None:
         if self.controller.profile is None:
@@ -185,48 +228,50 @@ class HomeScreen(Screen):
         total = sum(s.questions for s in summary.skills)
         due = sum(s.due for s in summary.skills)
         self._heading.setText("Welcome back" if summary.reviews else "Welcome to StudyApp")
-        exam = (
-            f"{summary.days_to_exam} days to your exam · "
-            if summary.days_to_exam is not None and summary.days_to_exam >= 0
-            else ""
-        )
+        days = summary.days_to_exam
+        exam = ""
+        if days is not None and days >= 0:
+            exam = {0: "Your exam is today · ", 1: "1 day to your exam · "}.get(
+                days, f"{days} days to your exam · "
+            )
         self._summary.setText(
-            f"{exam}{due} due now · {seen} of {total} questions seen · "
-            f"streak {summary.streak} day{'s' if summary.streak != 1 else ''} · "
-            f"{summary.today_answers} answered today"
+            f"{exam}{due} due now · {seen} of {_count(total, 'question')} seen · "
+            f"streak {_count(summary.streak, 'day')} · {summary.today_answers} answered today"
         )
         self.start_button.setEnabled(total > 0)
-        weakest = min(summary.skills, key=lambda s: s.mean - s.weight) if summary.skills else None
-        if weakest is not None:
-            why = (
-                f"it carries {weakest.weight:.0%} of the exam and your estimated mastery there is "
-                f"{weakest.mean:.0%}"
-            )
-            if weakest.seen == 0:
-                why = (
-                    f"it carries {weakest.weight:.0%} of the exam and you have not practised it yet"
-                )
-            self._suggestion.setText(
-                f"Suggested focus: {weakest.title}, because {why}. "
-                "Practice sessions lean toward it automatically."
-            )
+        figures = [s.figure for s in summary.skills]
+        focus = suggested_focus(figures)
+        self._suggestion.setText(
+            f"{focus.text} Practice sessions lean toward it automatically." if focus else ""
+        )
         r = summary
-        if r.reviews == 0:
-            self._readiness.setText("Readiness: not enough answers yet")
+        if not r.estimated:
+            self._readiness.setText("Readiness: not estimated yet, too few answers")
         else:
-            early = f" (early estimate from {r.reviews} answers)" if r.reviews < 50 else ""
             self._readiness.setText(
                 f"Readiness: {r.probability:.0%} chance of passing · estimated score "
-                f"{r.expected_scaled} (likely {r.scaled_low}–{r.scaled_high}) of 800{early}"
+                f"{r.expected_scaled} (likely {r.scaled_low}–{r.scaled_high}) of {r.scale_max}"
             )
+        warning = mock_warning(r.mocks_below, r.estimated, r.probability)
+        self._mock_warning.setText(warning)
+        self._mock_warning.setVisible(bool(warning))
+        why = list(r.why)
+        self._why.setText("\n".join(f"• {w}" for w in why))
+        self._why.setVisible(bool(why))
         self._caption.setText(
-            f"An estimate from your answers so far, assuming a raw pass mark of {r.cut} of "
-            f"{r.length} questions. CoSN publishes the pass line (600 of 800) but not the raw "
-            "cut; you can change the assumption in Settings."
+            (
+                "An estimate from your answers so far"
+                if r.estimated
+                else "Readiness will be estimated from your answers"
+            )
+            + f", assuming a raw pass mark of {r.cut} of {r.length} questions. The pass line "
+            f"is published ({r.pass_scaled} of {r.scale_max}), the raw cut is not; you can "
+            "change the assumption in Settings. A skill area shows its mastery once it has "
+            f"{ENOUGH_ANSWERS} answers."
         )
-        self._rebuild_skills(summary, weakest.id if weakest else None)
+        self._rebuild_skills(summary, weakest(figures))
 
-    def _rebuild_skills(self, report: HomeSummary, weakest: str | None) -> None:
+    def _rebuild_skills(self, report: HomeSummary, weakest_id: str | None) -> None:
         content = QWidget()
         grid = QGridLayout(content)
         grid.setContentsMargins(0, 8, 0, 0)
@@ -236,33 +281,44 @@ class HomeScreen(Screen):
         target = report.cut / max(report.length, 1)
         for cat in report.categories:
             members = [s for s in report.skills if s.category == cat.id]
-            mean = sum(s.weight * s.mean for s in members) / max(
-                sum(s.weight for s in members), 1e-9
-            )
+            mean = category_mastery([s.figure for s in members])
+            if mean is not None:
+                shown = f"mastery {mean:.0%}"
+            elif all(s.answers == 0 for s in members):
+                shown = "not practised yet"
+            else:
+                shown = "too few answers yet"
             head = plain(
-                f"{cat.title} — {cat.weight:.0%} of the exam · mastery {mean:.0%}", bold=True
+                f"{cat.title} — {cat.weight:.0%} of the exam · {shown}", bold=True, wrap=True
             )
             head.setContentsMargins(0, 10, 0, 0)
-            grid.addWidget(head, row, 0, 1, 4)
+            grid.addWidget(head, row, 0, 1, 3)
             row += 1
             for s in members:
+                fig = s.figure
+                is_weakest = s.id == weakest_id
                 name = plain(
-                    f"{s.title}{'  ← weakest' if s.id == weakest else ''}", bold=s.id == weakest
+                    f"{s.title}{'  ← weakest' if is_weakest else ''}", bold=is_weakest, wrap=True
                 )
                 name.setToolTip(
-                    f"{s.seen} of {s.questions} questions seen, {s.due} due, {s.leeches} leeches"
+                    f"{_count(s.answers, 'answer')}, {s.seen} of {_count(s.questions, 'question')} "
+                    f"seen, {s.due} due, {_count(s.leeches, 'leech', 'leeches')}"
                 )
                 bar = MasteryBar(self.controller.theme)
-                bar.set_values(s.mean, s.low, s.high, target, s.id == weakest)
+                bar.set_values(s.mean, s.low, s.high, target, is_weakest)
+                # No bar without enough answers: it would draw the prior as if measured.
+                bar.setVisible(fig.evidence == "enough")
                 bar.setAccessibleName(f"{s.title} mastery")
-                value = plain(f"{s.mean:.0%} ({s.low:.0%}–{s.high:.0%})")
-                weight = plain(f"{s.weight:.0%} of exam")
+                bar.setAccessibleDescription(mastery_text(fig))
+                value = plain(f"{mastery_text(fig)} · {s.weight:.0%} of exam", wrap=True)
+                value.setObjectName(f"mastery-{s.id}")
                 grid.addWidget(name, row, 0)
                 grid.addWidget(bar, row, 1)
                 grid.addWidget(value, row, 2)
-                grid.addWidget(weight, row, 3)
                 row += 1
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 3)
         self._replace_content(content)
 
     def _replace_content(self, content: QWidget) -> None:

@@ -285,7 +285,9 @@ class PracticeScreen(Screen):
     def _planned(self, result: tuple[list[PracticeItem], tuple[str, ...], StatsReport]) -> None:
         self.busy = False
         items, notes, stats = result
-        self.log = SessionLog(mastery_before={s.title: s.mastery.mean for s in stats.skills})
+        self.log = SessionLog(
+            mastery_before={s.title: s.mastery.mean for s in stats.skills if s.evidence == "enough"}
+        )
         if not items:
             self.pages.setCurrentWidget(self.start_page)
             message = "Nothing to practise in this mode right now."
@@ -481,20 +483,22 @@ class PracticeScreen(Screen):
         ]
         for skill, (ok, n) in sorted(self.log.by_skill().items()):
             lines.append(f"  {skill}: {ok} of {n}")
-        after = {s.title: s.mastery.mean for s in stats.skills}
-        moved = [
-            (t, self.log.mastery_before.get(t, v), v)
-            for t, v in after.items()
-            if abs(v - self.log.mastery_before.get(t, v)) >= 0.005
-        ]
+        # Only areas with enough answers have a mastery to show (domain.evidence).
+        after = {s.title: s.mastery.mean for s in stats.skills if s.evidence == "enough"}
+        before = self.log.mastery_before
+        moved = [(t, before[t], v) for t, v in after.items() if t in before]
+        moved = [(t, a, b) for t, a, b in moved if abs(b - a) >= 0.005]
         if moved:
             lines += ["", "Mastery changed:"]
             # No-break spaces: "45% → 67%" never splits over two lines.
             lines += [f"  {t}: {a:.0%}\u00a0→\u00a0{b:.0%}" for t, a, b in moved]
+        estimated = stats.view.estimated if stats.view else True
         lines += [
             "",
             f"Readiness now: {stats.readiness.probability:.0%} chance of passing "
-            f"(an estimate; see Home).",
+            "(an estimate; see Home)."
+            if estimated
+            else "Readiness: not estimated yet, too few answers (see Home for what it needs).",
         ]
         self.summary.setText("\n".join(lines))
         self.items, self.current, self.result = [], None, None

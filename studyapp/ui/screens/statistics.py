@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.domain.evidence import ENOUGH_ANSWERS
+from studyapp.domain.figures import mastery_text
+from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
-from studyapp.services.report_html import duration
 from studyapp.services.reports import ExportedFile, ReportService, Statistics
 from studyapp.ui.pdf import write_pdf
 from studyapp.ui.screens.base import Screen, scroll_page
@@ -220,8 +222,8 @@ class StatisticsScreen(Screen):
         last30 = data.days[-30:]
         studied = sum(1 for d in last30 if d.answers)
         self.summary.setText(
-            f"{data.total_answers:,} answers · {duration(data.total_minutes)} spent answering · "
-            f"streak {data.streak} day{'s' if data.streak != 1 else ''} · studied on {studied} "
+            f"{plural(data.total_answers, 'answer')} · {duration(data.total_minutes * 60)} spent "
+            f"answering · streak {plural(data.streak, 'day')} · studied on {studied} "
             "of the last 30 days"
         )
         current = self.skill.currentData() or "all"
@@ -286,6 +288,11 @@ class StatisticsScreen(Screen):
         self.accuracy_caption.setText(text)
 
         points = series.mastery
+        short = self._too_few(series.id)
+        self.mastery.empty_text = "Too few answers yet." if short else "No answers yet."
+        if short:
+            # Too few answers: no line that would look measured (see domain.evidence).
+            points = tuple(None for _p in points)
         band = None
         if series.id != "all":
             band = ([m.low if m else None for m in points], [m.high if m else None for m in points])
@@ -314,10 +321,28 @@ class StatisticsScreen(Screen):
                 + f" The dashed line is the {data.target:.0%} a pass needs on average."
                 + (" Shaded: the 80% range." if band is not None else "")
             )
+        elif short:
+            text = f"Mastery of {who}: {short}."
         else:
             text = f"No mastery history for {who} yet."
         self.mastery.set_summary(text)
         self.mastery_caption.setText(text)
+
+    def _too_few(self, skill_id: str) -> str:
+        """Why mastery of ``skill_id`` ("all": every area) is not shown yet, or ""."""
+        data = self.data
+        if data is None or not data.figures:
+            return ""
+        if skill_id != "all":
+            figure = data.figure(skill_id)
+            return mastery_text(figure) if figure and figure.evidence != "enough" else ""
+        if data.estimated:
+            return ""
+        enough = len([f for f in data.figures if f.evidence == "enough"])
+        return (
+            f"shown with readiness, once most skill areas have {ENOUGH_ANSWERS} answers "
+            f"({enough} of {len(data.figures)} have)"
+        )
 
     def _redraw_time(self) -> None:
         data = self.data
@@ -327,19 +352,19 @@ class StatisticsScreen(Screen):
             weeks = data.overall.weeks[-TIME_WEEKS:]
             labels = [week_label(w.week) for w in weeks]
             minutes = [w.minutes for w in weeks]
-            tips = [f"Week of {week_label(w.week)}: {duration(w.minutes)}" for w in weeks]
+            tips = [f"Week of {week_label(w.week)}: {duration(w.minutes * 60)}" for w in weeks]
             span = f"the last {len(weeks)} weeks"
         else:
             days = data.days[-TIME_DAYS:]
             labels = [day_label(d.day) for d in days]
             minutes = [d.minutes for d in days]
-            tips = [f"{d.day:%a} {day_label(d.day)}: {duration(d.minutes)}" for d in days]
+            tips = [f"{d.day:%a} {day_label(d.day)}: {duration(d.minutes * 60)}" for d in days]
             span = f"the last {TIME_DAYS} days"
         self.time.set_data(labels, minutes, tips=tips, unit=" min")
         total = sum(minutes)
-        text = f"{duration(total)} spent answering in {span}" + (
+        text = f"{duration(total * 60)} spent answering in {span}" + (
             f"; most in one {'week' if len(labels) != TIME_DAYS else 'day'}: "
-            f"{duration(max(minutes))}."
+            f"{duration(max(minutes) * 60)}."
             if total
             else "."
         )
