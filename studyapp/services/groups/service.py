@@ -329,6 +329,23 @@ class GroupService:
         )
         return Outcome(report_value, changes)
 
+    def join_and_sync(self, location: str, name: str, share: str = "all") -> Outcome[SyncReport]:
+        """The Join dialog's one operation: join, then the first sync.
+
+        If the first sync fails, the profile stays joined (the folder may only be out of
+        reach for now) and the error is raised for the dialog.
+        """
+        joined = self.join(location, name, share)
+        synced = self.sync()
+        return Outcome(synced.value, joined.changes | synced.changes)
+
+    def sync_if_joined(self) -> Outcome[SyncReport | None]:
+        """The sync at start-up: nothing when the profile is in no group."""
+        if read_membership(self.profile) is None:
+            return Outcome(None, Change.NONE)
+        synced = self.sync()
+        return Outcome(synced.value, synced.changes)
+
     def status(self) -> GroupStatus:
         """The group as this profile may see it: a facilitator sees every card; a member
         sees their own and the group's anonymous exam figures."""
