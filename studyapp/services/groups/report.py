@@ -28,6 +28,10 @@ from studyapp.services.reports import (
     report_format,
 )
 
+MEMBERS_PER_TABLE = 6
+# Numbers, ranges and exam codes never break across lines.
+EXTRA_STYLE = ".nowrap { white-space: nowrap; } h3 { white-space: nowrap; }"
+
 
 def pct(x: float) -> str:
     """A share as a whole percentage."""
@@ -39,14 +43,15 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def skill_cell(card: MemberCard, skill_id: str) -> str:
-    """A member's figure in one skill area, in words (one rule for screen and report)."""
+def skill_cell(card: MemberCard, skill_id: str, *, compact: bool = False) -> str:
+    """A member's figure in one skill area, in words (one rule for screen and report);
+    ``compact`` for the printed report's narrow columns."""
     for s in card.skills:
         if s.id == skill_id:
             if s.answers == 0:
-                return "not practised yet"
+                return "–" if compact else "not practised yet"
             if not s.enough:
-                return f"too few answers ({s.answers})"
+                return f"{s.answers} answers" if compact else f"too few answers ({s.answers})"
             return f"{pct(s.mastery)} ({pct(s.low)}–{pct(s.high)})"
     return "not shared"
 
@@ -93,26 +98,7 @@ def render_group_html(status: GroupStatus, tz: tzinfo) -> str:
     when = f"{local.day} {local:%B %Y, %H:%M} ({local.tzname() or 'local time'})"
     title = f"Study group report — {status.name}"
     names = ", ".join(escape(c.name) for c in status.members) or "nobody yet"
-    columns = skill_columns(status)
-    head = "".join(
-        f'<th class="num">{escape(t)}<br><span class="caption">{pct(w)} of the exam</span></th>'
-        for _i, t, w in columns
-    )
-    rows = "".join(
-        "<tr><td>"
-        + escape(c.name)
-        + '</td><td class="num">'
-        + ("–" if c.readiness is None else pct(c.readiness))
-        + "</td>"
-        + "".join(f'<td class="num">{escape(skill_cell(c, i))}</td>' for i, _t, _w in columns)
-        + "</tr>"
-        for c in status.members
-    )
-    matrix = (
-        f'<table><tr><th>Member</th><th class="num">Readiness</th>{head}</tr>{rows}</table>'
-        if status.members
-        else "<p>No member has shared progress yet.</p>"
-    )
+    matrix = _matrix_html(status) or "<p>No member has shared progress yet.</p>"
     agenda = "".join(f"<p>{escape(line)}</p>" for line in agenda_lines(status))
     exams = "".join(_exam_html(e.analysis, e.date) for e in status.exams) or (
         "<p>No mock exam is scheduled.</p>"
@@ -120,32 +106,61 @@ def render_group_html(status: GroupStatus, tz: tzinfo) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{STYLE}{EXTRA_STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
         f'<p class="muted">Prepared with StudyApp on {escape(when)}. Facilitator: '
         f"{escape(status.facilitator)}. Members who share: {names}.</p>"
         f"<h2>Members and skill areas</h2>{matrix}"
         '<p class="caption">Mastery: the estimated chance of answering an exam question of '
-        "the area right, with its 80% range. Fewer than 10 answers: too few to tell.</p>"
+        "the area right, with its 80% range. With fewer than 10 answers in an area the "
+        "number of answers is shown instead (too few to tell); –: not practised yet.</p>"
         f"<h2>Suggested agenda for the next meeting</h2>{agenda}"
         f"<h2>Mock exams</h2>{exams}"
         "</body></html>\n"
     )
 
 
+def _matrix_html(status: GroupStatus) -> str:
+    """Skill areas down, members across (at most :data:`MEMBERS_PER_TABLE` per table), so
+    the report fits a portrait page whatever the number of skill areas."""
+    columns = skill_columns(status)
+    members = status.members
+    tables = []
+    for start in range(0, len(members), MEMBERS_PER_TABLE):
+        chunk = members[start : start + MEMBERS_PER_TABLE]
+        head = "".join(f'<th class="num">{escape(c.name)}</th>' for c in chunk)
+        ready = "".join(
+            f'<td class="num nowrap">{"–" if c.readiness is None else pct(c.readiness)}</td>'
+            for c in chunk
+        )
+        rows = "".join(
+            f'<tr><td>{escape(title)} <span class="caption">{pct(weight)}</span></td>'
+            + "".join(
+                f'<td class="num nowrap">{escape(skill_cell(c, skill_id, compact=True))}</td>'
+                for c in chunk
+            )
+            + "</tr>"
+            for skill_id, title, weight in columns
+        )
+        tables.append(
+            f'<table><tr><th>Skill area <span class="caption">share of the exam</span></th>'
+            f"{head}</tr><tr><td><b>Readiness</b></td>{ready}</tr>{rows}</table>"
+        )
+    return "<br>".join(tables)
+
+
 def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
     when = f" (scheduled for {escape(day)})" if day else ""
     rows = "".join(
-        "<tr><td>"
-        + escape(i.id)
-        + f'</td><td class="num">{pct(i.p_correct)}</td><td class="num">'
+        f'<tr><td class="nowrap">{n}. <span class="caption">{escape(i.id)}</span></td>'
+        f'<td class="num nowrap">{pct(i.p_correct)}</td><td class="num nowrap">'
         + ("–" if i.discrimination is None else f"{i.discrimination:+.2f}")
         + "</td><td>"
         + escape(", ".join(f"{o}: {n}" for o, n in i.choices.items()) or "–")
         + "</td><td>"
         + (f'<span class="fail">{escape(flag_words(i.flags))}</span>' if i.flags else "")
         + "</td></tr>"
-        for i in analysis.items
+        for n, i in enumerate(analysis.items, 1)
     )
     table = (
         '<table><tr><th>Question</th><th class="num">Right</th>'

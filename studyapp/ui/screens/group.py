@@ -232,9 +232,14 @@ class GroupScreen(Screen):
                 table.setItem(row, col, item)
         header = table.horizontalHeader()
         metrics = header.fontMetrics()
+        cell_metrics = table.fontMetrics()
         for col, text in enumerate(headers, 2):
-            words = [*text.split("\n"), "too few answers", "100% (100%–100%)"]
-            width = max(metrics.horizontalAdvance(w) for w in words) + 16
+            cells = [table.item(r, col).text() for r in range(table.rowCount())]
+            width = max(
+                max((metrics.horizontalAdvance(w) for w in text.split("\n")), default=0),
+                max((cell_metrics.horizontalAdvance(c) for c in cells), default=0),
+            )
+            width += 16
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             table.setColumnWidth(col, width)
         _fit_height(table)
