@@ -257,3 +257,16 @@ def test_the_folder_adapter_refuses_to_create_over_an_existing_group(folder):
 
     with pytest.raises(GroupError, match="already holds a study group"):
         FolderGroup(folder).create(GroupFile("Other", "X", "t"))
+
+
+def test_a_cards_folder_linked_out_of_the_group_is_reported_and_not_written(
+    member, folder, tmp_path
+):
+    """cards/ as a symlink elsewhere: the card is not written there and the sync says why."""
+    elsewhere = tmp_path / "elsewhere-cards"
+    elsewhere.mkdir()
+    (folder / "cards").rmdir()
+    (folder / "cards").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(GroupError, match="outside the group folder"):
+        GroupService(member).sync()
+    assert list(elsewhere.iterdir()) == []

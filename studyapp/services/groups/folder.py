@@ -147,7 +147,9 @@ class FolderGroup:
                 raise GroupError(
                     f"{what} is {info.st_size / 1e6:.0f} MB, too large to be a StudyApp file."
                 )
-            with path.open("rb") as stream:
+            # O_NOFOLLOW: a link swapped in after the check above is still not followed.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as stream:
                 data = stream.read(limit + 1)
         except FileNotFoundError:
             raise GroupError(f"{what} is missing.") from None

@@ -305,7 +305,10 @@ class GroupService:
             )
             port.write_card(card)
             card_written = True
-        problems += port.read_cards().problems
+        try:
+            problems += port.read_cards().problems
+        except GroupError as exc:  # the cards folder itself is refused: tell, go on
+            problems.append(Problem(f"cards:{exc}", str(exc)))
         told = set(membership.reported)
         new = [p for p in problems if p.key not in told]
         reported = (*membership.reported, *(p.key for p in new))[-REMEMBERED_PROBLEMS:]
