@@ -234,7 +234,7 @@ class GroupScreen(Screen):
         metrics = header.fontMetrics()
         cell_metrics = table.fontMetrics()
         for col, text in enumerate(headers, 2):
-            cells = [table.item(r, col).text() for r in range(table.rowCount())]
+            cells = [it.text() for r in range(table.rowCount()) if (it := table.item(r, col))]
             width = max(
                 max((metrics.horizontalAdvance(w) for w in text.split("\n")), default=0),
                 max((cell_metrics.horizontalAdvance(c) for c in cells), default=0),
