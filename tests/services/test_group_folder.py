@@ -161,6 +161,7 @@ def test_a_pack_with_a_bad_manifest_is_skipped_and_nothing_is_imported(member, f
     assert report.packs_added == ()
     assert len(report.problems) == 1 and "broken.studypack" in report.problems[0]
     assert member.info().counts == before
+    assert GroupService(member).sync().value.problems == ()  # told once, tried again
 
 
 def card_path(folder: Path, name: str) -> Path:
@@ -270,3 +271,27 @@ def test_a_cards_folder_linked_out_of_the_group_is_reported_and_not_written(
     with pytest.raises(GroupError, match="outside the group folder"):
         GroupService(member).sync()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_member_sharing_only_skills_writes_no_exam_results(member, folder):
+    """--share skills: the card has mastery and readiness, and no exam results."""
+    membership = read_membership(member)
+    assert membership is not None
+    GroupService(member).leave()
+    GroupService(member).join(str(folder), "Ann", "skills")
+    GroupService(member).sync()
+    (card,) = [json.loads(p.read_text()) for p in (folder / "cards").iterdir()]
+    assert card["share"] == "skills" and card["exams"] == [] and card["skills"]
+    assert set(card) == {
+        "format", "member_id", "name", "written_at", "app_version", "share", "readiness",
+        "skills", "exams",
+    }  # fmt: skip
+
+
+def test_a_member_sharing_only_exams_writes_no_skill_figures(member, folder):
+    """--share exams: the card has no mastery, no readiness."""
+    GroupService(member).leave()
+    GroupService(member).join(str(folder), "Ann", "exams")
+    GroupService(member).sync()
+    (card,) = [json.loads(p.read_text()) for p in (folder / "cards").iterdir()]
+    assert card["skills"] == [] and card["readiness"] is None

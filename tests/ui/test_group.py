@@ -219,3 +219,19 @@ def test_the_menu_has_join_sync_and_the_group_screen(app_controller, qtbot):
     assert [a.text() for a in menu.actions()] == ["&Join…", "&Sync now", "Group &screen"]
     menu.actions()[2].trigger()
     assert isinstance(window.stack.currentWidget(), GroupScreen)
+
+
+def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtbot):
+    """'Group &folder:' shows as an underlined F that focuses the folder field, not a
+    literal ampersand (a form row holding a layout gets no buddy by itself)."""
+    window = app_controller.window
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    screen = window.screen_of(GroupScreen)
+    settle(qtbot, app_controller)
+    qtbot.mouseClick(screen.join_button, Qt.MouseButton.LeftButton)
+    dialog = screen.join_dialog
+    assert dialog is not None
+    labels = [w for w in dialog.findChildren(QLabel) if w.text() == "Group &folder:"]
+    assert len(labels) == 1 and labels[0].buddy() is dialog.folder
+    dialog.reject()
+    settle(qtbot, app_controller)

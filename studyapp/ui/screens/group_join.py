@@ -56,7 +56,9 @@ class JoinDialog(QDialog):
         browse.clicked.connect(self.browse)
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("Group &folder:", row)
+        folder_label = QLabel("Group &folder:")
+        folder_label.setBuddy(self.folder)  # a row holding a layout gets no buddy by itself
+        form.addRow(folder_label, row)
         self.name = QLineEdit()
         self.name.setObjectName("groupDisplayName")
         self.name.setAccessibleName("Your name in the group")
