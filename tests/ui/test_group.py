@@ -235,3 +235,29 @@ def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtb
     assert len(labels) == 1 and labels[0].buddy() is dialog.folder
     dialog.reject()
     settle(qtbot, app_controller)
+
+
+def test_opening_a_profile_in_a_group_syncs_it_off_the_gui_thread(qtbot, paths, clock, tmp_path):
+    """At start the member's app imports the group's new pack and says so in the status bar."""
+    from studyapp.ui.application import make_application
+    from studyapp.ui.controller import AppController
+
+    folder = make_facilitated_folder(tmp_path, clock)
+    profile = Profile.open(paths, clock, "1.0")
+    try:
+        GroupService(profile).join(str(folder), "Ann")
+    finally:
+        profile.close()
+    c = AppController(make_application(), paths, clock)
+    qtbot.addWidget(c.window)
+    c.window.show()
+    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
+        c.open_profile()
+    qtbot.waitUntil(
+        lambda: "Synced with North Region Cohort" in c.window.statusBar().currentMessage(),
+        timeout=30_000,
+    )
+    settle(qtbot, c)
+    assert "district-quiz" in [p.id for p in PackService(c.profile).list()]
+    c.window.close()
+    c.shutdown()
