@@ -151,6 +151,28 @@ def test_export_writes_the_group_report_as_html_and_pdf(app_controller, qtbot, t
     text = html.read_text(encoding="utf-8")
     assert "North Region Cohort" in text and "Ann, Bob, Cy" in text
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    render_report(text, "group-report.png")
+
+
+def render_report(html: str, name: str) -> None:
+    """Lay the report out with the engine that prints the PDF, and save it as a PNG."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(html)
+    document.setTextWidth(720)
+    height = int(document.size().height()) + 10
+    image = QImage(740, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.translate(10, 10)
+    document.drawContents(painter, QRectF(0, 0, 720, height))
+    painter.end()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    image.save(str(SHOTS / name))
+    if DOCS_SHOTS.is_dir() and os.environ.get("STUDYAPP_DOCS_SHOTS"):
+        image.save(str(DOCS_SHOTS / name))
 
 
 def make_facilitated_folder(tmp_path: Path, clock) -> Path:

@@ -30,7 +30,7 @@ from studyapp.services.reports import (
 
 MEMBERS_PER_TABLE = 6
 # Numbers, ranges and exam codes never break across lines.
-EXTRA_STYLE = ".nowrap { white-space: nowrap; } h3 { white-space: nowrap; }"
+EXTRA_STYLE = ".nowrap { white-space: nowrap; } p.big { margin-top: 12px; }"
 
 
 def pct(x: float) -> str:
@@ -178,7 +178,8 @@ def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
         else ""
     )
     return (
-        f"<h3>{escape(analysis.code)}{when}</h3><p>{escape(distribution(analysis))}</p>"
+        f'<p class="big">{escape(analysis.code)}{when}</p><p>'
+        f"{escape(distribution(analysis))}</p>"
         f"{table}{note}"
     )
 
