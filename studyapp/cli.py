@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from studyapp import __version__
+from studyapp.cli_group import GROUP_COMMANDS, add_group_parser, cmd_group
 from studyapp.cli_settings import add_settings_parser, cmd_settings_get, cmd_settings_set
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("optimize", help="fit personal FSRS parameters to your answers")
     add_settings_parser(sub, _Parser)
+    add_group_parser(sub, _Parser)
 
     exam = sub.add_parser("exam", help="mock exams: build from a code, sit, status, results")
     exams = exam.add_subparsers(
@@ -715,6 +717,7 @@ PROFILE_COMMANDS: dict[str, ProfileCommand] = {
     "pack export": cmd_pack_export,
     "pack list": cmd_pack_list,
     "pack remove": cmd_pack_remove,
+    **{f"group {action}": cmd_group for action in GROUP_COMMANDS},
 }
 # Path commands hold the profile lock without opening the database (restore must work
 # when the database is damaged or missing).

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui import shortcuts
+from studyapp.ui.group_menu import add_group_menu
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.home import HomeScreen, refresh_fonts
 from studyapp.ui.shortcuts import ShortcutsDialog
@@ -52,6 +53,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Library", "studyapp.ui.screens.library", "LibraryScreen"),
     ("Statistics", "studyapp.ui.screens.statistics", "StatisticsScreen"),
     ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
+    ("Group", "studyapp.ui.screens.group", "GroupScreen"),
 )
 
 
@@ -308,6 +310,7 @@ class MainWindow(QMainWindow):
         switch.setObjectName("switchProfile")
         switch.triggered.connect(self.switch_profile)
         file_menu.addAction(switch)
+        add_group_menu(self, file_menu)
         file_menu.addSeparator()
         # QKeySequence.Quit is empty on Windows: the registry adds an explicit Ctrl+Q.
         self.quit_action = self._action("&Quit", shortcuts.QUIT)

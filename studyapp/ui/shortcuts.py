@@ -77,7 +77,7 @@ EXAM = "Mock exam"
 LIBRARY = "Library"
 STATISTICS = "Statistics"
 
-SCREEN_KEY = "Ctrl+{number}"  # Ctrl+1 … Ctrl+6 go to the navigation's screens, in order
+SCREEN_KEY = "Ctrl+{number}"  # Ctrl+1 … Ctrl+7 go to the navigation's screens, in order
 
 IMPORT_PACK = Binding("import_pack", ANYWHERE, "Ctrl+I", "Import a pack", ("Ctrl+I",))
 EXPORT_PACK = Binding("export_pack", ANYWHERE, "Ctrl+Shift+E", "Export a pack", ("Ctrl+Shift+E",))

@@ -1,0 +1,218 @@
+"""Item analysis of one mock exam sat by a group: pure functions over plain data.
+
+A study group's members sit the same exam from one code, so each question was answered by
+several people. Classical test theory then tells a facilitator which questions behave
+oddly, which is usually a flaw in the question (a wrong key, two defensible answers, a
+giveaway) rather than in the learners:
+
+- ``p_correct``: the share of members who answered the question right.
+- ``discrimination``: the point-biserial correlation between being right on this question
+  and the member's score on the *rest* of the exam (the corrected item-total correlation,
+  so a question does not correlate with itself). Positive: stronger members get it right
+  more often, as they should. ``None`` when it cannot be told (fewer than
+  :data:`MIN_SITTERS` members, or everybody right, or everybody wrong, or all rest
+  scores equal).
+- ``choices``: how many members chose each option (an unanswered question counts under
+  no option; see ``unanswered``).
+
+Flags (plain ids; the screen and report put them in words with :data:`FLAG_TEXT`):
+
+- ``negative_discrimination``: discrimination below zero: the stronger members did worse.
+- ``distractor_preferred_by_strongest``: in the upper group (the better half by rest
+  score, at least one member), a wrong option was chosen more often than the key.
+- ``everyone_right``: every member who sat it was right (with at least two members): the
+  question does not tell anyone anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MIN_SITTERS = 3
+NEGATIVE = "negative_discrimination"
+DISTRACTOR = "distractor_preferred_by_strongest"
+EVERYONE_RIGHT = "everyone_right"
+FLAGS = (NEGATIVE, DISTRACTOR, EVERYONE_RIGHT)
+FLAG_TEXT = {
+    NEGATIVE: "stronger members did worse on it",
+    DISTRACTOR: "the strongest members preferred a wrong option",
+    EVERYONE_RIGHT: "everyone got it right",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResponse:
+    """One member's answer to one question: the options chosen and whether it was right."""
+
+    chosen: tuple[str, ...]
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting:
+    """One member's sitting of the exam: their answer to each question, by question id."""
+
+    member: str
+    responses: Mapping[str, ItemResponse]
+
+    @property
+    def raw(self) -> int:
+        """Questions answered right."""
+        return sum(r.correct for r in self.responses.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnalysis:
+    """The figures and flags of one question."""
+
+    id: str
+    sat: int
+    p_correct: float
+    discrimination: float | None
+    choices: dict[str, int]
+    unanswered: int
+    flags: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``group status --json`` form (keys only grow)."""
+        return {
+            "id": self.id,
+            "sat": self.sat,
+            "p_correct": round(self.p_correct, 4),
+            "discrimination": None
+            if self.discrimination is None
+            else round(self.discrimination, 4),
+            "choices": dict(self.choices),
+            "unanswered": self.unanswered,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExamAnalysis:
+    """A whole exam: who sat it, the score distribution, and every question's analysis."""
+
+    code: str
+    length: int
+    scores: tuple[int, ...]  # raw scores, highest first
+    items: tuple[ItemAnalysis, ...]
+
+    @property
+    def sat(self) -> int:
+        return len(self.scores)
+
+    @property
+    def flagged(self) -> tuple[ItemAnalysis, ...]:
+        return tuple(i for i in self.items if i.flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "sat": self.sat,
+            "length": self.length,
+            "scores": list(self.scores),
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+def point_biserial(right: Sequence[bool], totals: Sequence[float]) -> float | None:
+    """Pearson correlation of a 0/1 variable with a score; None when undefined."""
+    n = len(right)
+    if n != len(totals) or n < 2:
+        return None
+    k = sum(right)
+    if k in (0, n):
+        return None
+    mean = sum(totals) / n
+    sd = math.sqrt(sum((t - mean) ** 2 for t in totals) / n)
+    if sd == 0.0:
+        return None
+    mean_right = sum(t for t, r in zip(totals, right, strict=True) if r) / k
+    p = k / n
+    return (mean_right - mean) / sd * math.sqrt(p / (1 - p))
+
+
+def analyse_item(
+    item_id: str, sittings: Sequence[Sitting], key: Sequence[str] | None = None
+) -> ItemAnalysis:
+    """The analysis of question ``item_id`` over the sittings that include it.
+
+    ``key`` (the correct option ids) is needed only for the distractor flag; without it
+    the key is taken as the options chosen by members who were right.
+    """
+    took = [s for s in sittings if item_id in s.responses]
+    responses = [s.responses[item_id] for s in took]
+    n = len(took)
+    right = [r.correct for r in responses]
+    rest = [float(s.raw - r.correct) for s, r in zip(took, responses, strict=True)]
+    choices: dict[str, int] = {}
+    for r in responses:
+        for option in r.chosen:
+            choices[option] = choices.get(option, 0) + 1
+    unanswered = sum(not r.chosen for r in responses)
+    p = sum(right) / n if n else 0.0
+    disc = point_biserial(right, rest) if n >= MIN_SITTERS else None
+    keys = set(key) if key is not None else {o for r in responses if r.correct for o in r.chosen}
+    flags: list[str] = []
+    if disc is not None and disc < 0.0:
+        flags.append(NEGATIVE)
+    if n >= MIN_SITTERS and _upper_prefers_distractor(took, responses, rest, keys):
+        flags.append(DISTRACTOR)
+    if n >= 2 and all(right):
+        flags.append(EVERYONE_RIGHT)
+    return ItemAnalysis(
+        id=item_id,
+        sat=n,
+        p_correct=p,
+        discrimination=disc,
+        choices=dict(sorted(choices.items())),
+        unanswered=unanswered,
+        flags=tuple(flags),
+    )
+
+
+def _upper_prefers_distractor(
+    took: Sequence[Sitting],
+    responses: Sequence[ItemResponse],
+    rest: Sequence[float],
+    keys: set[str],
+) -> bool:
+    """True when the better half (by rest score) chose one wrong option more than the key."""
+    if not keys:
+        return False
+    order = sorted(range(len(took)), key=lambda i: (-rest[i], took[i].member))
+    upper = order[: max(1, len(order) // 2)]
+    counts: dict[str, int] = {}
+    key_count = 0
+    for i in upper:
+        chosen = set(responses[i].chosen)
+        if keys & chosen:
+            key_count += 1
+        for option in chosen - keys:
+            counts[option] = counts.get(option, 0) + 1
+    return bool(counts) and max(counts.values()) > key_count
+
+
+def analyse_exam(
+    code: str,
+    sittings: Sequence[Sitting],
+    order: Sequence[str] = (),
+    keys: Mapping[str, Sequence[str]] | None = None,
+) -> ExamAnalysis:
+    """Every question of one exam; ``order`` lists question ids in exam order (others
+    follow sorted). The sittings should be one per member (the latest)."""
+    ids = list(order)
+    seen = set(ids)
+    for s in sittings:
+        for item_id in sorted(s.responses):
+            if item_id not in seen:
+                seen.add(item_id)
+                ids.append(item_id)
+    key_of = keys or {}
+    items = tuple(analyse_item(i, sittings, key_of.get(i)) for i in ids)
+    length = max((len(s.responses) for s in sittings), default=len(ids))
+    scores = tuple(sorted((s.raw for s in sittings), reverse=True))
+    return ExamAnalysis(code=code, length=length, scores=scores, items=items)

@@ -1,0 +1,93 @@
+"""The group port: what the group use cases need from wherever a group lives.
+
+Two adapters serve it: :class:`~studyapp.services.groups.folder.FolderGroup` (a shared
+folder: network share, cloud-synced folder, USB stick) and, later, a PostgreSQL hub
+(issue 17). :class:`~studyapp.services.groups.service.GroupService`, the Group screen and
+``studyapp group`` only ever talk to this protocol, so they cannot tell which one serves
+them. Every method either does all of its work or raises
+:class:`~studyapp.domain.group.GroupError` with one plain sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from studyapp.domain.group import GroupError, GroupFile, MemberCard, PublishedPack
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the group that was skipped; ``key`` identifies it so it is told once."""
+
+    key: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardsRead:
+    """The cards that could be read, and what was skipped (with why)."""
+
+    cards: tuple[MemberCard, ...]
+    problems: tuple[Problem, ...]
+
+
+class GroupPort(Protocol):
+    """Where a study group lives."""
+
+    @property
+    def location(self) -> str:
+        """What the member typed to join (a folder path, or a hub URL)."""
+        ...
+
+    def create(self, group: GroupFile) -> None:
+        """Make a new, empty group (refused if one is already there)."""
+        ...
+
+    def read_group(self) -> GroupFile:
+        """The group's name, facilitator, published packs and scheduled exams."""
+        ...
+
+    def write_group(self, group: GroupFile) -> None:
+        """Replace the group record (the facilitator's profile only)."""
+        ...
+
+    def publish_pack(self, source: Path, name: str) -> str:
+        """Store the pack file ``source`` as ``name``; returns its SHA-256."""
+        ...
+
+    def fetch_pack(self, entry: PublishedPack, into: Path) -> Path:
+        """Copy a published pack into the folder ``into`` (checked against its digest)."""
+        ...
+
+    def read_cards(self) -> CardsRead:
+        """Every member's card that can be read; the rest as problems."""
+        ...
+
+    def write_card(self, card: MemberCard) -> None:
+        """Write this member's card, atomically (only this member's app calls this)."""
+        ...
+
+    def remove_card(self, member_id: str) -> None:
+        """Take this member's card away (leaving the group)."""
+        ...
+
+
+HUB_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_port(location: str) -> GroupPort:
+    """The adapter for ``location``: a hub URL or a folder path."""
+    from studyapp.services.groups.folder import FolderGroup
+
+    if location.lower().startswith(HUB_SCHEMES):
+        raise GroupError(
+            "This StudyApp cannot join a PostgreSQL group hub yet; join the group's shared "
+            "folder instead."
+        )
+    if "://" in location:
+        raise GroupError(
+            f"{location!r} is not a folder; give the path of the group's shared folder."
+        )
+    return FolderGroup(Path(location))

@@ -1,0 +1,362 @@
+"""The Group screen: the facilitator's view of a study group (and a member's own line).
+
+What it shows comes from :meth:`GroupService.status` (read off the GUI thread, as every
+query): members × skill areas (mastery with its 80% range, or "too few answers"), the
+suggested agenda for the next meeting (the group's weakest heavily weighted areas), and
+per scheduled mock exam the score distribution and the item analysis, with the questions
+that look flawed marked. Words and figures come from
+:mod:`studyapp.services.groups.report`, so the screen, ``group status`` and the group
+report say the same thing.
+
+The menu ``File → Study group`` and the sync at start-up are in
+:mod:`studyapp.ui.group_menu`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from studyapp.domain.group import GroupError
+from studyapp.services.changes import Change
+from studyapp.services.groups import GroupService, GroupStatus, SyncReport, read_membership
+from studyapp.services.groups.report import (
+    agenda_lines,
+    distribution,
+    flag_words,
+    pct,
+    plural,
+    skill_cell,
+    skill_columns,
+    write_group_report,
+)
+from studyapp.services.settings import local_tz
+from studyapp.ui.screens.base import Screen, scroll_page
+from studyapp.ui.screens.group_join import JoinDialog
+from studyapp.ui.screens.home import plain
+from studyapp.ui.theme import colours
+
+if TYPE_CHECKING:
+    from studyapp.ui.controller import AppController
+
+
+def _load(profile: Any) -> GroupStatus | GroupError | None:
+    """The status, the reason it cannot be read, or None when in no group (worker)."""
+    if read_membership(profile) is None:
+        return None
+    try:
+        return GroupService(profile).status()
+    except GroupError as exc:
+        return exc
+
+
+def _table(headers: list[str], object_name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(object_name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setWordWrap(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return table
+
+
+def _fit_height(table: QTableWidget) -> None:
+    """Show every row: the page scrolls, not the table."""
+    table.resizeRowsToContents()
+    header = table.horizontalHeader()
+    height = header.sizeHint().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    # Room for the horizontal scroll bar a wide table needs, so no row is hidden by it.
+    height += table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(height + 2)
+
+
+HEADER_CHARS = 18  # a skill area's title wraps in its column header at about this width
+
+
+class GroupScreen(Screen):
+    """Members, skill areas, the agenda and the item analysis of the group's mock exams."""
+
+    title = "Group"
+    depends_on = Change.SETTINGS | Change.EXAMS | Change.REVIEWS | Change.PACKS
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__(controller)
+        self.status: GroupStatus | None = None
+        layout = scroll_page(self)
+        self.heading = plain("Study group", bold=True, size_delta=5, wrap=True)
+        self.heading.setObjectName("groupHeading")
+        layout.addWidget(self.heading)
+        self.summary = plain("", wrap=True)
+        self.summary.setObjectName("groupSummary")
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.join_button = QPushButton("&Join a group…")
+        self.join_button.setObjectName("groupJoin")
+        self.join_button.clicked.connect(self.open_join)
+        self.sync_button = QPushButton("S&ync now")
+        self.sync_button.setObjectName("groupSync")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.export_button = QPushButton("E&xport group report…")
+        self.export_button.setObjectName("groupExport")
+        self.export_button.clicked.connect(self.choose_export)
+        for button in (self.join_button, self.sync_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.members_title = self._section(layout, "Members and skill areas")
+        self.members = _table(["Member"], "groupMembers")
+        layout.addWidget(self.members)
+        self.members_note = plain(
+            "Mastery: the estimated chance of answering an exam question of the area right, "
+            "with its 80% range. Fewer than 10 answers: too few to tell.",
+            wrap=True,
+        )
+        layout.addWidget(self.members_note)
+        self.agenda_title = self._section(layout, "Suggested agenda for the next meeting")
+        self.agenda = plain("", wrap=True)
+        self.agenda.setObjectName("groupAgenda")
+        layout.addWidget(self.agenda)
+        self.exams_title = self._section(layout, "Mock exams")
+        self.exams_box = QVBoxLayout()
+        layout.addLayout(self.exams_box)
+        layout.addStretch(1)
+        self.join_dialog: JoinDialog | None = None
+        self._show(None)
+
+    @staticmethod
+    def _section(layout: QVBoxLayout, text: str) -> QLabel:
+        label = plain(text, bold=True, size_delta=2, wrap=True)
+        layout.addWidget(label)
+        return label
+
+    # ------------------------------------------------------------------ data
+    def refresh(self) -> None:
+        self.stale = False
+        self.controller.query(_load, self._show)
+
+    def _show(self, result: GroupStatus | GroupError | None) -> None:
+        self.status = result if isinstance(result, GroupStatus) else None
+        joined = result is not None
+        self.join_button.setVisible(not joined)
+        self.sync_button.setVisible(joined)
+        self.export_button.setVisible(
+            isinstance(result, GroupStatus) and result.role == "facilitator"
+        )
+        details = isinstance(result, GroupStatus)
+        for widget in (
+            self.members_title,
+            self.members,
+            self.members_note,
+            self.agenda_title,
+            self.agenda,
+            self.exams_title,
+        ):
+            widget.setVisible(details)
+        self._clear_exams()
+        if result is None:
+            self.heading.setText("Study group")
+            self.summary.setText(
+                "This profile is in no study group. Join the folder your group shares (a "
+                "network share, a cloud-synced folder or a USB stick) to get the group's "
+                "packs and mock exams. A facilitator creates a group with "
+                "'studyapp group create'."
+            )
+            return
+        if isinstance(result, GroupError):
+            self.heading.setText("Study group")
+            self.summary.setText(f"The group cannot be shown right now: {result}")
+            return
+        self._show_status(result)
+
+    def _show_status(self, status: GroupStatus) -> None:
+        self.heading.setText(status.name)
+        sharing = ", ".join(c.name for c in status.members) or "nobody yet"
+        skipped = (
+            f" {plural(len(status.skipped), 'file')} in the group folder could not be read "
+            "and were skipped."
+            if status.skipped
+            else ""
+        )
+        who = "You lead this group" if status.role == "facilitator" else "You are a member"
+        self.summary.setText(
+            f"{who}; the facilitator is {status.facilitator}. Members who share: "
+            f"{sharing}.{skipped}"
+        )
+        self._fill_members(status)
+        lines = agenda_lines(status)
+        self.agenda.setText("\n".join(lines))
+        for exam in status.exams:
+            self._add_exam(exam.analysis, exam.date)
+        if not status.exams:
+            self._add_label("No mock exam is scheduled.")
+
+    def _fill_members(self, status: GroupStatus) -> None:
+        columns = skill_columns(status)
+        table = self.members
+        table.clear()
+        table.setColumnCount(2 + len(columns))
+        headers = [
+            "\n".join([*textwrap.wrap(t, HEADER_CHARS), f"{pct(w)} of the exam"])
+            for _i, t, w in columns
+        ]
+        table.setHorizontalHeaderLabels(["Member", "Readiness", *headers])
+        table.setRowCount(len(status.members))
+        muted = colours(self.controller.theme)["muted"]
+        for row, card in enumerate(status.members):
+            table.setItem(row, 0, QTableWidgetItem(card.name))
+            ready = "–" if card.readiness is None else pct(card.readiness)
+            table.setItem(row, 1, QTableWidgetItem(ready))
+            for col, (skill_id, _t, _w) in enumerate(columns, 2):
+                text = skill_cell(card, skill_id)
+                item = QTableWidgetItem(text)
+                if not text[:1].isdigit():
+                    item.setForeground(self._brush(muted))
+                table.setItem(row, col, item)
+        header = table.horizontalHeader()
+        metrics = header.fontMetrics()
+        cell_metrics = table.fontMetrics()
+        for col, text in enumerate(headers, 2):
+            cells = [it.text() for r in range(table.rowCount()) if (it := table.item(r, col))]
+            width = max(
+                max((metrics.horizontalAdvance(w) for w in text.split("\n")), default=0),
+                max((cell_metrics.horizontalAdvance(c) for c in cells), default=0),
+            )
+            width += 16
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            table.setColumnWidth(col, width)
+        _fit_height(table)
+
+    @staticmethod
+    def _brush(colour: str) -> Any:
+        from PySide6.QtGui import QBrush, QColor
+
+        return QBrush(QColor(colour))
+
+    def _clear_exams(self) -> None:
+        while self.exams_box.count():
+            item = self.exams_box.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def _add_label(self, text: str, bold: bool = False) -> QLabel:
+        label = plain(text, bold=bold, wrap=True)
+        self.exams_box.addWidget(label)
+        return label
+
+    def _add_exam(self, analysis: Any, day: str | None) -> None:
+        when = f" — scheduled for {day}" if day else ""
+        self._add_label(f"{analysis.code}{when}", bold=True)
+        self._add_label(distribution(analysis))
+        if not analysis.items:
+            return
+        flagged = len(analysis.flagged)
+        self._add_label(
+            f"{plural(flagged, 'question')} look flawed."
+            if flagged != 1
+            else "1 question looks flawed."
+        )
+        table = _table(
+            ["Question", "Right", "Discrimination", "Options chosen", "Looks flawed?"],
+            "groupItems",
+        )
+        table.setRowCount(len(analysis.items))
+        bad = colours(self.controller.theme)["bad"]
+        for row, item in enumerate(analysis.items):
+            disc = "–" if item.discrimination is None else f"{item.discrimination:+.2f}"
+            chosen = ", ".join(f"{o}: {n}" for o, n in item.choices.items()) or "–"
+            cells = (str(row + 1), pct(item.p_correct), disc, chosen, flag_words(item.flags))
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(f"Question {row + 1} of the exam ({item.id})")
+                if col == 4 and item.flags:
+                    cell.setForeground(self._brush(bad))
+                table.setItem(row, col, cell)
+        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        _fit_height(table)
+        self.exams_box.addWidget(table)
+
+    def on_theme_changed(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    # ------------------------------------------------------------------ actions
+    def open_join(self) -> None:
+        """File → Study group → Join…: the Join dialog (non-blocking)."""
+        if self.join_dialog is not None:
+            self.join_dialog.raise_()
+            return
+        dialog = JoinDialog(self.window())
+        self.join_dialog = dialog
+        dialog.accepted.connect(lambda: self._join(dialog))
+        dialog.finished.connect(lambda _r: self._join_closed(dialog))
+        dialog.open()
+
+    def _join_closed(self, dialog: JoinDialog) -> None:
+        if self.join_dialog is dialog:
+            self.join_dialog = None
+        dialog.deleteLater()
+
+    def _join(self, dialog: JoinDialog) -> None:
+        folder, name, share = dialog.values()
+        self.controller.run_op(
+            lambda p: GroupService(p).join_and_sync(folder, name, share), self._synced
+        )
+
+    def sync_now(self) -> None:
+        """Sync with the group on the worker thread; the outcome goes to the status bar."""
+        self._message("Syncing with the study group…")
+        self.controller.run_op(lambda p: GroupService(p).sync(), self._synced)
+
+    def _synced(self, report: SyncReport | None) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+        if report is None:
+            return
+        problems = f" {report.problems[0]}" if report.problems else ""
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        self._message(report.summary() + problems + more)
+
+    def _message(self, text: str) -> None:
+        window = self.controller.window
+        window.statusBar().showMessage(text, 20_000)
+
+    def choose_export(self) -> None:
+        """Ask where to save the group report, then write it off the GUI thread."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export group report", "group-report.pdf", "PDF (*.pdf);;HTML (*.html)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write the group report to ``path`` (HTML or PDF by its extension)."""
+        from studyapp.ui.pdf import write_pdf
+
+        def work(profile: Any) -> Any:
+            status = GroupService(profile).status()
+            return write_group_report(status, path, None, local_tz(), write_pdf)
+
+        self.controller.run_op(
+            work, lambda made: self._message(f"Saved the group report to {made.path}.")
+        )

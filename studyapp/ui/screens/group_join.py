@@ -1,0 +1,112 @@
+"""The Join dialog: the group's shared folder, the name the group sees, what to share.
+
+The dialog only collects the values (checked here: a folder and a name are needed); the
+joining and the first sync run as one operation off the GUI thread
+(:meth:`GroupService.join_and_sync`), whose refusal (not a group folder, a hostile one)
+comes back as one message in the error dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.domain.group import NAME_MAX
+
+SHARE_CHOICES = (
+    ("all", "My skill figures and my mock exam results"),
+    ("skills", "Only my skill figures (mastery and readiness)"),
+    ("exams", "Only my results of the group's mock exams"),
+)
+
+
+class JoinDialog(QDialog):
+    """Join a study group's shared folder."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("groupJoinDialog")
+        self.setWindowTitle("Join a study group")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Choose the folder your group shares (a network share, a cloud-synced folder "
+            "or a USB stick). StudyApp reads the group's packs and mock exams from it and "
+            "writes your progress card there; it never goes online itself."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setObjectName("groupFolder")
+        self.folder.setAccessibleName("Group folder")
+        browse = QPushButton("&Browse…")
+        browse.setObjectName("groupBrowse")
+        browse.clicked.connect(self.browse)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        folder_label = QLabel("Group &folder:")
+        folder_label.setBuddy(self.folder)  # a row holding a layout gets no buddy by itself
+        form.addRow(folder_label, row)
+        self.name = QLineEdit()
+        self.name.setObjectName("groupDisplayName")
+        self.name.setAccessibleName("Your name in the group")
+        self.name.setMaxLength(NAME_MAX)
+        form.addRow("Your &name in the group:", self.name)
+        self.share = QComboBox()
+        self.share.setObjectName("groupShare")
+        self.share.setAccessibleName("What you share")
+        for value, text in SHARE_CHOICES:
+            self.share.addItem(text, value)
+        form.addRow("&Share:", self.share)
+        layout.addLayout(form)
+        note = QLabel("Nothing else leaves your profile: no questions, notes or settings.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.problem = QLabel("")
+        self.problem.setObjectName("groupJoinProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Join")
+        self.ok_button.setObjectName("groupJoinOk")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def browse(self) -> None:
+        """Pick the folder with the platform's folder chooser."""
+        chosen = QFileDialog.getExistingDirectory(self, "Choose the group's shared folder")
+        if chosen:
+            self.folder.setText(chosen)
+
+    def values(self) -> tuple[str, str, str]:
+        """(folder, display name, share) as entered."""
+        return self.folder.text().strip(), self.name.text().strip(), str(self.share.currentData())
+
+    def accept(self) -> None:
+        """Close only when a folder and a name are given; otherwise say which is missing."""
+        folder, name, _share = self.values()
+        missing = "the group's folder" if not folder else "your name" if not name else ""
+        if missing:
+            self.problem.setText(f"Enter {missing} to join.")
+            self.problem.show()
+            (self.folder if not folder else self.name).setFocus()
+            return
+        super().accept()

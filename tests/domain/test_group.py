@@ -1,0 +1,123 @@
+"""Group records: dict round trips, newer formats refused, names checked, the agenda rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyapp.domain.group import (
+    ExamCard,
+    GroupError,
+    GroupFile,
+    ItemCard,
+    MemberCard,
+    Membership,
+    NewerFormatError,
+    PublishedPack,
+    ScheduledExam,
+    SkillCard,
+    check_file_name,
+    weakest_areas,
+)
+
+SHA = "a" * 64
+ID = "0123456789abcdef0123456789abcdef"
+
+
+def card(name: str, member_id: str = ID, **masteries: tuple[float, int]) -> MemberCard:
+    skills = tuple(
+        SkillCard(s, s.title(), 0.2 if s == "heavy" else 0.05, m, m - 0.1, m + 0.1, n)
+        for s, (m, n) in masteries.items()
+    )
+    return MemberCard(member_id, name, "2026-11-23T09:00:00+00:00", "1.0", "all", 0.5, skills)
+
+
+def test_group_file_round_trips():
+    """A group file read back from its dict form is equal to the original."""
+    group = GroupFile(
+        "North",
+        "Pat",
+        "2026-11-23T09:00:00+00:00",
+        (PublishedPack("quiz.gift", SHA, "quiz", "1.0.0", "Quiz", "2026-11-23"),),
+        (ScheduledExam("CETL-5-DTH0XJQ", "2026-12-20"),),
+    )
+    assert GroupFile.from_dict(group.to_dict()) == group
+
+
+def test_card_round_trips():
+    """A card with skills and an exam reads back equal."""
+    c = MemberCard(
+        ID,
+        "Ann",
+        "2026-11-23T09:00:00+00:00",
+        "1.0",
+        "all",
+        0.25,
+        (SkillCard("dm", "Data", 0.07, 0.5, 0.4, 0.6, 12),),
+        (ExamCard("CETL-5-X", 3, 5, "2026-11-23", (ItemCard("p/q", "dm", ("A",), True),)),),
+    )
+    assert MemberCard.from_dict(c.to_dict()) == c
+
+
+def test_membership_round_trips():
+    """The profile's group link reads back equal."""
+    m = Membership("/g", "member", ID, "Ann", "skills", {"q.gift": SHA}, ("k",), (), "North")
+    assert Membership.from_dict(m.to_dict()) == m
+
+
+@pytest.mark.parametrize("kind", [GroupFile, MemberCard])
+def test_a_newer_format_is_refused_clearly(kind):
+    """A record from a newer StudyApp is refused with a sentence saying to update."""
+    with pytest.raises(NewerFormatError, match="newer StudyApp"):
+        kind.from_dict({"format": 99, "name": "x"})
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"format": 1},
+        {"format": 1, "member_id": ID, "name": "Ann", "written_at": "", "app_version": "",
+         "share": "everything"},
+        {"format": 1, "member_id": "../../x", "name": "Ann", "written_at": "", "app_version": "",
+         "share": "all"},
+        {"format": 1, "member_id": ID, "name": "Ann", "written_at": "", "app_version": "",
+         "share": "all", "readiness": 7},
+        {"format": True},
+        [],
+    ],
+)  # fmt: skip
+def test_malformed_cards_are_refused(bad):
+    """Missing fields, wrong kinds, out-of-range shares: GroupError, never a crash."""
+    with pytest.raises(GroupError):
+        MemberCard.from_dict(bad)
+
+
+@pytest.mark.parametrize(
+    "name", ["../secret.gift", "/etc/passwd", "packs/x.gift", "C:\\x.gift", ".hidden", "a\\b"]
+)
+def test_file_names_outside_the_packs_folder_are_refused(name):
+    """A group file may name only plain files inside its packs folder."""
+    with pytest.raises(GroupError, match="outside"):
+        check_file_name(name)
+
+
+def test_the_agenda_puts_heavy_weak_areas_first_and_names_members_with_too_few_answers():
+    """weight × (1 − mean mastery) orders areas; members with few answers are named."""
+    cards = [
+        card("Ann", heavy=(0.5, 20), light=(0.2, 20)),
+        card("Bob", "f" * 32, heavy=(0.7, 20), light=(0.3, 3)),
+    ]
+    needs = weakest_areas(cards)
+    assert [n.id for n in needs] == ["heavy", "light"]
+    assert needs[0].mean == pytest.approx(0.6) and needs[0].members == 2
+    assert needs[1].members == 1 and needs[1].too_few == ("Bob",)
+
+
+def test_scheduling_again_replaces_the_date_and_republishing_replaces_the_pack():
+    """with_exam/with_pack never duplicate a code or a pack."""
+    g = GroupFile("G", "F", "t")
+    g = g.with_exam(ScheduledExam("C", "2026-12-01")).with_exam(ScheduledExam("C", "2026-12-02"))
+    p1 = PublishedPack("q.gift", SHA, "q", "1", "Q", "t")
+    p2 = PublishedPack("q.gift", "b" * 64, "q", "2", "Q", "t")
+    g = g.with_pack(p1).with_pack(p2)
+    assert g.exams == (ScheduledExam("C", "2026-12-02"),)
+    assert g.packs == (p2,)
