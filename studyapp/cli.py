@@ -24,6 +24,8 @@ from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.exam_code import SELECTIONS
+from studyapp.domain.figures import mastery_text
+from studyapp.domain.words import plural
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
 from studyapp.services.backups import BackupService, restore_backup
@@ -509,21 +511,28 @@ def cmd_stats(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         emit_json(doc, out)
         return 0
-    r = report.readiness
+    r, view = report.readiness, report.view
+    if view is None or view.estimated:
+        out.write(
+            f"Readiness: {r.probability:.0%} chance of passing (estimated score "
+            f"{r.expected_scaled}, 80% range {r.scaled_low}-{r.scaled_high}; assumes a raw cut "
+            f"of {r.cut}/{r.length}).\n"
+        )
+    else:
+        out.write("Readiness: not estimated yet.\n")
+    for line in view.why if view is not None else ():
+        out.write(f"  {line.text}\n")
     out.write(
-        f"Readiness: {r.probability:.0%} chance of passing (estimated score {r.expected_scaled}, "
-        f"80% range {r.scaled_low}-{r.scaled_high}; assumes a raw cut of {r.cut}/{r.length}).\n"
-        f"Answers: {report.reviews}  streak: {report.streak} days  today: {report.today_answers}\n"
+        f"Answers: {report.reviews}  streak: {plural(report.streak, 'day')}  "
+        f"today: {report.today_answers}\n"
     )
     out.write(
-        f"{'skill area':<48} {'weight':>6} {'seen':>9} {'mastery':>8} {'range':>11} "
-        f"{'due':>4} {'leech':>5}\n"
+        f"{'skill area':<48} {'weight':>6} {'seen':>9} {'mastery':<26} {'due':>4} {'leech':>5}\n"
     )
     for s in report.skills:
-        m = s.mastery
         out.write(
-            f"{s.title[:48]:<48} {s.weight:>6.0%} {s.seen:>4}/{s.questions:<4} {m.mean:>8.0%} "
-            f"{m.low:>5.0%}-{m.high:<5.0%} {s.due:>4} {s.leeches:>5}\n"
+            f"{s.title[:48]:<48} {s.weight:>6.0%} {s.seen:>4}/{s.questions:<4} "
+            f"{mastery_text(s.figure):<26} {s.due:>4} {s.leeches:>5}\n"
         )
     forecast = " ".join(str(n) for _d, n in report.forecast)
     out.write(f"Due over the next 14 days: {forecast}\n")

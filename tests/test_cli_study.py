@@ -223,3 +223,14 @@ def test_interactive_drill_reports_clock_jumps_and_end_as_json_events(cli, monke
     assert events[0]["event"] == "clock" and events[0]["why"] == "next-day"
     assert events[-1] == {"event": "end", "answers": 2, "seconds": 60.0, "reason": "answers"}
     assert len(_answered(result.out)) == 2
+
+
+def test_plain_stats_on_a_new_profile_shows_no_made_up_figures(cli):
+    """Plain `stats` on a new profile prints no readiness percentage and no mastery range."""
+    result = cli("--now", NOW, "stats")
+    assert result.code == 0, result.err
+    assert "not estimated yet" in result.out
+    assert "chance of passing" not in result.out
+    assert "not practised yet" in result.out
+    skill_rows = [line for line in result.out.splitlines() if "/47" in line or "/22" in line]
+    assert skill_rows and not any("%)" in line for line in skill_rows)

@@ -20,6 +20,7 @@ from studyapp.domain.evidence import (
     answers_needed,
     evidence_level,
 )
+from studyapp.domain.words import plural
 
 # How many of the latest mock exams are weighed against the estimate.
 RECENT_MOCKS = 2
@@ -96,10 +97,6 @@ class ReadinessView:
     why: tuple[WhyLine, ...]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _areas(titles: Sequence[str], of: int) -> str:
     """Area titles in a sentence, shortened when there are many."""
     if len(titles) == of and of > 3:
@@ -156,7 +153,7 @@ def suggested_focus(skills: Sequence[SkillFigure]) -> Focus | None:
         state = (
             "you have not practised it yet"
             if s.evidence == "none"
-            else f"you have answered only {_plural(s.answers, 'question')} there"
+            else f"you have answered only {plural(s.answers, 'question')} there"
         )
         return Focus(
             s.id,
@@ -227,8 +224,8 @@ def readiness_view(
         why.append(
             WhyLine(
                 "evidence",
-                f"Based on {_plural(reviews, 'answer')}; {measured} of "
-                f"{_plural(len(weighted), 'skill area')} "
+                f"Based on {plural(reviews, 'answer')}; {measured} of "
+                f"{plural(len(weighted), 'skill area')} "
                 f"{'has' if measured == 1 else 'have'} enough answers for an estimate.",
             )
         )
@@ -236,7 +233,7 @@ def readiness_view(
         why.append(
             WhyLine(
                 "needs",
-                f"Answer about {_plural(needed, 'more question')} across "
+                f"Answer about {plural(needed, 'more question')} across "
                 + _areas([s.title for s in short], len(weighted))
                 + (" to measure every area." if estimated else " for an estimate."),
             )

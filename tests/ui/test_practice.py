@@ -403,3 +403,54 @@ def test_only_web_addresses_become_reference_links():
     assert "Guide &lt;b&gt;bold&lt;/b&gt;" in html
     assert "file:///etc/passwd" in html and "javascript:alert(1)" in html  # shown, not linked
     assert references_html([]) == ""
+
+
+def test_session_size_follows_the_daily_goal_and_a_short_session_says_why(
+    app_controller, qtbot, paths
+):
+    """The size box starts at what the daily goal holds; a session planned shorter than
+    asked says why on the question page; its answers belong to a recorded study session."""
+    from studyapp.services.settings import SettingsService
+    from studyapp.services.study import StudyService
+
+    c = app_controller
+    SettingsService(c.profile).update(daily_goal_minutes=10)
+    expected = StudyService(c.profile).suggested_size().questions
+    practice = _open_practice(c, qtbot)
+    qtbot.waitUntil(lambda: practice.size_box.value() == expected, timeout=30_000)
+    assert "daily goal" in practice.size_box.toolTip()
+
+    practice.mode_box.setCurrentIndex(practice.mode_box.findData("skill"))
+    settle(qtbot, c)
+    practice.skill_box.setCurrentIndex(practice.skill_box.findData("data-management"))
+    practice.size_box.setValue(150)
+    qtbot.mouseClick(practice.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: practice.pages.currentWidget() is practice.question_page, timeout=30_000
+    )
+    planned_items = len(practice.items)
+    assert planned_items < 150
+    assert practice.session_note.isVisible()
+    assert "You asked for 150 questions" in practice.session_note.text()
+
+    practice.setFocus()
+    qtbot.keyClick(practice, Qt.Key.Key_1)
+    qtbot.keyClick(practice, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
+    qtbot.mouseClick(practice.end_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: practice.pages.currentWidget() is practice.summary_page, timeout=30_000
+    )
+    settle(qtbot, c)
+    with closing(sqlite3.connect(paths.database)) as conn:
+        sessions = conn.execute(
+            "SELECT id, mode, skill_key, planned, ended_at FROM study_session"
+        ).fetchall()
+        linked = conn.execute(
+            "SELECT COUNT(*) FROM review_log WHERE session_id = ?", (sessions[0][0],)
+        ).fetchone()
+    assert len(sessions) == 1
+    _sid, mode, skill, planned, ended = sessions[0]
+    assert (mode, skill, planned) == ("skill", "data-management", planned_items)
+    assert ended is not None
+    assert linked == (1,)

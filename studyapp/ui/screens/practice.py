@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
 from studyapp.domain.planner import Mode
 from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
-from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
+from studyapp.services.session_size import MAX_SESSION, MIN_SESSION, SessionSize
+from studyapp.services.study import (
+    AnswerResult,
+    PracticeItem,
+    PracticePlan,
+    StatsReport,
+    StudyService,
+)
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
@@ -54,6 +61,15 @@ MODES: tuple[tuple[str, Mode, str], ...] = (
     ("Unseen questions", "unseen", "Only questions you have not answered yet."),
     ("Cram", "cram", "Practice without changing your review schedule."),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """What the worker hands back when a session is planned."""
+
+    practice: PracticePlan
+    stats: StatsReport
+    session_id: int | None  # the recorded study session (None: nothing to practise)
 
 
 @dataclass
@@ -86,6 +102,7 @@ class PracticeScreen(Screen):
         self.result: AnswerResult | None = None
         self.cards: list[OptionCard] = []
         self.log = SessionLog()
+        self.session_id: int | None = None  # the study session being practised
         self.mode: Mode = "default"
         self.timer = QElapsedTimer()
         self.busy = False
@@ -137,9 +154,11 @@ class PracticeScreen(Screen):
             box.setMinimumContentsLength(14)
         form.addRow("&Skill area:", self.skill_box)
         self.size_box = QSpinBox()
-        self.size_box.setRange(5, 100)
-        self.size_box.setValue(20)
+        self.size_box.setRange(MIN_SESSION, MAX_SESSION)
+        self.size_box.setValue(20)  # until the daily goal's size arrives (refresh)
         self.size_box.setAccessibleName("Questions in this session")
+        self.size_box.valueChanged.connect(self._size_edited)
+        self._size_from_goal = True
         form.addRow("&Questions:", self.size_box)
         layout.addLayout(form)
         self.start_button = QPushButton("Start session")
@@ -172,6 +191,12 @@ class PracticeScreen(Screen):
         self.progress = plain("", wrap=True)
         self.progress.setObjectName("practiceProgress")
         self.q_layout.addWidget(self.progress)
+        # Why this session holds fewer questions than asked, or that an exam date's pace
+        # does not fit in the daily goal: shown for the whole session.
+        self.session_note = plain("", wrap=True)
+        self.session_note.setObjectName("practiceSessionNote")
+        self.session_note.hide()
+        self.q_layout.addWidget(self.session_note)
         self.leech_note = plain("", wrap=True)
         self.leech_note.hide()
         self.q_layout.addWidget(self.leech_note)
@@ -249,6 +274,18 @@ class PracticeScreen(Screen):
     def refresh(self) -> None:
         self.stale = False
         self.controller.query(lambda p: StudyService(p).framework(), self._fill_skills)
+        self.controller.query(lambda p: StudyService(p).suggested_size(), self._goal_size)
+
+    def _goal_size(self, size: SessionSize) -> None:
+        """The daily goal's session size, unless the learner has chosen one here."""
+        self.size_box.setToolTip(size.explanation())
+        if self._size_from_goal:
+            self.size_box.blockSignals(True)
+            self.size_box.setValue(size.questions)
+            self.size_box.blockSignals(False)
+
+    def _size_edited(self) -> None:
+        self._size_from_goal = False
 
     def _fill_skills(self, framework: Any) -> None:
         current = self.skill_box.currentData()
@@ -274,17 +311,26 @@ class PracticeScreen(Screen):
         size = self.size_box.value()
         self.start_note.setText("Planning your session…")
 
-        def work(profile: Any) -> tuple[list[PracticeItem], tuple[str, ...], StatsReport]:
+        def work(profile: Any) -> _Planned:
             service = StudyService(profile)
             stats = service.stats()
-            plan, items = service.plan(size, mode=mode, skill=skill)
-            return items, plan.notes, stats
+            practice = service.plan_practice(size, mode=mode, skill=skill)
+            session = (
+                service.start_session(mode, skill, len(practice.items)) if practice.items else None
+            )
+            return _Planned(practice, stats, session)
 
         self.controller.query(work, self._planned)
 
-    def _planned(self, result: tuple[list[PracticeItem], tuple[str, ...], StatsReport]) -> None:
+    def _planned(self, result: _Planned) -> None:
         self.busy = False
-        items, notes, stats = result
+        practice, stats = result.practice, result.stats
+        items = practice.items
+        notes = practice.plan.notes
+        self.session_id = result.session_id
+        said = [n for n in (practice.shortfall, practice.pacing) if n]
+        self.session_note.setText(" ".join(said))
+        self.session_note.setVisible(bool(said))
         self.log = SessionLog(
             mastery_before={s.title: s.mastery.mean for s in stats.skills if s.evidence == "enough"}
         )
@@ -293,9 +339,9 @@ class PracticeScreen(Screen):
             message = "Nothing to practise in this mode right now."
             if self.mode == "default":
                 message += " Everything due is done; try Unseen or Cram, or come back tomorrow."
-            self.start_note.setText(" ".join([message, *notes]))
+            self.start_note.setText(" ".join([message, *said, *notes]))
             return
-        self.start_note.setText(" ".join(notes))
+        self.start_note.setText(" ".join([*said, *notes]))
         self.items, self.index = items, 0
         self.pages.setCurrentWidget(self.question_page)
         self._show(items[0])
@@ -374,11 +420,12 @@ class PracticeScreen(Screen):
         seconds = self.timer.elapsed() / 1000
         guessed = self.guessed.isChecked()
         mode = "cram" if self.mode == "cram" else "practice"
+        session_id = self.session_id
         self.submit_button.setEnabled(False)
 
         def work(profile: Any) -> Any:
             return StudyService(profile).answer(
-                item.qid, chosen, seconds, guessed=guessed, mode=mode
+                item.qid, chosen, seconds, guessed=guessed, mode=mode, session_id=session_id
             )
 
         def done(result: AnswerResult) -> None:
@@ -466,6 +513,9 @@ class PracticeScreen(Screen):
         """End the session and show what it did."""
         if self.busy:
             return
+        if self.session_id is not None:
+            ended, self.session_id = self.session_id, None
+            self.controller.query(lambda p: StudyService(p).end_session(ended), lambda _r: None)
         if not self.log.answers:
             self.pages.setCurrentWidget(self.start_page)
             return
