@@ -283,3 +283,26 @@ def test_opening_a_profile_in_a_group_syncs_it_off_the_gui_thread(qtbot, paths, 
     assert "district-quiz" in [p.id for p in PackService(c.profile).list()]
     c.window.close()
     c.shutdown()
+
+
+def test_home_lists_the_groups_scheduled_exams_and_opens_the_next_one(
+    app_controller, qtbot, tmp_path
+):
+    """After a sync, Home lists the group's scheduled mock exams; its button opens Mock exam
+    with the next exam's code filled in."""
+    from studyapp.ui.screens.exam import ExamScreen
+    from studyapp.ui.screens.home import HomeScreen
+
+    c = app_controller
+    folder = tmp_path / "group"
+    lead_a_group(c, folder, tmp_path)
+    GroupService(c.profile).sync()
+    c.window.show_screen(HomeScreen)
+    home = c.window.screen_of(HomeScreen)
+    home.refresh()
+    qtbot.waitUntil(lambda: home.group_exams.isVisible(), timeout=30_000)
+    assert "CETL-5-DTH0XJQ on 20 December 2026" in home._group_exam_list.text()
+    qtbot.mouseClick(home.group_exam_button, Qt.MouseButton.LeftButton)
+    exam = c.window.screen_of(ExamScreen)
+    assert c.window.stack.currentWidget() is exam
+    assert exam.code.text() == "CETL-5-DTH0XJQ"

@@ -438,9 +438,7 @@ def test_session_size_follows_the_daily_goal_and_a_short_session_says_why(
     qtbot.keyClick(practice, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
     qtbot.mouseClick(practice.end_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: practice.pages.currentWidget() is practice.summary_page, timeout=30_000
-    )
+    qtbot.waitUntil(lambda: practice.pages.currentWidget() is practice.summary_page, timeout=30_000)
     settle(qtbot, c)
     with closing(sqlite3.connect(paths.database)) as conn:
         sessions = conn.execute(

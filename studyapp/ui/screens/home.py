@@ -19,6 +19,8 @@ loads SQLAlchemy: it is part of what loads before the first paint.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,12 +42,16 @@ from studyapp.domain.figures import (
     suggested_focus,
     weakest,
 )
+from studyapp.domain.group import ScheduledExam
+from studyapp.domain.settings import long_date
+from studyapp.domain.words import plural
 from studyapp.services.changes import Change
 from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
+    from studyapp.services.profile import Profile
     from studyapp.services.study import StatsReport
     from studyapp.ui.controller import AppController
 
@@ -77,9 +84,12 @@ def refresh_fonts(root: QWidget, base_size: int) -> None:
             apply_font(label, base_size)
 
 
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    """``n`` with the word in the right number: "1 question", "2 questions"."""
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+def _scheduled_group_exams(profile: Profile) -> tuple[ScheduledExam, ...]:
+    """The group's scheduled mock exams (run on the worker: the group services are imported
+    there, not on the GUI thread at start-up)."""
+    from studyapp.services.groups import scheduled_exams
+
+    return scheduled_exams(profile)
 
 
 class HomeScreen(Screen):
@@ -137,6 +147,21 @@ class HomeScreen(Screen):
         self._caption = plain("", wrap=True)
         self._caption.setObjectName("homeCaption")
         self._layout.addWidget(self._caption)
+        # The study group's scheduled mock exams (as of the last sync; hidden without any).
+        self.group_exams = QWidget()
+        self.group_exams.setObjectName("homeGroupExams")
+        group_layout = QVBoxLayout(self.group_exams)
+        group_layout.setContentsMargins(0, 0, 0, 0)
+        group_layout.addWidget(plain("Your study group's mock exams", bold=True))
+        self._group_exam_list = plain("", wrap=True)
+        group_layout.addWidget(self._group_exam_list)
+        self.group_exam_button = QPushButton("Sit the next group exam")
+        self.group_exam_button.setAccessibleName("Sit the next group mock exam")
+        self.group_exam_button.clicked.connect(lambda: self._sit_group_exam())
+        group_layout.addWidget(self.group_exam_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.group_exams.setVisible(False)
+        self._layout.addWidget(self.group_exams)
+        self._next_group_code: str | None = None
         self._content = QWidget()
         self._layout.addWidget(self._content)
         self._layout.addStretch(1)
@@ -151,6 +176,30 @@ class HomeScreen(Screen):
         from studyapp.services.home_summary import compute_and_save
 
         self.controller.query(compute_and_save, self.show_figures)
+        self.controller.query(_scheduled_group_exams, self.show_group_exams)
+
+    def show_group_exams(self, exams: Sequence[ScheduledExam]) -> None:
+        """List the group's scheduled mock exams; the button opens the next one's code."""
+        today = self.controller.clock.now().astimezone().date().isoformat()
+        ahead = [e for e in exams if e.date is None or e.date >= today]
+        lines = [
+            f"{e.code}" + (f" on {long_date(date.fromisoformat(e.date))}" if e.date else "")
+            for e in ahead
+        ]
+        self._group_exam_list.setText("\n".join(lines))
+        self._next_group_code = ahead[0].code if ahead else None
+        self.group_exams.setVisible(bool(ahead))
+
+    def _sit_group_exam(self) -> None:
+        """Go to Mock exam with the next group exam's code filled in (started from there)."""
+        if self._next_group_code is None:
+            return
+        from studyapp.ui.screens.exam import ExamScreen
+
+        self.controller.window.show_screen(ExamScreen)
+        exam = self.controller.window.screen_of(ExamScreen)
+        exam.code.setText(self._next_group_code)
+        exam.code.setFocus()
 
     def show_message(self, text: str) -> None:
         """Replace the heading with a message (opening, importing, or a failure).
@@ -235,8 +284,8 @@ class HomeScreen(Screen):
                 days, f"{days} days to your exam · "
             )
         self._summary.setText(
-            f"{exam}{due} due now · {seen} of {_count(total, 'question')} seen · "
-            f"streak {_count(summary.streak, 'day')} · {summary.today_answers} answered today"
+            f"{exam}{due} due now · {seen} of {plural(total, 'question')} seen · "
+            f"streak {plural(summary.streak, 'day')} · {summary.today_answers} answered today"
         )
         self.start_button.setEnabled(total > 0)
         figures = [s.figure for s in summary.skills]
@@ -301,8 +350,8 @@ class HomeScreen(Screen):
                     f"{s.title}{'  ← weakest' if is_weakest else ''}", bold=is_weakest, wrap=True
                 )
                 name.setToolTip(
-                    f"{_count(s.answers, 'answer')}, {s.seen} of {_count(s.questions, 'question')} "
-                    f"seen, {s.due} due, {_count(s.leeches, 'leech', 'leeches')}"
+                    f"{plural(s.answers, 'answer')}, {s.seen} of {plural(s.questions, 'question')} "
+                    f"seen, {s.due} due, {plural(s.leeches, 'leech', 'leeches')}"
                 )
                 bar = MasteryBar(self.controller.theme)
                 bar.set_values(s.mean, s.low, s.high, target, is_weakest)
