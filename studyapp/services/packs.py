@@ -18,7 +18,7 @@ from typing import Any
 from studyapp.config import package_data_dir, shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest, compare_versions
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest, version_order
 from studyapp.domain.question import Question
 from studyapp.packs.formats import InterchangeResult
 from studyapp.packs.framework_files import read_framework_dir
@@ -31,6 +31,7 @@ from studyapp.services.changes import Change, Outcome
 from studyapp.services.gcpause import gc_paused, release_gently
 from studyapp.services.interchange import (
     INTERCHANGE_ORIGIN,
+    SHIPPED_ORIGIN,
     STUDYPACK,
     detect_format,
     pack_to_install,
@@ -285,7 +286,12 @@ class PackService:
                 question_hashes=hashes,
             )
         log.info("%s", report.summary())
-        changes = Change.NONE if report.status == "unchanged" else Change.PACKS | Change.QUESTIONS
+        renamed = report.version != report.previous_version
+        changes = (
+            Change.NONE
+            if report.status == "unchanged" and not renamed
+            else Change.PACKS | Change.QUESTIONS
+        )
         if pack.framework is not None:
             changes |= Change.FRAMEWORKS
         return Outcome(report, changes)
@@ -319,7 +325,9 @@ class PackService:
         if installed is None:
             return
         try:
-            order = compare_versions(manifest.version, installed.version)
+            # Content-derived versions differ exactly when the content does.
+            same = manifest.version == installed.version
+            order = version_order(manifest.version, installed.version, same_content=same)
         except ValueError:
             return  # apply_pack reports the bad version; nothing will be replaced
         if order > 0 or (order < 0 and allow_downgrade):
@@ -422,7 +430,8 @@ class PackService:
         if format == STUDYPACK:
             write_pack_zip(pack, out)
         else:
-            write_interchange(out, format, pack, fw)
+            shipped = whole and installed[manifest.id].origin == SHIPPED_ORIGIN
+            write_interchange(out, format, pack, fw, pin=not shipped)
         return ExportReport(out, manifest.id, manifest.version, len(questions))
 
 

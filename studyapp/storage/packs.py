@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, compare_versions
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack, version_order
 from studyapp.domain.question import Question, Reference
 from studyapp.storage.frameworks import upsert_framework
 from studyapp.storage.models import (
@@ -99,9 +99,14 @@ def apply_pack(
         )
     if row is not None:
         previous = row.version
-        order = compare_versions(m.version, row.version)
+        order = version_order(m.version, row.version, same_content=row.content_hash == content_hash)
         if order == 0:
             if row.content_hash == content_hash:
+                if row.version != m.version:
+                    # The same content under its canonical version (a content-derived one,
+                    # or one written by an older StudyApp): record the version of the file
+                    # now imported, so every member holding this content names it alike.
+                    row.version, row.manifest = m.version, m.to_dict()
                 unchanged = session.scalar(
                     select(func.count())
                     .select_from(QuestionRow)
@@ -157,9 +162,10 @@ def apply_pack(
         session.add(row)
     session.flush()
     with _as_sqlalchemy_errors():
-        counts = _apply_questions(
+        added, updated, retired, unchanged, twins = _apply_questions(
             session, row.id, pack.questions, hashes, _skill_ids(session, fw_id), now, progress
         )
+    skipped_items = (*skipped_items, *twins)
     session.execute(delete(MediaRow).where(MediaRow.pack_id == row.id))
     if pack.media:
         session.execute(
@@ -181,7 +187,10 @@ def apply_pack(
         m.version,
         previous,
         status,
-        *counts,
+        added,
+        updated,
+        retired,
+        unchanged,
         skipped=len(skipped_items),
         skipped_items=skipped_items,
         warnings=warnings,
@@ -210,12 +219,12 @@ class _Existing:
 _INSERT_QUESTION = (
     "INSERT INTO question (id, pack_id, key, skill_area_id, qtype, stem, explanation, "
     'difficulty, "references", revision, retired, content_hash, revises_id, created_at, '
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)"
+    "updated_at, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?, ?)"
 )
 _UPDATE_QUESTION = (
     "UPDATE question SET skill_area_id = ?, qtype = ?, stem = ?, explanation = ?, "
     'difficulty = ?, "references" = ?, revision = ?, retired = 0, content_hash = ?, '
-    "updated_at = ? WHERE id = ?"
+    "updated_at = ?, title = ? WHERE id = ?"
 )
 _RETIRE_QUESTION = "UPDATE question SET retired = 1, updated_at = ? WHERE id = ?"
 _INSERT_OPTION = (
@@ -243,6 +252,24 @@ def _as_sqlalchemy_errors() -> Iterator[None]:
         raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
 
 
+_INSTALLED_ELSEWHERE = (
+    "SELECT q.content_hash, p.key, q.key FROM question q JOIN pack p ON p.id = q.pack_id "
+    "WHERE q.pack_id != ? AND q.retired = 0 AND p.origin != 'user'"
+)
+
+
+def _installed_elsewhere(conn: sqlite3.Connection, pack_id: int) -> dict[str, tuple[str, str]]:
+    """Content hash -> (pack id, question id) of the active questions of other packs.
+
+    The user's own questions are left out: a revision of an imported question stands in
+    for the original on purpose (decision 0008).
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for h, pack_key, key in conn.execute(_INSTALLED_ELSEWHERE, (pack_id,)):
+        out.setdefault(h, (pack_key, key))
+    return out
+
+
 def _apply_questions(
     session: Session,
     pack_id: int,
@@ -251,14 +278,21 @@ def _apply_questions(
     skills: dict[str, int],
     now: datetime,
     progress: Progress,
-) -> tuple[int, int, int, int]:
+) -> tuple[int, int, int, int, list[str]]:
     """Insert, update and retire the pack's questions, ``_BATCH`` questions at a time.
 
     New questions get their ids here (the next free ones, as SQLite would assign them;
     the transaction already holds the write lock), so options and tags are inserted
     without reading anything back. ``progress`` is called after every batch.
+
+    A question this pack does not hold yet that is identical to an active question of
+    another pack (same content hash: a selection exported from a pack, the same file
+    under two names) is not added, so no question is practised twice; the last element
+    of the result lists those, for the report's skipped items.
     """
     conn = _driver(session)
+    elsewhere = _installed_elsewhere(conn, pack_id)
+    twins: list[str] = []
     existing = {
         key: _Existing(qid, h, rev, bool(retired))
         for key, qid, h, rev, retired in conn.execute(
@@ -286,6 +320,15 @@ def _apply_questions(
             ):
                 unchanged += 1
                 continue
+            twin = elsewhere.get(h) if old is None or old.retired else None
+            if twin is not None:
+                if old is not None:
+                    existing[q.id] = old  # stays retired
+                twins.append(
+                    f"{q.id}: already installed as question {twin[1]} of pack {twin[0]}; "
+                    "not added twice."
+                )
+                continue
             skill_id = skills.get(q.skill.casefold()) if q.skill else None
             refs = refs_text.get(q.references)
             if refs is None:  # a pack's questions mostly share a few reference lists
@@ -310,6 +353,7 @@ def _apply_questions(
                         h,
                         stamp,
                         stamp,
+                        q.title,
                     )
                 )
                 added += 1
@@ -326,6 +370,7 @@ def _apply_questions(
                         q.revision,
                         h,
                         stamp,
+                        q.title,
                         qid,
                     )
                 )
@@ -345,7 +390,7 @@ def _apply_questions(
     for chunk in _chunks(stale, _BATCH):
         conn.executemany(_RETIRE_QUESTION, chunk)
     progress(total, total, "Questions stored")
-    return added, updated, len(stale), unchanged
+    return added, updated, len(stale), unchanged, twins
 
 
 def _insert_children(conn: sqlite3.Connection, rows: list[tuple[int, Question]]) -> None:
@@ -389,6 +434,7 @@ def list_packs(session: Session) -> list[InstalledPack]:
             source_format=p.source_format,
             questions=int(a or 0),
             retired=int(r or 0),
+            updated=p.updated_at.date().isoformat() if p.updated_at else "",
         )
         for p, fw, a, r in session.execute(stmt)
     ]

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyapp.domain.errors import PackError
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Option, Question
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.formats.gift import escape
@@ -16,6 +17,7 @@ from studyapp.services.packs import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]
+MANIFEST = PackManifest(id="hypo", version="1.0.0", title="Hypo", framework="cetl")
 GIFT = by_name("gift")
 
 
@@ -229,7 +231,7 @@ def questions(draw: st.DrawFn) -> list[Question]:
 @given(questions())
 def test_awkward_text_survives_gift_export_and_import(qs):
     """Braces, tildes, equals, hashes, colons, Unicode and newlines survive GIFT both ways."""
-    data = GIFT.write("hypo", tuple(qs), CETL, {})
+    data = GIFT.write(MANIFEST, tuple(qs), CETL, {})
     result = GIFT.read(data, "hypo.gift", CETL, None)
     assert result.skipped == ()
     got = {q.id: q for q in result.pack.questions}

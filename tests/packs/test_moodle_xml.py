@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.domain.errors import PackError
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Option, Question
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.formats.safexml import MAX_DEPTH
@@ -16,6 +17,7 @@ from studyapp.services.packs import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]
+MANIFEST = PackManifest(id="hypo", version="1.0.0", title="Hypo", framework="cetl")
 XML = by_name("moodle-xml")
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
@@ -139,7 +141,7 @@ def test_write_then_read_keeps_everything_moodle_can_carry():
         difficulty=1,
         tags=("privacy", "ferpa"),
     )
-    data = XML.write("p", (q,), CETL, {"media/chart.png": PNG})
+    data = XML.write(MANIFEST, (q,), CETL, {"media/chart.png": PNG})
     assert b"$course$/top/cetl/Ethics &amp; Policies" in data
     assert b"@@PLUGINFILE@@/chart.png" in data and b"media/chart.png" not in data
     result = read_bytes(data, "p.xml")
