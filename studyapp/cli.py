@@ -469,7 +469,7 @@ def cmd_pack_list(profile: Profile, args: argparse.Namespace, out: TextIO) -> in
     if not packs:
         out.write("No packs installed.\n")
     for p in packs:
-        out.write(f"{p.id:<24} {p.version:<10} {p.questions:>6} questions  {p.title}\n")
+        out.write(f"{p.id:<24} {p.display_version:<10} {p.questions:>6} questions  {p.title}\n")
     return 0
 
 

@@ -37,7 +37,8 @@ def test_import_text_output_lists_skips_and_mapping(cli, tmp_path):
     """Without --json, people see the summary, what was skipped, and the mapping."""
     result = cli("pack", "import", str(copy(tmp_path, "district-bank.xml")))
     assert result.code == 0, result.err
-    assert result.out.startswith("Installed district-bank 1.0.0-sha.")
+    assert result.out.startswith("Installed district-bank, imported edition: 3 added")
+    assert "sha" not in result.out.splitlines()[0]
     assert "Skipped:\n  line 40 (Bandwidth sum)" in result.out
     assert "  CETL/Communication Systems Management -> communication-systems\n" in result.out
 

@@ -184,17 +184,24 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people."""
+        shown = display_version(self.version)
+        named = (
+            f"{self.pack_id}, {shown},"
+            if is_content_version(self.version)
+            else (f"{self.pack_id} {shown}")
+        )
         if self.status == "unchanged":
-            return (
-                f"{self.pack_id} {self.version} is already installed; nothing changed "
-                f"({self.unchanged} questions)."
-            )
+            return f"{named} is already installed; nothing changed ({self.unchanged} questions)."
         verb = {"installed": "Installed", "updated": "Updated", "downgraded": "Downgraded"}[
             self.status
         ]
-        since = f" (was {self.previous_version})" if self.previous_version else ""
+        since = (
+            f" (was {display_version(self.previous_version)})"
+            if self.previous_version and display_version(self.previous_version) != shown
+            else ""
+        )
         text = (
-            f"{verb} {self.pack_id} {self.version}{since}: {self.added} added, {self.updated} "
+            f"{verb} {named.rstrip(',')}{since}: {self.added} added, {self.updated} "
             f"updated, {self.retired} retired, {self.unchanged} unchanged"
         )
         return text + (f", {self.skipped} skipped." if self.skipped else ".")

@@ -18,7 +18,14 @@ from typing import Any
 from studyapp.config import package_data_dir, shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest, version_order
+from studyapp.domain.pack import (
+    ImportReport,
+    InstalledPack,
+    Pack,
+    PackManifest,
+    display_version,
+    version_order,
+)
 from studyapp.domain.question import Question
 from studyapp.packs.formats import InterchangeResult
 from studyapp.packs.framework_files import read_framework_dir
@@ -131,6 +138,33 @@ class ExportReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PackIdentity:
+    """What a pack file is, read without installing it: the id and version it installs
+    as (the same on every machine, decision 0011), its title and its question count."""
+
+    id: str
+    version: str
+    title: str
+    format: str
+    questions: int
+
+    @property
+    def display_version(self) -> str:
+        """The version as people read it (never a hash)."""
+        return display_version(self.version)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "display_version": self.display_version,
+            "title": self.title,
+            "format": self.format,
+            "questions": self.questions,
+        }
+
+
 class PackService:
     """Pack operations on one profile."""
 
@@ -215,6 +249,26 @@ class PackService:
             # in steps rather than in one pause of the GUI thread (see gcpause).
             del pack
             release_gently(questions)
+
+    def identify(
+        self, path: Path, *, format: str | None = None, skill: str | None = None
+    ) -> PackIdentity:
+        """The id, version and title ``path`` would install as; nothing is written.
+
+        For a group's facilitator publishing a file: members importing the same file
+        (``import_pack``) get exactly this id and version. PackError if it is not a valid
+        pack or question file.
+        """
+        fmt = format or detect_format(path)
+        if fmt == STUDYPACK:
+            result = self.validate(path)
+            if result.pack is None:
+                raise PackError(_problems_line(path, result))
+            pack = result.pack
+        else:
+            pack = self.read_interchange(path, fmt, skill=skill).pack
+        m = pack.manifest
+        return PackIdentity(m.id, m.version, m.title, fmt, len(pack.questions))
 
     def read_interchange(
         self,

@@ -362,3 +362,22 @@ def test_pack_titles_are_readable_and_versions_never_show_a_hash(profiles, tmp_p
     assert installed.to_json()["display_version"] == installed.display_version
     assert display_version("1.0.0-sha.f67bb94d2f2f", "2026-12-07") == "edition of 2026-12-07"
     assert display_version("1.2.0") == "1.2.0"
+
+
+def test_identify_tells_the_id_and_version_every_member_will_install(profiles, tmp_path):
+    """PackService.identify (for publishing to a group) writes nothing and names exactly
+    the id and version a member's import_pack of the same file installs."""
+    facilitator, member = profiles("facilitator"), profiles("member")
+    path = write(tmp_path, "district-quiz.gift", gift_bank())
+    PackService(facilitator).import_pack(path)
+    path.write_text(gift_bank(edited=True), "utf-8")
+    identity = PackService(facilitator).identify(path)
+    assert (identity.id, identity.title, identity.format) == (
+        "district-quiz",
+        "District quiz",
+        "gift",
+    )
+    assert "sha" not in identity.display_version
+    report = PackService(member).import_pack(path).value
+    assert (report.pack_id, report.version) == (identity.id, identity.version)
+    assert PackService(facilitator).import_pack(path).value.version == identity.version
