@@ -454,8 +454,8 @@ def cmd_pack_export(profile: Profile, args: argparse.Namespace, out: TextIO) -> 
         emit_json(report.to_json(), out)
     else:
         out.write(
-            f"Wrote {report.questions} questions as pack {report.pack_id} {report.version} "
-            f"to {report.path}\n"
+            f"Wrote {report.questions} questions as pack {report.pack_id} "
+            f"({report.display_version}) to {report.path}\n"
         )
     return 0
 

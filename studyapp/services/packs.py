@@ -129,6 +129,11 @@ class ExportReport:
     version: str
     questions: int
 
+    @property
+    def display_version(self) -> str:
+        """The version as people read it (never a hash)."""
+        return display_version(self.version)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
