@@ -381,3 +381,21 @@ def test_identify_tells_the_id_and_version_every_member_will_install(profiles, t
     report = PackService(member).import_pack(path).value
     assert (report.pack_id, report.version) == (identity.id, identity.version)
     assert PackService(facilitator).import_pack(path).value.version == identity.version
+
+
+def test_revising_a_titled_question_keeps_its_title(profiles, tmp_path):
+    """A user's revision of an imported, titled question stores the title it was saved with."""
+    from studyapp.services.library import LibraryService
+
+    prof = profiles("p")
+    PackService(prof).import_pack(write(tmp_path, "district-quiz.xml", MOODLE_NAMED))
+    with prof.db.reader() as s:
+        (row,) = library_page(s, LibraryQuery(search="cycle"), prof.clock.now())
+    context = LibraryService(prof).editor_context(row.qid)
+    assert context.question is not None
+    item = context.question.to_dict()
+    item["stem"] = "When does our budget year start?"
+    item["options"] = [o | {"rationale": "Because."} for o in item["options"]]
+    LibraryService(prof).save(item, row.qid)
+    (revision,) = questions_of(prof, "my-questions")
+    assert revision.title == "Budget cycle 3"
