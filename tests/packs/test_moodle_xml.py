@@ -162,3 +162,26 @@ def test_expat_refuses_a_doctype_even_without_the_prolog_check():
     data = b'<!DOCTYPE quiz [<!ENTITY a "x">]><quiz>&a;</quiz>'
     with pytest.raises(PackError, match="refused because it declares a DOCTYPE"):
         _parse(data, "bank.xml")
+
+
+def test_names_become_titles_and_comments_pin_the_pack():
+    """``<name>`` is the title unless it repeats the text's start; a comment pins the pack."""
+    data = (
+        b'<?xml version="1.0"?><quiz><!-- studyapp-pack: dq 3.1.0 -->'
+        b"<!-- studyapp-title: District quiz -->"
+        + QUESTION.replace(
+            "<questiontext>", "<name><text>Net basics</text></name><questiontext>"
+        ).encode()
+        + QUESTION.replace("Q?", "Which plan comes first?")
+        .replace("<questiontext>", "<name><text>Which plan comes</text></name><questiontext>")
+        .encode()
+        + b"</quiz>"
+    )
+    result = read_bytes(data)
+    m = result.pack.manifest
+    assert (m.id, m.version, m.title) == ("dq", "3.1.0", "District quiz")
+    assert sorted(q.title for q in result.pack.questions) == ["", "Net basics"]
+    exported = XML.write(MANIFEST, result.pack.questions, CETL, {}).decode()
+    assert (
+        "<text>Net basics</text>" in exported and "<text>Which plan comes first?</text>" in exported
+    )

@@ -183,7 +183,7 @@ def take_header(text: str, source_name: str) -> tuple[PackHeader, str]:
         if kind == "pack":
             pack_id, version = pin_from(value, f"line {number + 1}", source_name)
         else:
-            title = value[:200]
+            title = " ".join(value.split())[:200]
         lines[number] = line[len(body) :]
     return PackHeader(pack_id, version, title), "".join(lines)
 

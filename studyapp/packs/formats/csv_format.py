@@ -1,8 +1,9 @@
 """CSV: one question per row, with documented columns; read only.
 
 The first row names the columns (any order, any case; spaces and hyphens count as
-``_``). Required: ``stem``, ``option_a``, ``option_b`` and ``correct``. Optional:
-``id``, ``skill`` (a skill-area id or title; also ``skill_area`` or ``category``),
+``_``); ``#`` lines before it may pin the pack (``common.take_header``). Required:
+``stem``, ``option_a``, ``option_b`` and ``correct``. Optional: ``id``, ``title`` (a name
+for people), ``skill`` (a skill-area id or title; also ``skill_area`` or ``category``),
 ``type`` (``single``/``multiple``; otherwise inferred from the correct letters),
 ``option_c`` … ``option_h``, ``rationale_a`` … ``rationale_h``, ``explanation``,
 ``tags`` (separated by ``;``, ``,`` or ``|``) and ``difficulty`` (1–3). ``correct`` holds
@@ -37,6 +38,7 @@ REQUIRED = ("stem", "option_a", "option_b", "correct")
 ALIASES = {"skill_area": "skill", "category": "skill", "question": "stem", "answer": "correct"}
 KNOWN = {
     "id",
+    "title",
     "skill",
     "type",
     "stem",
@@ -165,6 +167,7 @@ def _row(record: dict[str, str], line: int, source_name: str, out: Collector) ->
             record.get("explanation", ""),
             int(difficulty_text),
             tags,
+            record.get("title", ""),
         )
     )
 
