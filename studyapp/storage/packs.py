@@ -102,11 +102,11 @@ def apply_pack(
         order = version_order(m.version, row.version, same_content=row.content_hash == content_hash)
         if order == 0:
             if row.content_hash == content_hash:
-                if row.version != m.version:
+                if (row.version, row.title) != (m.version, m.title):
                     # The same content under its canonical version (a content-derived one,
-                    # or one written by an older StudyApp): record the version of the file
+                    # or one written by an older StudyApp) or a new title: record the file
                     # now imported, so every member holding this content names it alike.
-                    row.version, row.manifest = m.version, m.to_dict()
+                    row.version, row.title, row.manifest = m.version, m.title, m.to_dict()
                 unchanged = session.scalar(
                     select(func.count())
                     .select_from(QuestionRow)

@@ -208,6 +208,7 @@ def test_shipped_cetl_pack_round_trips_into_a_fresh_profile(profile, fresh, tmp_
     for qid, q in original.items():
         b = back[qid]
         assert (b.stem, b.explanation, b.skill, b.type) == (q.stem, q.explanation, q.skill, q.type)
+        assert b.title == q.title == ""  # no id and no first words become a title
         assert [(o.id, o.text, o.correct, o.rationale) for o in b.options] == [
             (o.id, o.text, o.correct, o.rationale) for o in q.options
         ]
