@@ -20,6 +20,7 @@ What is decided here, and why:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
@@ -147,7 +148,53 @@ def write_interchange(
             + ", ".join(EXPORT_FORMATS)
             + "."
         )
-    data = fmt.write(pack.manifest, pack.questions, framework, pack.media, pin=pin)
+    write_atomically(out, fmt.write(pack.manifest, pack.questions, framework, pack.media, pin=pin))
+
+
+_XML_DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
+_BOM = b"\xef\xbb\xbf"
+
+
+def pinned_bytes(data: bytes, fmt_name: str, pack_id: str, title: str) -> bytes:
+    """``data`` with ``studyapp-pack: <id>`` and ``studyapp-title:`` header lines added
+    (either left out when empty: the file names it already).
+
+    The lines are comments in every format and are not content, so the pack keeps its
+    version; they make the id and title the file's own, whatever it is called later (a
+    group folder stores files under names of its choosing). No version is pinned. Moodle
+    XML gets comments after its declaration (the title only when the file is UTF-8 or the
+    title plain ASCII).
+    """
+    title = " ".join(title.split())
+    if fmt_name == "moodle-xml":
+        decl = _XML_DECL.match(data)
+        utf8 = decl is None or b"utf-8" in decl.group(0).lower() or b"encoding" not in decl.group(0)
+        lines = [f"<!-- studyapp-pack: {pack_id} -->"] if pack_id else []
+        if title and (utf8 or title.isascii()):
+            lines.append(f"<!-- studyapp-title: {title.replace('--', '- -')} -->")
+        if not lines:
+            return data
+        block = ("\n" + "\n".join(lines) + "\n").encode("utf-8")
+        cut = decl.end() if decl else (len(_BOM) if data.startswith(_BOM) else 0)
+        return data[:cut] + block + data[cut:]
+    mark = "//" if fmt_name == "gift" else "#"
+    text_block = "".join(
+        f"{mark} studyapp-{kind}: {value}\n"
+        for kind, value in (("pack", pack_id), ("title", title))
+        if value
+    )
+    if data.startswith(_BOM):
+        return _BOM + text_block.encode("utf-8") + data[len(_BOM) :]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Windows-1252 files are read as such only when they are not UTF-8 at all.
+        return text_block.encode("cp1252", "replace") + data
+    return text_block.encode("utf-8") + data
+
+
+def write_atomically(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file and a rename (never half a file)."""
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         with tmp.open("wb") as stream:

@@ -27,7 +27,7 @@ from studyapp.domain.pack import (
     version_order,
 )
 from studyapp.domain.question import Question
-from studyapp.packs.formats import InterchangeResult
+from studyapp.packs.formats import InterchangeResult, by_name
 from studyapp.packs.framework_files import read_framework_dir
 from studyapp.packs.hashing import question_hashes
 from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
@@ -42,7 +42,10 @@ from studyapp.services.interchange import (
     STUDYPACK,
     detect_format,
     pack_to_install,
+    pinned_bytes,
+    read_file,
     read_interchange,
+    write_atomically,
     write_interchange,
 )
 from studyapp.services.profile import Profile
@@ -274,6 +277,46 @@ class PackService:
             pack = self.read_interchange(path, fmt, skill=skill).pack
         m = pack.manifest
         return PackIdentity(m.id, m.version, m.title, fmt, len(pack.questions))
+
+    def publish_copy(self, path: Path, folder: Path, *, format: str | None = None) -> Path:
+        """Copy a pack or question file into ``folder`` as ``<pack id>.<ext>`` for sharing.
+
+        The copy installs as exactly the same pack (id, version, title, question ids) as
+        ``path`` does: a question file gets ``studyapp-pack: <id>`` and ``studyapp-title:``
+        header lines (comments, not content), so its name no longer matters. Written
+        atomically; PackError (nothing written) if the file is not valid or the copy would
+        differ. Returns the copy's path; :meth:`identify` tells its id and version.
+        """
+        fmt = format or detect_format(path)
+        identity = self.identify(path, format=fmt)
+        if fmt == STUDYPACK:
+            if path.is_dir():
+                raise PackError(
+                    f"{path} is a pack folder; export it as a .studypack file "
+                    "('studyapp pack export') to share it."
+                )
+            out, data = folder / f"{identity.id}.studypack", read_file(path)
+        else:
+            header = self.read_interchange(path, fmt).header
+            data = pinned_bytes(
+                read_file(path),
+                fmt,
+                "" if header.pack_id else identity.id,
+                "" if header.title else identity.title,
+            )
+            out = folder / f"{identity.id}{by_name(fmt).extensions[0]}"
+        if out.resolve() == path.resolve():
+            raise PackError(f"{path} is already in {folder}; nothing was copied.")
+        write_atomically(out, data)
+        copied = self.identify(out, format=fmt)
+        if (copied.id, copied.version) != (identity.id, identity.version):
+            out.unlink(missing_ok=True)
+            raise PackError(
+                f"{path.name} could not be copied as the same pack ({copied.id} "
+                f"{copied.version} instead of {identity.id} {identity.version}); nothing was "
+                "copied."
+            )
+        return out
 
     def read_interchange(
         self,

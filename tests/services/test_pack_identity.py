@@ -399,3 +399,52 @@ def test_revising_a_titled_question_keeps_its_title(profiles, tmp_path):
     LibraryService(prof).save(item, row.qid)
     (revision,) = questions_of(prof, "my-questions")
     assert revision.title == "Budget cycle 3"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("District Quiz 2026.gift", None),
+        ("Budget Bank.csv", "\ufeffstem,option_a,option_b,correct\nWhich first?,Plan,Guess,A\n"),
+        ("Old Bank.aiken", "Which first?\nA) Plan\nB) Guess\nANSWER: A\n"),
+        ("Pinned In Info.xml", None),
+    ],
+)
+def test_publish_copy_installs_as_the_same_pack_under_any_name(profiles, tmp_path, name, text):
+    """A copy for a group folder (``<id>.<ext>``) has the original's id, version and title;
+    a member importing the copy and the facilitator importing the original agree."""
+    facilitator, member = profiles("facilitator"), profiles("member")
+    if text is None and name.endswith(".xml"):
+        text = MOODLE_NAMED.replace(
+            "</category></question>",
+            "</category><info><text>studyapp-pack: budget 2.1.0</text></info></question>",
+            1,
+        )
+    original = write(tmp_path, name, gift_bank() if text is None else text)
+    folder = tmp_path / "group"
+    folder.mkdir()
+    service = PackService(facilitator)
+    copy = service.publish_copy(original, folder)
+    want, got = service.identify(original), service.identify(copy)
+    assert copy.parent == folder and copy.name.startswith(want.id + ".")
+    assert (got.id, got.version, got.title) == (want.id, want.version, want.title)
+    mine = service.import_pack(original).value
+    theirs = PackService(member).import_pack(copy).value
+    assert (mine.pack_id, mine.version) == (theirs.pack_id, theirs.version)
+
+
+def test_publish_copy_of_a_studypack_and_of_a_bad_file(profiles, tmp_path):
+    """A .studypack is copied as ``<id>.studypack``; a file that is not valid is refused
+    and nothing is written."""
+    prof = profiles("p")
+    folder = tmp_path / "group"
+    folder.mkdir()
+    source = tmp_path / "mine.studypack"
+    PackService(prof).import_pack(write_dir(pack([question("q1")]), tmp_path / "n"))
+    PackService(prof).export(source, pack_id="test-pack")
+    copy = PackService(prof).publish_copy(source, folder)
+    assert copy.name == "test-pack.studypack" and copy.read_bytes() == source.read_bytes()
+    bad = write(tmp_path, "essays.gift", "Write an essay.{}\n")
+    with pytest.raises(PackError, match="nothing could be imported"):
+        PackService(prof).publish_copy(bad, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["test-pack.studypack"]
