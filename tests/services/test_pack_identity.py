@@ -287,17 +287,31 @@ def test_selection_export_never_makes_a_question_practised_twice(profiles, tmp_p
     assert len(items) > exported.questions and len(seen) == len(set(seen))
 
 
-def test_selection_imported_first_then_the_original_adds_only_the_rest(profiles, tmp_path):
-    """Identical questions are recognised whichever pack arrives first."""
+def test_original_imported_after_its_selection_takes_the_questions_over(profiles, tmp_path):
+    """Whichever arrives first, no question is active twice: the full pack arriving after a
+    selection of it adds its questions, keeps the progress made on the selection's copies,
+    and retires those copies (so the full pack's later updates reach the learner)."""
     facilitator, member = profiles("facilitator"), profiles("member")
     PackService(facilitator).import_pack(SHIPPED)
     out = tmp_path / "selection.studypack"
-    PackService(facilitator).export(out, skills=["ethics-policies"])
-    first = PackService(member).import_pack(out).value
-    second = PackService(member).import_pack(SHIPPED).value
-    assert second.skipped == first.added > 0
+    selection = PackService(facilitator).export(out, skills=["ethics-policies"])
+    PackService(member).import_pack(out)
+    key = sorted(ids_of(member, selection.pack_id))[0]
+    remember(member, selection.pack_id, key)
+    report = PackService(member).import_pack(SHIPPED).value
+    assert report.skipped == 0 and any("selection" in w for w in report.warnings)
+    assert ids_of(member, selection.pack_id) == set()  # all retired
+    with member.db.reader() as s:
+        row = s.scalar(
+            select(QuestionRow.id)
+            .join(PackRow)
+            .where(PackRow.key == "cetl-core", QuestionRow.key == key)
+        )
+    assert stability(member, row) == 7.5
     hashes = active_hashes(member)
-    assert len(hashes) == len(set(hashes))
+    assert len(hashes) == len(set(hashes)) == report.added
+    again = PackService(member).import_pack(out).value
+    assert again.status == "unchanged" and ids_of(member, selection.pack_id) == set()
 
 
 MOODLE_NAMED = """<?xml version="1.0" encoding="UTF-8"?>
