@@ -462,3 +462,30 @@ def test_publish_copy_of_a_studypack_and_of_a_bad_file(profiles, tmp_path):
     with pytest.raises(PackError, match="nothing could be imported"):
         PackService(prof).publish_copy(bad, folder)
     assert sorted(p.name for p in folder.iterdir()) == ["test-pack.studypack"]
+
+
+def test_facilitator_republishes_an_edited_file_and_every_member_updates(profiles, tmp_path):
+    """The group scenario: publish a GIFT copy, members import it; the facilitator edits the
+    file and republishes; members update with progress kept and the next code works for all."""
+    facilitator = profiles("facilitator")
+    members = [profiles("m1"), profiles("m2")]
+    original = write(tmp_path, "District Quiz.gift", gift_bank())
+    folder = tmp_path / "group"
+    folder.mkdir()
+    service = PackService(facilitator)
+    copy = service.publish_copy(original, folder)
+    service.import_pack(copy)
+    for member in members:
+        PackService(member).import_pack(copy)
+    key = sorted(ids_of(members[0], "district-quiz"))[2]
+    row_id = remember(members[0], "district-quiz", key)
+    original.write_text(gift_bank(edited=True), "utf-8")
+    assert service.publish_copy(original, folder) == copy
+    mine = service.import_pack(copy).value
+    for member in members:
+        theirs = PackService(member).import_pack(copy).value
+        assert (theirs.status, theirs.version) == ("updated", mine.version)
+    assert key in ids_of(members[0], "district-quiz") and stability(members[0], row_id) == 7.5
+    built = ExamService(facilitator).build(ExamRequest(length=12, seed=11))
+    for member in members:
+        assert ExamService(member).build(built.share_line).questions == built.questions
