@@ -228,7 +228,12 @@ class PackService:
         fmt = format or detect_format(path)
         if fmt != STUDYPACK:
             return self.import_interchange(
-                path, fmt, skill=skill, category_skills=category_skills, progress=progress
+                path,
+                fmt,
+                skill=skill,
+                category_skills=category_skills,
+                progress=progress,
+                allow_downgrade=allow_downgrade,
             )
         if skill is not None:
             raise PackError(
@@ -343,12 +348,17 @@ class PackService:
         skill: str | None = None,
         category_skills: Mapping[str, str | None] | None = None,
         progress: Progress = _quiet,
+        allow_downgrade: bool = False,
     ) -> Outcome[ImportReport]:
-        """Import a GIFT, Moodle XML, Aiken or CSV file: all or nothing, like a pack."""
+        """Import a GIFT, Moodle XML, Aiken or CSV file: all or nothing, like a pack.
+
+        ``allow_downgrade`` matters only for a file pinning an older semantic version.
+        """
         result = self.read_interchange(path, format, skill=skill, category_skills=category_skills)
         pack = pack_to_install(result, self.list())
         outcome = self.apply(
             pack,
+            allow_downgrade=allow_downgrade,
             progress=progress,
             origin=INTERCHANGE_ORIGIN,
             skipped_items=result.skipped_items,

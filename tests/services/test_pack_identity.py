@@ -182,6 +182,8 @@ def test_gift_header_pins_id_version_and_title(profiles, tmp_path):
     older = write(tmp_path, "old.gift", header.replace("1.2.0", "1.1.0") + gift_bank(True))
     with pytest.raises(PackError, match="older version"):
         PackService(prof).import_pack(older)
+    back = PackService(prof).import_pack(older, allow_downgrade=True).value
+    assert (back.status, back.version) == ("downgraded", "1.1.0")
 
 
 @pytest.mark.parametrize(
