@@ -458,8 +458,8 @@ def cmd_pack_export(profile: Profile, args: argparse.Namespace, out: TextIO) -> 
         emit_json(report.to_json(), out)
     else:
         out.write(
-            f"Wrote {report.questions} questions as pack {report.pack_id} {report.version} "
-            f"to {report.path}\n"
+            f"Wrote {report.questions} questions as pack {report.pack_id} "
+            f"({report.display_version}) to {report.path}\n"
         )
     return 0
 
@@ -473,7 +473,7 @@ def cmd_pack_list(profile: Profile, args: argparse.Namespace, out: TextIO) -> in
     if not packs:
         out.write("No packs installed.\n")
     for p in packs:
-        out.write(f"{p.id:<24} {p.version:<10} {p.questions:>6} questions  {p.title}\n")
+        out.write(f"{p.id:<24} {p.display_version:<10} {p.questions:>6} questions  {p.title}\n")
     return 0
 
 

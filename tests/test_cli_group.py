@@ -149,12 +149,6 @@ def test_three_members_sync_sit_and_share_and_the_facilitator_sees_them(group):
     assert [e["sat"] for e in status["exams"]] == [3, 3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pack identity (issue 16 point 1, branch pack-identity): a newcomer importing "
-    "the edited GIFT file gets version 1.0.0-sha.… while the facilitator has 2.0.0-sha.…, "
-    "so the next exam code cannot be built for the newcomer",
-)
 def test_a_newcomer_after_an_update_can_sit_the_next_code(group):
     """A member who joins after the pack was republished can build the group's new code."""
     group.start()

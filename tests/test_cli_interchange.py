@@ -37,7 +37,8 @@ def test_import_text_output_lists_skips_and_mapping(cli, tmp_path):
     """Without --json, people see the summary, what was skipped, and the mapping."""
     result = cli("pack", "import", str(copy(tmp_path, "district-bank.xml")))
     assert result.code == 0, result.err
-    assert result.out.startswith("Installed district-bank 1.0.0-sha.")
+    assert result.out.startswith("Installed district-bank, imported edition: 3 added")
+    assert "sha" not in result.out.splitlines()[0]
     assert "Skipped:\n  line 40 (Bandwidth sum)" in result.out
     assert "  CETL/Communication Systems Management -> communication-systems\n" in result.out
 
@@ -93,3 +94,20 @@ def test_export_rejects_formats_it_cannot_write(cli, tmp_path):
     """Aiken and CSV are import-only: export refuses them as a usage error."""
     result = cli("pack", "export", "--format", "aiken", "--out", str(tmp_path / "x.txt"))
     assert result.code == 2 and "invalid choice" in result.err
+
+
+def test_same_file_same_version_in_every_profile_and_list_shows_no_hash(cli, tmp_path):
+    """The facilitator's re-import of an edited file and a newcomer's first import report
+    the same version (issue 16); 'pack list' shows people a plain version, --json the full."""
+    path = copy(tmp_path, "district-bank.gift")
+    newcomer = tmp_path / "newcomer"
+    assert cli("pack", "import", str(path)).code == 0
+    path.write_text(path.read_text("utf-8").replace("::sp-survey-02::", "::sp-survey-2b::"))
+    second = json.loads(cli("pack", "import", str(path), "--json").out)
+    first = json.loads(cli("pack", "import", str(path), "--json", data_dir_arg=newcomer).out)
+    assert second["status"] == "updated" and first["status"] == "installed"
+    assert second["version"] == first["version"]
+    text = cli("pack", "list").out
+    assert "district-bank" in text and "sha" not in text and "edition of" in text
+    listed = {p["id"]: p for p in json.loads(cli("pack", "list", "--json").out)}
+    assert listed["district-bank"]["version"] == first["version"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from studyapp.domain.framework import Framework
 from studyapp.domain.question import Question
+from studyapp.domain.words import plural
 
 PACK_FORMAT = "studyapp-pack"
 PACK_FORMAT_VERSION = 1
@@ -44,6 +45,49 @@ def compare_versions(a: str, b: str) -> int:
     if ka is None or kb is None:
         raise ValueError(f"not a version: {a if ka is None else b!r}")
     return (ka > kb) - (ka < kb)
+
+
+# A version derived from a file's content alone (interchange files without a pinned
+# version): ``1.0.0-sha.<12 hex of Pack.content_hash>``. Older StudyApp versions rebased
+# these on the installed version (``2.0.0-sha.…``); any major counts as content-derived.
+_CONTENT_VERSION_RE = re.compile(r"^\d{1,6}\.\d{1,6}\.\d{1,6}-sha\.([0-9a-f]{12})$")
+
+
+def content_version(pack_hash: str) -> str:
+    """The version of a pack known only by its content (``Pack.content_hash`` hex)."""
+    return f"1.0.0-sha.{pack_hash[:12]}"
+
+
+def is_content_version(version: str) -> bool:
+    """Whether ``version`` was derived from content (see docs/decisions/0011)."""
+    return _CONTENT_VERSION_RE.match(version.strip()) is not None
+
+
+def version_order(new: str, installed: str, *, same_content: bool) -> int:
+    """How a pack version to import relates to the installed one: 1 replaces, 0 same, -1 older.
+
+    Two author-given semantic versions compare as semantic versions. A content-derived
+    version carries no order (a hash says nothing about which file is newer), so when
+    either side is one, the file replaces the installed pack exactly when its content
+    differs: the file being imported is the source of truth (decision 0011).
+    ValueError when a version is not a version at all.
+    """
+    if is_content_version(new) or is_content_version(installed):
+        if parse_version(new) is None or parse_version(installed) is None:
+            raise ValueError(f"not a version: {new!r} / {installed!r}")
+        return 0 if same_content else 1
+    return compare_versions(new, installed)
+
+
+def display_version(version: str, updated: str = "") -> str:
+    """The version as people read it: ``1.2.0``, or ``edition of 2026-12-07`` (never a hash).
+
+    ``updated`` is the ISO date the content-derived edition was installed or last changed
+    in this profile; without it the edition is just "imported edition".
+    """
+    if is_content_version(version):
+        return f"edition of {updated}" if updated else "imported edition"
+    return version
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,21 +185,37 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        """One line for people."""
+        """One line for people: plain versions (never a hash), correct plurals; a first
+        install lists only what it added unless anything else happened."""
+        shown = display_version(self.version)
+        named = (
+            f"{self.pack_id}, {shown},"
+            if is_content_version(self.version)
+            else (f"{self.pack_id} {shown}")
+        )
         if self.status == "unchanged":
             return (
-                f"{self.pack_id} {self.version} is already installed; nothing changed "
-                f"({self.unchanged} questions)."
+                f"{named} is already installed; nothing changed "
+                f"({plural(self.unchanged, 'question')})."
             )
         verb = {"installed": "Installed", "updated": "Updated", "downgraded": "Downgraded"}[
             self.status
         ]
-        since = f" (was {self.previous_version})" if self.previous_version else ""
-        text = (
-            f"{verb} {self.pack_id} {self.version}{since}: {self.added} added, {self.updated} "
-            f"updated, {self.retired} retired, {self.unchanged} unchanged"
+        since = (
+            f" (was {display_version(self.previous_version)})"
+            if self.previous_version and display_version(self.previous_version) != shown
+            else ""
         )
-        return text + (f", {self.skipped} skipped." if self.skipped else ".")
+        parts = [f"{self.added:,} added"]
+        if self.status != "installed" or self.updated or self.retired or self.unchanged:
+            parts += [
+                f"{self.updated:,} updated",
+                f"{self.retired:,} retired",
+                f"{self.unchanged:,} unchanged",
+            ]
+        if self.skipped:
+            parts.append(f"{self.skipped:,} skipped")
+        return f"{verb} {named.rstrip(',')}{since}: {', '.join(parts)}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +235,12 @@ class InstalledPack:
     #: When this version was imported (UTC); shown to people, not part of the JSON form.
     imported_at: datetime | None = None
 
+    @property
+    def display_version(self) -> str:
+        """The version shown to people (:func:`display_version`): never a hash."""
+        day = self.imported_at.date().isoformat() if self.imported_at else ""
+        return display_version(self.version, day)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -187,4 +253,5 @@ class InstalledPack:
             "source_format": self.source_format,
             "questions": self.questions,
             "retired": self.retired,
+            "display_version": self.display_version,
         }

@@ -68,6 +68,9 @@ class Question:
     tags: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     revision: int = 1
+    # A name for people (Moodle's <name>, GIFT's ::title::); "" when none. Written to a
+    # pack file and hashed only when set, so untitled questions keep their hashes.
+    title: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -81,7 +84,7 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         """The pack-file form of the question."""
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "skill": self.skill,
             "type": self.type,
@@ -93,6 +96,9 @@ class Question:
             "references": [r.to_dict() for r in self.references],
             "revision": self.revision,
         }
+        if self.title:
+            out["title"] = self.title
+        return out
 
     def content_hash(self) -> str:
         """SHA-256 of everything a learner sees; equal hashes mean an unchanged question."""

@@ -324,6 +324,9 @@ def parse_question(
         err("type", "must be 'single' or 'multiple'.")
     stem = _text(item, "stem", where, problems, required=True)
     explanation = _text(item, "explanation", where, problems, required=False)
+    title = _text(item, "title", where, problems, required=False)
+    if len(title) > MAX_TITLE:
+        err("title", f"is longer than {MAX_TITLE} characters.")
     options_raw = item.get("options")
     options: list[Option] = []
     if not isinstance(options_raw, list) or not MIN_OPTIONS <= len(options_raw) <= MAX_OPTIONS:
@@ -431,6 +434,7 @@ def parse_question(
         tags=tuple(tags),
         references=tuple(refs),
         revision=revision,
+        title=" ".join(title.split()),
     )
 
 
@@ -477,6 +481,9 @@ def _valid_option(o: Any, seen_ids: set[str]) -> Option | None:
     ):
         return Option(oid, text, correct, rationale)
     return None
+
+
+MAX_TITLE = 200  # a question's title: a name for people, one line
 
 
 def _text(

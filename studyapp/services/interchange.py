@@ -8,19 +8,21 @@ What is decided here, and why:
   sniffed by the interchange formats (extension first, then content);
 - **framework**: interchange files name none, so questions go to ``cetl`` when the
   profile has it, else to the profile's only framework;
-- **version**: the reader's ``1.0.0-sha.<hash>`` is rebased on the installed version
-  (:func:`~studyapp.packs.formats.interchange_version`) so a corrected file always
-  updates, and the same file again changes nothing;
-- **ids**: a pack installed from a native pack file is never overwritten by an
-  interchange file that happens to share its file name.
+- **identity** (decision 0011): the reader gives the pack id, version and question ids
+  from the file alone (pinned by the file, else from its name and content), so the same
+  file gives the same pack on every machine whatever was imported before; a changed file
+  replaces the installed pack with the same id, whatever format that came in;
+- **safety**: a pack shipped with the app is only replaced by a file that names its id
+  itself (``studyapp-pack: cetl-core``), never by one that merely shares its file name;
+  the user's own questions are never replaced (``apply_pack`` refuses).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
@@ -32,12 +34,12 @@ from studyapp.packs.formats import (
     InterchangeResult,
     by_name,
     detect,
-    interchange_version,
     remap,
 )
 
 STUDYPACK = "studypack"
 INTERCHANGE_ORIGIN = "interchange"
+SHIPPED_ORIGIN = "shipped"
 DEFAULT_FRAMEWORK = "cetl"
 IMPORT_FORMATS: tuple[str, ...] = (STUDYPACK, *(f.name for f in FORMATS))
 EXPORT_FORMATS: tuple[str, ...] = (STUDYPACK, *(f.name for f in WRITABLE))
@@ -113,23 +115,32 @@ def read_interchange(
 
 
 def pack_to_install(result: InterchangeResult, installed: list[InstalledPack]) -> Pack:
-    """The result's pack with its final version, given what is installed."""
+    """The result's pack, checked against what is installed; PackError if it may not replace.
+
+    The id, version and question ids are the file's own (nothing depends on the profile's
+    history). A pack shipped with the app is replaced only when the file pins its id.
+    """
     pack = result.pack
     current = next((p for p in installed if p.id == pack.manifest.id), None)
-    if current is not None and current.origin != INTERCHANGE_ORIGIN:
+    if current is not None and current.origin == SHIPPED_ORIGIN and not result.pinned_id:
         raise PackError(
-            f"A pack with the id {current.id!r} is already installed from a StudyApp pack "
-            f"file, and importing {result.source_name} would replace it. The id comes from "
-            "the file name: rename the file and import it again. Nothing was changed."
+            f"The pack {current.title!r} ({current.id}) comes with StudyApp, and importing "
+            f"{PurePath(result.source_name).name} would replace it only because of the file's "
+            "name. Nothing was changed. Rename the file to import it as a pack of its own, or "
+            f"put the line '// studyapp-pack: {current.id}' at its top to replace that pack "
+            "on purpose."
         )
-    version = interchange_version(
-        pack.manifest.version, current.version if current is not None else None
-    )
-    return replace(pack, manifest=replace(pack.manifest, version=version))
+    return pack
 
 
-def write_interchange(out: Path, fmt_name: str, pack: Pack, framework: Framework | None) -> None:
-    """Write ``pack`` as a GIFT or Moodle XML file, atomically (temp file, then rename)."""
+def write_interchange(
+    out: Path, fmt_name: str, pack: Pack, framework: Framework | None, *, pin: bool = True
+) -> None:
+    """Write ``pack`` as a GIFT or Moodle XML file, atomically (temp file, then rename).
+
+    ``pin`` writes the pack id into the file, so importing it (edited or not) updates
+    that pack anywhere; exports of a shipped pack leave it out (see decision 0011).
+    """
     fmt = by_name(fmt_name)
     if fmt.write is None:
         raise PackError(
@@ -137,7 +148,53 @@ def write_interchange(out: Path, fmt_name: str, pack: Pack, framework: Framework
             + ", ".join(EXPORT_FORMATS)
             + "."
         )
-    data = fmt.write(pack.manifest.id, pack.questions, framework, pack.media)
+    write_atomically(out, fmt.write(pack.manifest, pack.questions, framework, pack.media, pin=pin))
+
+
+_XML_DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
+_BOM = b"\xef\xbb\xbf"
+
+
+def pinned_bytes(data: bytes, fmt_name: str, pack_id: str, title: str) -> bytes:
+    """``data`` with ``studyapp-pack: <id>`` and ``studyapp-title:`` header lines added
+    (either left out when empty: the file names it already).
+
+    The lines are comments in every format and are not content, so the pack keeps its
+    version; they make the id and title the file's own, whatever it is called later (a
+    group folder stores files under names of its choosing). No version is pinned. Moodle
+    XML gets comments after its declaration (the title only when the file is UTF-8 or the
+    title plain ASCII).
+    """
+    title = " ".join(title.split())
+    if fmt_name == "moodle-xml":
+        decl = _XML_DECL.match(data)
+        utf8 = decl is None or b"utf-8" in decl.group(0).lower() or b"encoding" not in decl.group(0)
+        lines = [f"<!-- studyapp-pack: {pack_id} -->"] if pack_id else []
+        if title and (utf8 or title.isascii()):
+            lines.append(f"<!-- studyapp-title: {title.replace('--', '- -')} -->")
+        if not lines:
+            return data
+        block = ("\n" + "\n".join(lines) + "\n").encode("utf-8")
+        cut = decl.end() if decl else (len(_BOM) if data.startswith(_BOM) else 0)
+        return data[:cut] + block + data[cut:]
+    mark = "//" if fmt_name == "gift" else "#"
+    text_block = "".join(
+        f"{mark} studyapp-{kind}: {value}\n"
+        for kind, value in (("pack", pack_id), ("title", title))
+        if value
+    )
+    if data.startswith(_BOM):
+        return _BOM + text_block.encode("utf-8") + data[len(_BOM) :]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Windows-1252 files are read as such only when they are not UTF-8 at all.
+        return text_block.encode("cp1252", "replace") + data
+    return text_block.encode("utf-8") + data
+
+
+def write_atomically(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file and a rename (never half a file)."""
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         with tmp.open("wb") as stream:

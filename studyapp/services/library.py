@@ -30,7 +30,6 @@ from studyapp.domain.errors import PackError, StudyAppError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
-from studyapp.domain.words import plural
 from studyapp.packs.problems import Problem
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.interchange import choose_framework
@@ -97,8 +96,6 @@ __all__ = [
     "SkillChoice",
     "check_question",
     "describe_problem",
-    "import_summary",
-    "plain_version",
 ]
 
 USER_PACK_ID = "my-questions"
@@ -109,46 +106,8 @@ Progress = Callable[[int, int, str], None]
 _IMAGE_RE = re.compile(r"(media/[^)\"'\s]+)")
 
 
-_HASH_SUFFIX = re.compile(r"-sha\.[0-9a-f]+$")
-
-
 def _quiet(_done: int, _total: int, _text: str = "") -> None:
     return None
-
-
-def plain_version(version: str) -> str:
-    """A pack version as people read it: "1.0.0", never the content hash.
-
-    Imported question files get a version like ``1.0.0-sha.<hash>`` so that different
-    content never shares a version; the stored version keeps it, screens show the plain
-    part (and the import date tells two imports apart).
-    """
-    return _HASH_SUFFIX.sub("", version)
-
-
-def import_summary(report: ImportReport) -> str:
-    """One line for people about a finished import (plain versions, correct plurals)."""
-    version = plain_version(report.version)
-    if report.status == "unchanged":
-        return (
-            f"{report.pack_id} {version} is already installed; nothing changed "
-            f"({plural(report.unchanged, 'question')})."
-        )
-    verb = {"installed": "Installed", "updated": "Updated", "downgraded": "Downgraded"}.get(
-        report.status, "Imported"
-    )
-    was = plain_version(report.previous_version or "")
-    since = f" (was {was})" if was and was != version else ""
-    parts = [f"{report.added:,} added"]
-    if report.status != "installed" or report.updated or report.retired or report.unchanged:
-        parts += [
-            f"{report.updated:,} updated",
-            f"{report.retired:,} retired",
-            f"{report.unchanged:,} unchanged",
-        ]
-    if report.skipped:
-        parts.append(f"{report.skipped:,} skipped")
-    return f"{verb} {report.pack_id} {version}{since}: {', '.join(parts)}."
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studyapp.domain.errors import PackError
-from studyapp.domain.pack import ImportReport
+from studyapp.domain.pack import ImportReport, display_version
 from studyapp.packs.formats import by_name
 from studyapp.services.changes import Outcome
 from studyapp.services.interchange import STUDYPACK, choose_framework, detect_format
@@ -57,7 +57,10 @@ class ImportPreview:
     skills: tuple[SkillChoice, ...] = ()
     skipped: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # The installed pack's version as people read it (never a hash), None if not installed.
     installed_version: str | None = None
+    pack_title: str = ""
+    display_version: str = ""  # the version the file installs as, for people
 
     @property
     def needs_mapping(self) -> bool:
@@ -89,7 +92,9 @@ def preview_import(profile: Profile, path: Path, format: str | None = None) -> I
         skills=tuple(SkillChoice(s.id, s.title) for s in framework.skill_areas),
         skipped=tuple(str(s) for s in result.skipped),
         warnings=result.warnings,
-        installed_version=installed[pack_id].version if pack_id in installed else None,
+        installed_version=installed[pack_id].display_version if pack_id in installed else None,
+        pack_title=result.pack.manifest.title,
+        display_version=display_version(result.pack.manifest.version),
     )
 
 

@@ -18,9 +18,16 @@ from typing import Any
 from studyapp.config import package_data_dir, shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, PackManifest, compare_versions
+from studyapp.domain.pack import (
+    ImportReport,
+    InstalledPack,
+    Pack,
+    PackManifest,
+    display_version,
+    version_order,
+)
 from studyapp.domain.question import Question
-from studyapp.packs.formats import InterchangeResult
+from studyapp.packs.formats import InterchangeResult, by_name
 from studyapp.packs.framework_files import read_framework_dir
 from studyapp.packs.hashing import question_hashes
 from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
@@ -31,10 +38,14 @@ from studyapp.services.changes import Change, Outcome
 from studyapp.services.gcpause import gc_paused, release_gently
 from studyapp.services.interchange import (
     INTERCHANGE_ORIGIN,
+    SHIPPED_ORIGIN,
     STUDYPACK,
     detect_format,
     pack_to_install,
+    pinned_bytes,
+    read_file,
     read_interchange,
+    write_atomically,
     write_interchange,
 )
 from studyapp.services.profile import Profile
@@ -121,11 +132,43 @@ class ExportReport:
     version: str
     questions: int
 
+    @property
+    def display_version(self) -> str:
+        """The version as people read it (never a hash)."""
+        return display_version(self.version)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
             "pack": self.pack_id,
             "version": self.version,
+            "questions": self.questions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PackIdentity:
+    """What a pack file is, read without installing it: the id and version it installs
+    as (the same on every machine, decision 0011), its title and its question count."""
+
+    id: str
+    version: str
+    title: str
+    format: str
+    questions: int
+
+    @property
+    def display_version(self) -> str:
+        """The version as people read it (never a hash)."""
+        return display_version(self.version)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "display_version": self.display_version,
+            "title": self.title,
+            "format": self.format,
             "questions": self.questions,
         }
 
@@ -185,7 +228,12 @@ class PackService:
         fmt = format or detect_format(path)
         if fmt != STUDYPACK:
             return self.import_interchange(
-                path, fmt, skill=skill, category_skills=category_skills, progress=progress
+                path,
+                fmt,
+                skill=skill,
+                category_skills=category_skills,
+                progress=progress,
+                allow_downgrade=allow_downgrade,
             )
         if skill is not None:
             raise PackError(
@@ -215,6 +263,66 @@ class PackService:
             del pack
             release_gently(questions)
 
+    def identify(
+        self, path: Path, *, format: str | None = None, skill: str | None = None
+    ) -> PackIdentity:
+        """The id, version and title ``path`` would install as; nothing is written.
+
+        For a group's facilitator publishing a file: members importing the same file
+        (``import_pack``) get exactly this id and version. PackError if it is not a valid
+        pack or question file.
+        """
+        fmt = format or detect_format(path)
+        if fmt == STUDYPACK:
+            result = self.validate(path)
+            if result.pack is None:
+                raise PackError(_problems_line(path, result))
+            pack = result.pack
+        else:
+            pack = self.read_interchange(path, fmt, skill=skill).pack
+        m = pack.manifest
+        return PackIdentity(m.id, m.version, m.title, fmt, len(pack.questions))
+
+    def publish_copy(self, path: Path, folder: Path, *, format: str | None = None) -> Path:
+        """Copy a pack or question file into ``folder`` as ``<pack id>.<ext>`` for sharing.
+
+        The copy installs as exactly the same pack (id, version, title, question ids) as
+        ``path`` does: a question file gets ``studyapp-pack: <id>`` and ``studyapp-title:``
+        header lines (comments, not content), so its name no longer matters. Written
+        atomically; PackError (nothing written) if the file is not valid or the copy would
+        differ. Returns the copy's path; :meth:`identify` tells its id and version.
+        """
+        fmt = format or detect_format(path)
+        identity = self.identify(path, format=fmt)
+        if fmt == STUDYPACK:
+            if path.is_dir():
+                raise PackError(
+                    f"{path} is a pack folder; export it as a .studypack file "
+                    "('studyapp pack export') to share it."
+                )
+            out, data = folder / f"{identity.id}.studypack", read_file(path)
+        else:
+            header = self.read_interchange(path, fmt).header
+            data = pinned_bytes(
+                read_file(path),
+                fmt,
+                "" if header.pack_id else identity.id,
+                "" if header.title else identity.title,
+            )
+            out = folder / f"{identity.id}{by_name(fmt).extensions[0]}"
+        if out.resolve() == path.resolve():
+            raise PackError(f"{path} is already in {folder}; nothing was copied.")
+        write_atomically(out, data)
+        copied = self.identify(out, format=fmt)
+        if (copied.id, copied.version) != (identity.id, identity.version):
+            out.unlink(missing_ok=True)
+            raise PackError(
+                f"{path.name} could not be copied as the same pack ({copied.id} "
+                f"{copied.version} instead of {identity.id} {identity.version}); nothing was "
+                "copied."
+            )
+        return out
+
     def read_interchange(
         self,
         path: Path,
@@ -240,12 +348,17 @@ class PackService:
         skill: str | None = None,
         category_skills: Mapping[str, str | None] | None = None,
         progress: Progress = _quiet,
+        allow_downgrade: bool = False,
     ) -> Outcome[ImportReport]:
-        """Import a GIFT, Moodle XML, Aiken or CSV file: all or nothing, like a pack."""
+        """Import a GIFT, Moodle XML, Aiken or CSV file: all or nothing, like a pack.
+
+        ``allow_downgrade`` matters only for a file pinning an older semantic version.
+        """
         result = self.read_interchange(path, format, skill=skill, category_skills=category_skills)
         pack = pack_to_install(result, self.list())
         outcome = self.apply(
             pack,
+            allow_downgrade=allow_downgrade,
             progress=progress,
             origin=INTERCHANGE_ORIGIN,
             skipped_items=result.skipped_items,
@@ -285,7 +398,12 @@ class PackService:
                 question_hashes=hashes,
             )
         log.info("%s", report.summary())
-        changes = Change.NONE if report.status == "unchanged" else Change.PACKS | Change.QUESTIONS
+        renamed = report.version != report.previous_version
+        changes = (
+            Change.NONE
+            if report.status == "unchanged" and not renamed
+            else Change.PACKS | Change.QUESTIONS
+        )
         if pack.framework is not None:
             changes |= Change.FRAMEWORKS
         return Outcome(report, changes)
@@ -319,7 +437,9 @@ class PackService:
         if installed is None:
             return
         try:
-            order = compare_versions(manifest.version, installed.version)
+            # Content-derived versions differ exactly when the content does.
+            same = manifest.version == installed.version
+            order = version_order(manifest.version, installed.version, same_content=same)
         except ValueError:
             return  # apply_pack reports the bad version; nothing will be replaced
         if order > 0 or (order < 0 and allow_downgrade):
@@ -422,7 +542,8 @@ class PackService:
         if format == STUDYPACK:
             write_pack_zip(pack, out)
         else:
-            write_interchange(out, format, pack, fw)
+            shipped = whole and installed[manifest.id].origin == SHIPPED_ORIGIN
+            write_interchange(out, format, pack, fw, pin=not shipped)
         return ExportReport(out, manifest.id, manifest.version, len(questions))
 
 

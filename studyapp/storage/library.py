@@ -3,7 +3,7 @@
 The question table must stay fast at 100,000 questions, so every filter is SQL and pages
 are read with keyset pagination on the question's row id (``id > last ORDER BY id LIMIT
 n``): a page costs the same wherever it is, and only the start of a stem leaves the
-database. Text search is ``LIKE`` over the stem, the question id and option text (every
+database. Text search is ``LIKE`` over the stem, the title, the question id and option text (every
 word must appear somewhere); option text is searched with a correlated ``EXISTS`` on the
 option table's (question_id, key) index, so a page stops scanning once it is full.
 
@@ -65,6 +65,7 @@ class LibraryRow:
     status: str
     difficulty: int
     qtype: str
+    title: str = ""  # the question's name from its file (Moodle <name>, GIFT title); or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ def _filtered(stmt: Any, q: LibraryQuery, now: datetime) -> Any:
         stmt = stmt.where(
             or_(
                 QuestionRow.stem.like(pattern, escape="\\"),
+                QuestionRow.title.like(pattern, escape="\\"),
                 QuestionRow.key.like(pattern, escape="\\"),
                 exists().where(
                     OptionRow.question_id == QuestionRow.id,
@@ -218,6 +220,7 @@ def _row_select() -> Any:
         MemoryStateRow.due,
         QuestionRow.difficulty,
         QuestionRow.qtype,
+        QuestionRow.title,
     ).select_from(QuestionRow)
     return _joined(stmt)
 
@@ -226,8 +229,9 @@ def _rows(session: Session, stmt: Any, now: datetime) -> list[LibraryRow]:
     out = []
     for row in session.execute(stmt):
         (qid, key, pack, skill, title, stem, retired, sup, susp, leech, reps, due, diff, qtype) = (
-            row
+            row[:14]
         )
+        name = row[14]
         out.append(
             LibraryRow(
                 qid=qid,
@@ -247,6 +251,7 @@ def _rows(session: Session, stmt: Any, now: datetime) -> list[LibraryRow]:
                 ),
                 difficulty=int(diff),
                 qtype=qtype,
+                title=name or "",
             )
         )
     return out

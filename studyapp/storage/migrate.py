@@ -31,7 +31,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # The newest revision of the chain in ``migrations/versions``. Update it with every new
 # migration; ``test_head_revision_constant_is_the_chains_head`` fails until you do.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def _config() -> Config:

@@ -124,6 +124,8 @@ class QuestionRow(Base):
     stem: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text, default="")
     difficulty: Mapped[int] = mapped_column(Integer, default=2)
+    # A name for people from the source file (Moodle <name>, GIFT ::title::); "" if none.
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
     references: Mapped[list[dict[str, str]]] = mapped_column(JSONText)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)

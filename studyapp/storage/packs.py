@@ -9,6 +9,7 @@ question's memory state and history.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, compare_versions
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack, version_order
 from studyapp.domain.question import Question, Reference
 from studyapp.storage.frameworks import upsert_framework
 from studyapp.storage.models import (
@@ -99,9 +100,14 @@ def apply_pack(
         )
     if row is not None:
         previous = row.version
-        order = compare_versions(m.version, row.version)
+        order = version_order(m.version, row.version, same_content=row.content_hash == content_hash)
         if order == 0:
             if row.content_hash == content_hash:
+                if (row.version, row.title) != (m.version, m.title):
+                    # The same content under its canonical version (a content-derived one,
+                    # or one written by an older StudyApp) or a new title: record the file
+                    # now imported, so every member holding this content names it alike.
+                    row.version, row.title, row.manifest = m.version, m.title, m.to_dict()
                 unchanged = session.scalar(
                     select(func.count())
                     .select_from(QuestionRow)
@@ -157,8 +163,24 @@ def apply_pack(
         session.add(row)
     session.flush()
     with _as_sqlalchemy_errors():
-        counts = _apply_questions(
-            session, row.id, pack.questions, hashes, _skill_ids(session, fw_id), now, progress
+        done = _apply_questions(
+            session,
+            row.id,
+            m.id,
+            pack.questions,
+            hashes,
+            _skill_ids(session, fw_id),
+            now,
+            progress,
+        )
+        _take_over(session, done.taken_over, now)
+    skipped_items = (*skipped_items, *done.twins)
+    if done.taken_over:
+        n = len(done.taken_over)
+        warnings = (
+            *warnings,
+            f"{n} question{'s' if n != 1 else ''} of an exported selection now come from this "
+            "pack (progress kept); the selection's copies are retired.",
         )
     session.execute(delete(MediaRow).where(MediaRow.pack_id == row.id))
     if pack.media:
@@ -181,7 +203,10 @@ def apply_pack(
         m.version,
         previous,
         status,
-        *counts,
+        done.added,
+        done.updated,
+        done.retired,
+        done.unchanged,
         skipped=len(skipped_items),
         skipped_items=skipped_items,
         warnings=warnings,
@@ -210,12 +235,12 @@ class _Existing:
 _INSERT_QUESTION = (
     "INSERT INTO question (id, pack_id, key, skill_area_id, qtype, stem, explanation, "
     'difficulty, "references", revision, retired, content_hash, revises_id, created_at, '
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)"
+    "updated_at, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?, ?)"
 )
 _UPDATE_QUESTION = (
     "UPDATE question SET skill_area_id = ?, qtype = ?, stem = ?, explanation = ?, "
     'difficulty = ?, "references" = ?, revision = ?, retired = 0, content_hash = ?, '
-    "updated_at = ? WHERE id = ?"
+    "updated_at = ?, title = ? WHERE id = ?"
 )
 _RETIRE_QUESTION = "UPDATE question SET retired = 1, updated_at = ? WHERE id = ?"
 _INSERT_OPTION = (
@@ -243,22 +268,72 @@ def _as_sqlalchemy_errors() -> Iterator[None]:
         raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
 
 
+_INSTALLED_ELSEWHERE = (
+    "SELECT q.content_hash, p.key, q.key, q.id FROM question q JOIN pack p ON p.id = q.pack_id "
+    "WHERE q.pack_id != ? AND q.retired = 0 AND p.origin != 'user'"
+)
+# The id ``pack export`` gives a selection (``<pack>-sel-<8 hex>``, docs/pack-format.md).
+_SELECTION_ID = re.compile(r"-sel-[0-9a-f]{8}$")
+
+
+def is_selection(pack_key: str) -> bool:
+    """Whether a pack id is one ``pack export`` gives a selection of questions."""
+    return _SELECTION_ID.search(pack_key) is not None
+
+
+def _installed_elsewhere(conn: sqlite3.Connection, pack_id: int) -> dict[str, tuple[str, str, int]]:
+    """Content hash -> (pack id, question id, row id) of the active questions of other packs,
+    a question of a full pack preferred over its copy in a selection.
+
+    The user's own questions are left out: a revision of an imported question stands in
+    for the original on purpose (decision 0008).
+    """
+    out: dict[str, tuple[str, str, int]] = {}
+    for h, pack_key, key, row_id in conn.execute(_INSTALLED_ELSEWHERE, (pack_id,)):
+        if h not in out or (is_selection(out[h][0]) and not is_selection(pack_key)):
+            out[h] = (pack_key, key, row_id)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What :func:`_apply_questions` did, for the report."""
+
+    added: int
+    updated: int
+    retired: int
+    unchanged: int
+    twins: list[str]  # skipped: already installed in another pack
+    taken_over: list[tuple[int, int]]  # (selection's row id, this pack's row id)
+
+
 def _apply_questions(
     session: Session,
     pack_id: int,
+    pack_key: str,
     questions: Sequence[Question],
     hashes: Sequence[str],
     skills: dict[str, int],
     now: datetime,
     progress: Progress,
-) -> tuple[int, int, int, int]:
+) -> _Applied:
     """Insert, update and retire the pack's questions, ``_BATCH`` questions at a time.
 
     New questions get their ids here (the next free ones, as SQLite would assign them;
     the transaction already holds the write lock), so options and tags are inserted
     without reading anything back. ``progress`` is called after every batch.
+
+    A question this pack does not hold yet that is identical to an active question of
+    another pack (same content hash: a selection exported from a pack, the same file
+    under two names) is not added, so no question is practised twice. Except when that
+    other pack is a selection and this one is not: then this pack's question is added
+    and takes the selection's copy over (see :func:`_take_over`).
     """
     conn = _driver(session)
+    elsewhere = _installed_elsewhere(conn, pack_id)
+    twins: list[str] = []
+    taken_over: list[tuple[int, int]] = []
+    selection = is_selection(pack_key)
     existing = {
         key: _Existing(qid, h, rev, bool(retired))
         for key, qid, h, rev, retired in conn.execute(
@@ -286,6 +361,19 @@ def _apply_questions(
             ):
                 unchanged += 1
                 continue
+            twin = elsewhere.get(h) if old is None or old.retired else None
+            if twin is not None and is_selection(twin[0]) and not selection:
+                take_from, twin = twin[2], None
+            else:
+                take_from = None
+            if twin is not None:
+                if old is not None:
+                    existing[q.id] = old  # stays retired
+                twins.append(
+                    f"{q.id}: already installed as question {twin[1]} of pack {twin[0]}; "
+                    "not added twice."
+                )
+                continue
             skill_id = skills.get(q.skill.casefold()) if q.skill else None
             refs = refs_text.get(q.references)
             if refs is None:  # a pack's questions mostly share a few reference lists
@@ -310,6 +398,7 @@ def _apply_questions(
                         h,
                         stamp,
                         stamp,
+                        q.title,
                     )
                 )
                 added += 1
@@ -326,10 +415,13 @@ def _apply_questions(
                         q.revision,
                         h,
                         stamp,
+                        q.title,
                         qid,
                     )
                 )
                 updated += 1
+            if take_from is not None:
+                taken_over.append((take_from, qid))
             children.append((qid, q))
         if changed_rows:
             conn.executemany(_UPDATE_QUESTION, changed_rows)
@@ -345,7 +437,21 @@ def _apply_questions(
     for chunk in _chunks(stale, _BATCH):
         conn.executemany(_RETIRE_QUESTION, chunk)
     progress(total, total, "Questions stored")
-    return added, updated, len(stale), unchanged
+    return _Applied(added, updated, len(stale), unchanged, twins, taken_over)
+
+
+def _take_over(session: Session, pairs: list[tuple[int, int]], now: datetime) -> None:
+    """A full pack's question replaces its copy in a selection: the copy's memory state
+    moves to it (progress kept) and the copy is retired (its history stays with it)."""
+    conn = _driver(session)
+    stamp = to_millis(now)
+    for old, new in pairs:
+        conn.execute(
+            "UPDATE memory_state SET question_id = ? WHERE question_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM memory_state WHERE question_id = ?)",
+            (new, old, new),
+        )
+        conn.execute(_RETIRE_QUESTION, (stamp, old))
 
 
 def _insert_children(conn: sqlite3.Connection, rows: list[tuple[int, Question]]) -> None:

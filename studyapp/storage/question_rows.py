@@ -64,4 +64,5 @@ def question_of(
             for r in row.references
         ),
         revision=row.revision,
+        title=row.title,
     )

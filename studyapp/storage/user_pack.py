@@ -173,6 +173,7 @@ def store_question(
         "difficulty": question.difficulty,
         "references": [r.to_dict() for r in question.references],
         "content_hash": content_hash,
+        "title": question.title,
     }
     if existing is not None:
         row = session.get(QuestionRow, existing)

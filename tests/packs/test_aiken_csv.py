@@ -110,3 +110,24 @@ def test_aiken_plain_text_is_escaped_for_markdown():
     assert render_markdown(q.stem) == "<p>Is *this* # a [link](x)?</p>"
     assert render_markdown(q.options[0].text) == "<p>1. first</p>"
     assert render_markdown(q.options[1].text) == "<p>- dash</p>"
+
+
+def test_csv_pin_lines_keep_line_numbers_and_a_title_column_is_read():
+    """Pin lines before the header are read; rows keep their true line numbers; ``title``
+    becomes the question's title."""
+    data = (
+        b"# studyapp-pack: district-quiz 1.1.0\n"
+        b"# studyapp-title: District quiz\n"
+        b"stem,option_a,option_b,correct,title\n"
+        b"Which first?,Plan,Guess,A,Planning basics\n"
+        b"Bad row?,yes,no,Z,\n"
+    )
+    result = CSV.read(data, "x.csv", CETL, None)
+    (q,) = result.pack.questions
+    assert q.title == "Planning basics"
+    assert result.skipped_items == (
+        "line 5 (Bad row?): correct names Z, which has no option text.",
+    )
+    m = result.pack.manifest
+    assert (m.id, m.version, m.title) == ("district-quiz", "1.1.0", "District quiz")
+    assert detect("bank.txt", data) is CSV

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyapp.domain.errors import PackError
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Option, Question
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.formats.gift import escape
@@ -16,6 +17,7 @@ from studyapp.services.packs import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]
+MANIFEST = PackManifest(id="hypo", version="1.0.0", title="Hypo", framework="cetl")
 GIFT = by_name("gift")
 
 
@@ -229,7 +231,7 @@ def questions(draw: st.DrawFn) -> list[Question]:
 @given(questions())
 def test_awkward_text_survives_gift_export_and_import(qs):
     """Braces, tildes, equals, hashes, colons, Unicode and newlines survive GIFT both ways."""
-    data = GIFT.write("hypo", tuple(qs), CETL, {})
+    data = GIFT.write(MANIFEST, tuple(qs), CETL, {})
     result = GIFT.read(data, "hypo.gift", CETL, None)
     assert result.skipped == ()
     got = {q.id: q for q in result.pack.questions}
@@ -250,3 +252,63 @@ def test_every_moodle_share_of_full_marks_is_accepted():
     text = "::w::Q?{~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-16.66667%d ~%-14.28571%e}"
     (q,) = read_text(text).pack.questions
     assert q.type == "multiple" and [o.correct for o in q.options] == [True] * 3 + [False] * 2
+
+
+def test_header_pins_and_titles_and_studyapp_id_lines():
+    """Header directives pin the pack; ``::title::`` is kept as the title; a
+    ``// studyapp-id:`` line gives the id back; the same text gives the same version."""
+    text = (
+        "// Our bank\n// studyapp-pack: district-quiz\n// studyapp-title:  District   quiz \n\n"
+        "$CATEGORY: $course$/top/Bank/Strategic Planning\n\n"
+        "// studyapp-id: h-0123456789ab\n::Plan first::Which plan?{=Strategic ~Tactical}\n\n"
+        "::Q 2::Which budget?{=Operating ~Capital}\n"
+    )
+    result = read_text(text, "whatever.gift")
+    m = result.pack.manifest
+    assert (m.id, m.title) == ("district-quiz", "District quiz")
+    assert m.version == read_text(text, "other name.gift").pack.manifest.version
+    assert m.version.startswith("1.0.0-sha.")
+    by_id = {q.id: q.title for q in result.pack.questions}
+    assert by_id == {"h-0123456789ab": "Plan first", "Q-2": "Q 2"}
+
+
+def test_pack_title_from_common_top_category_or_readable_file_name():
+    """A top category all questions share names the pack; otherwise the file name does."""
+    shared = "$CATEGORY: $course$/Default for New Features/Strategic Planning\n\nQ?{=a ~b}\n"
+    assert read_text(shared).pack.manifest.title == "New Features"
+    skill_only = "$CATEGORY: Strategic Planning\n\nQ?{=a ~b}\n"
+    assert read_text(skill_only, "district_quiz-2026.gift").pack.manifest.title == (
+        "District quiz 2026"
+    )
+
+
+def test_export_writes_pin_title_and_ids_that_come_back():
+    """The export names the pack and its title; titled and untitled questions keep their
+    ids through a round trip, and no id is written as a title."""
+    qs = (
+        Question(
+            "lv-001",
+            None,
+            "single",
+            "Stem one?",
+            (Option("a", "x", True, ""), Option("b", "y", False, "")),
+        ),
+        Question(
+            "h-aaaaaaaaaaaa",
+            None,
+            "single",
+            "Stem two?",
+            (Option("a", "x", True, ""), Option("b", "y", False, "")),
+            title="Budget cycle",
+        ),
+    )
+    data = GIFT.write(MANIFEST, qs, CETL, {}).decode("utf-8")
+    assert data.startswith("// studyapp-pack: hypo\n// studyapp-title: Hypo\n")
+    assert "::lv-001::" not in data and "::Budget cycle::" in data
+    back = read_text(data, "renamed.gift").pack
+    assert back.manifest.id == "hypo"
+    assert {q.id: q.title for q in back.questions} == {
+        "lv-001": "",
+        "h-aaaaaaaaaaaa": "Budget cycle",
+    }
+    assert "studyapp-pack" not in GIFT.write(MANIFEST, qs, CETL, {}, pin=False).decode()

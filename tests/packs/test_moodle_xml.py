@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.domain.errors import PackError
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Option, Question
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.formats.safexml import MAX_DEPTH
@@ -16,6 +17,7 @@ from studyapp.services.packs import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]
+MANIFEST = PackManifest(id="hypo", version="1.0.0", title="Hypo", framework="cetl")
 XML = by_name("moodle-xml")
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
@@ -139,7 +141,7 @@ def test_write_then_read_keeps_everything_moodle_can_carry():
         difficulty=1,
         tags=("privacy", "ferpa"),
     )
-    data = XML.write("p", (q,), CETL, {"media/chart.png": PNG})
+    data = XML.write(MANIFEST, (q,), CETL, {"media/chart.png": PNG})
     assert b"$course$/top/cetl/Ethics &amp; Policies" in data
     assert b"@@PLUGINFILE@@/chart.png" in data and b"media/chart.png" not in data
     result = read_bytes(data, "p.xml")
@@ -160,3 +162,26 @@ def test_expat_refuses_a_doctype_even_without_the_prolog_check():
     data = b'<!DOCTYPE quiz [<!ENTITY a "x">]><quiz>&a;</quiz>'
     with pytest.raises(PackError, match="refused because it declares a DOCTYPE"):
         _parse(data, "bank.xml")
+
+
+def test_names_become_titles_and_comments_pin_the_pack():
+    """``<name>`` is the title unless it repeats the text's start; a comment pins the pack."""
+    data = (
+        b'<?xml version="1.0"?><quiz><!-- studyapp-pack: dq 3.1.0 -->'
+        b"<!-- studyapp-title: District quiz -->"
+        + QUESTION.replace(
+            "<questiontext>", "<name><text>Net basics</text></name><questiontext>"
+        ).encode()
+        + QUESTION.replace("Q?", "Which plan comes first?")
+        .replace("<questiontext>", "<name><text>Which plan comes</text></name><questiontext>")
+        .encode()
+        + b"</quiz>"
+    )
+    result = read_bytes(data)
+    m = result.pack.manifest
+    assert (m.id, m.version, m.title) == ("dq", "3.1.0", "District quiz")
+    assert sorted(q.title for q in result.pack.questions) == ["", "Net basics"]
+    exported = XML.write(MANIFEST, result.pack.questions, CETL, {}).decode()
+    assert (
+        "<text>Net basics</text>" in exported and "<text>Which plan comes first?</text>" in exported
+    )

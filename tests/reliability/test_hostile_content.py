@@ -246,7 +246,8 @@ def test_hostile_pack_imports_and_renders_with_nothing_unsafe_and_no_connection(
         hostile = hostile_pack()
         service.import_pack(write_dir(hostile, tmp_path / "hostile"))
         moodle = tmp_path / "hostile-moodle.xml"
-        write_interchange(moodle, "moodle-xml", hostile, shipped_frameworks()["cetl"])
+        # Without the id pin, so the file becomes a pack of its own (both are rendered).
+        write_interchange(moodle, "moodle-xml", hostile, shipped_frameworks()["cetl"], pin=False)
         report = service.import_pack(moodle).value
         assert report.added == len(hostile.questions)
         from studyapp.services.study import StudyService

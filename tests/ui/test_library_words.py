@@ -37,17 +37,18 @@ def test_imported_gift_file_shows_a_plain_version_and_its_import_date(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dialogs("importReport")), timeout=20_000)
     [box] = dialogs("importReport")
-    assert box.text().startswith("Installed district-bank 1.0.0: ")
+    assert box.text().startswith("Installed district-bank, imported edition: ")
     assert "sha" not in box.text()
     panel = library.packs
     qtbot.waitUntil(lambda: any(p.id == "district-bank" for p in panel.packs), timeout=10_000)
     assert panel.packs[[p.id for p in panel.packs].index("district-bank")].version.startswith(
         "1.0.0-sha."
     )  # the stored version is unchanged; only the screen shows it plainly
-    assert _cell(panel, "district-bank", "Version") == "1.0.0"
     local = controller.profile.clock.now().astimezone()
+    day = controller.profile.clock.now().date().isoformat()
+    assert _cell(panel, "district-bank", "Version") == f"edition of {day}"
     assert _cell(panel, "district-bank", "Imported") == f"{local.day} {local:%b %Y}"
-    assert _cell(panel, "district-bank", "Title") == "district-bank.gift"
+    assert _cell(panel, "district-bank", "Title") == "District bank"
     headers = [panel.table.horizontalHeaderItem(c).text() for c in range(len(PACK_COLUMNS))]
     assert "ID" not in headers
 

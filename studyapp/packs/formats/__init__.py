@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from studyapp.domain.errors import PackError
 from studyapp.packs.formats.aiken import AIKEN
-from studyapp.packs.formats.build import interchange_version, remap
+from studyapp.packs.formats.build import readable_name, remap
 from studyapp.packs.formats.common import (
     MAX_INPUT_BYTES,
     Draft,
     DraftOption,
     InterchangeFormat,
     InterchangeResult,
+    PackHeader,
     SkippedItem,
 )
 from studyapp.packs.formats.csv_format import CSV
@@ -40,10 +41,11 @@ __all__ = [
     "DraftOption",
     "InterchangeFormat",
     "InterchangeResult",
+    "PackHeader",
     "SkippedItem",
     "by_name",
     "detect",
-    "interchange_version",
+    "readable_name",
     "remap",
 ]
 

@@ -26,6 +26,7 @@ from studyapp.packs.formats.common import (
     InterchangeFormat,
     InterchangeResult,
     claimed_by,
+    take_header,
 )
 from studyapp.packs.formats.textutil import decode_text, plain_to_markdown, snippet, split_lines
 
@@ -63,7 +64,9 @@ def read(
 ) -> InterchangeResult:
     """Read an Aiken file into a pack (see the module docstring)."""
     text, warning = decode_text(data, source_name)
+    header, text = take_header(text, source_name)
     out = Collector.with_warning(warning)
+    out.header = header
     current: _Open | None = None
     for number, raw in enumerate(split_lines(text), 1):
         line = raw.strip()

@@ -8,9 +8,11 @@ Written once here (and documented in ``docs/interchange.md``):
 - **skill areas**: the last segment of the category path names a skill area of the
   framework (id or title, any case), else the question is Unassigned; ``skill_override``
   (``--skill``) assigns all; ``category_skills`` lets a front end change the mapping;
-- **the pack**: id from the file name, version ``1.0.0-sha.<12 hex of the content
-  hash>``; :func:`interchange_version` turns that into a version that sorts after the
-  installed one whenever the content changed;
+- **the pack** (decision 0011): id pinned by the file (``studyapp-pack: id [version]``)
+  or derived from the file name; version pinned by the file or derived from the content
+  alone (``1.0.0-sha.<12 hex of the content hash>``), so the same file gives the same
+  pack id, version and question ids on every machine; title from the file's header, its
+  common top category, or a readable form of the file name;
 - a file from which nothing can be imported is a :class:`PackError`.
 """
 
@@ -23,7 +25,7 @@ from pathlib import PurePath
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import Pack, PackManifest, parse_version
+from studyapp.domain.pack import Pack, PackManifest, content_version
 from studyapp.domain.question import MAX_OPTIONS, MIN_OPTIONS, Option, Question
 from studyapp.packs.formats.common import (
     MAX_TEXT,
@@ -31,12 +33,15 @@ from studyapp.packs.formats.common import (
     Collector,
     Draft,
     InterchangeResult,
+    PackHeader,
     SkippedItem,
+    clean_category,
     last_segment,
 )
 from studyapp.packs.formats.textutil import pack_id_from_name, question_id_from, stem_id
 
-_VERSION_HASH = re.compile(r"-sha\.([0-9a-f]{12})$")
+_DEFAULT_FOR = re.compile(r"^default for\s+", re.IGNORECASE)
+_EXTENSIONS = (".gift.txt", ".aiken.txt", ".gift", ".xml", ".aiken", ".csv", ".tsv", ".txt")
 
 
 def build_result(
@@ -54,6 +59,7 @@ def build_result(
         tuple(collected.skipped),
         tuple(collected.warnings),
         dict(collected.media),
+        collected.header,
         source_name=source_name,
         source_format=source_format,
         framework=framework,
@@ -74,6 +80,7 @@ def remap(
         result.reader_skipped,
         result.reader_warnings,
         result.all_media,
+        result.header,
         source_name=result.source_name,
         source_format=result.pack.source_format,
         framework=framework,
@@ -87,6 +94,7 @@ def _build(
     reader_skipped: tuple[SkippedItem, ...],
     reader_warnings: tuple[str, ...],
     media: dict[str, bytes],
+    header: PackHeader,
     *,
     source_name: str,
     source_format: str,
@@ -132,6 +140,7 @@ def _build(
             explanation=d.explanation,
             difficulty=d.difficulty,
             tags=d.tags,
+            title=" ".join(d.title.split())[:200],
             extra={"category": d.category, "line": d.line},
         )
         if base in by_id:
@@ -177,15 +186,16 @@ def _build(
     used = "\n".join(_texts(q) for q in questions)
     kept_media = {name: data for name, data in media.items() if name in used}
     manifest = PackManifest(
-        id=pack_id_from_name(source_name),
-        version="1.0.0",
-        title=display,
+        id=header.pack_id or pack_id_from_name(source_name),
+        version=header.version or "1.0.0",
+        title=header.title or _title_from(drafts, framework) or readable_name(source_name),
         framework=framework.id,
         description=f"Imported from {display} ({source_format}).",
     )
     pack = Pack(manifest, tuple(questions), kept_media, None, source_format)
-    version = f"1.0.0-sha.{pack.content_hash()[:12]}"
-    pack = replace(pack, manifest=replace(manifest, version=version))
+    if not header.version:
+        version = content_version(pack.content_hash())
+        pack = replace(pack, manifest=replace(manifest, version=version))
     return InterchangeResult(
         pack=pack,
         skipped=tuple(skipped),
@@ -196,6 +206,7 @@ def _build(
         reader_skipped=reader_skipped,
         reader_warnings=reader_warnings,
         all_media=media,
+        header=header,
     )
 
 
@@ -256,22 +267,35 @@ def _texts(q: Question) -> str:
     )
 
 
-def interchange_version(provisional: str, installed: str | None) -> str:
-    """The version to install an imported file as, given the installed pack's version.
+def readable_name(source_name: str) -> str:
+    """A title from a file name: ``district-quiz.gift`` -> ``District quiz``."""
+    name = PurePath(source_name).name
+    lowered = name.lower()
+    for ext in _EXTENSIONS:
+        if lowered.endswith(ext) and len(name) > len(ext):
+            name = name[: -len(ext)]
+            break
+    words = re.sub(r"[\s._-]+", " ", name).strip()
+    if not words:
+        return "Imported questions"
+    return words[0].upper() + words[1:] if words.islower() else words
 
-    ``provisional`` is ``1.0.0-sha.<hash>`` from :func:`build_result`. Not installed:
-    that. Installed with the same content hash: the installed version (nothing changes).
-    Otherwise ``<installed major + 1>.0.0-sha.<hash>``, which always sorts after the
-    installed version, so a corrected file updates the pack and keeps progress.
+
+def _title_from(drafts: tuple[Draft, ...], framework: Framework) -> str:
+    """The top category every question shares, as a title (Moodle's "Default for X" -> X).
+
+    Only when every question sits under one first segment that is not itself a skill
+    area or the framework's id (then it names a course or bank, not a topic).
     """
-    match = _VERSION_HASH.search(provisional)
-    if match is None:
-        raise ValueError(f"not an interchange version: {provisional!r}")
-    if installed is None:
-        return provisional
-    old = _VERSION_HASH.search(installed)
-    if old is not None and old.group(1) == match.group(1):
-        return installed
-    key = parse_version(installed)
-    major = key[0] if key is not None else 0
-    return f"{major + 1}.0.0-sha.{match.group(1)}"
+    firsts = set()
+    for d in drafts:
+        path = clean_category(d.category)
+        if not path:
+            return ""
+        firsts.add(path.replace("//", "\0").split("/")[0].replace("\0", "/").strip())
+    if len(firsts) != 1:
+        return ""
+    top = _DEFAULT_FOR.sub("", firsts.pop()).strip()
+    if not top or top.casefold() == framework.id.casefold() or framework.find_skill(top):
+        return ""
+    return top[:200]

@@ -12,9 +12,11 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
-from studyapp.domain.pack import Pack
+from studyapp.domain.pack import PACK_ID_RE, Pack, PackManifest, parse_version
 from studyapp.domain.question import Question, QuestionType
 from studyapp.packs.formats.textutil import snippet
 
@@ -90,7 +92,8 @@ class Draft:
     """A question as read from a file, before ids and skill areas are assigned.
 
     ``key`` is what the file offers as a stable id (title, idnumber, id column; empty
-    when none); ``category`` the category path it sits in (empty when none).
+    when none); ``category`` the category path it sits in (empty when none); ``title``
+    the question's name as written, kept as the question's title.
     """
 
     line: int | None
@@ -103,6 +106,7 @@ class Draft:
     explanation: str = ""
     difficulty: int = 2
     tags: tuple[str, ...] = ()
+    title: str = ""  # a name for people (GIFT ::title::, Moodle <name>); "" when none
 
     @property
     def where(self) -> str:
@@ -116,6 +120,82 @@ def place(line: int | None, name: str = "") -> str:
     return f"{place} ({label})" if label else place
 
 
+@dataclass(frozen=True, slots=True)
+class PackHeader:
+    """What a file says about the pack it is: pinned id and version, title (all optional).
+
+    Written by authors as directive lines at the top of a file (``// studyapp-pack: id
+    [version]``, ``// studyapp-title: Title``; ``#`` works too), or, in Moodle XML, in the
+    top category's info or a comment; ``title`` may also come from the file's own
+    metadata (a common top category). See docs/decisions/0011.
+    """
+
+    pack_id: str = ""
+    version: str = ""
+    title: str = ""
+
+
+_DIRECTIVE = re.compile(r"^\s*(?://|#)\s*studyapp-(pack|title)\s*:(.*)$", re.IGNORECASE)
+_LEADING_COMMENT = re.compile(r"^\s*(?://|#)")
+_PIN = re.compile(r"studyapp-pack\s*:\s*([^\s<>]+)(?:[ \t]+([^\s<>]+))?", re.IGNORECASE)
+
+
+def pin_from(value: str, where: str, source_name: str) -> tuple[str, str]:
+    """The (id, version) a ``studyapp-pack:`` value pins; PackError naming ``where`` if bad."""
+    parts = value.split()
+    if not parts or len(parts) > 2:
+        raise PackError(
+            f"{source_name}: {where}: 'studyapp-pack:' must be followed by a pack id and "
+            "optionally a version, e.g. 'studyapp-pack: district-quiz 1.2.0'."
+        )
+    pack_id, version = parts[0], parts[1] if len(parts) == 2 else ""
+    if not PACK_ID_RE.match(pack_id):
+        raise PackError(
+            f"{source_name}: {where}: {pack_id!r} is not a pack id; use lower-case letters, "
+            "digits, '.', '_' and '-' (e.g. district-quiz)."
+        )
+    if version and parse_version(version) is None:
+        raise PackError(
+            f"{source_name}: {where}: {version!r} is not a version; write it like 1.2.0."
+        )
+    return pack_id, version
+
+
+def take_header(text: str, source_name: str) -> tuple[PackHeader, str]:
+    """The directives at the top of a text file, and the text with them blanked.
+
+    Leading blank and comment lines (``//`` or ``#``) are scanned; ``studyapp-pack:`` and
+    ``studyapp-title:`` lines among them are read and replaced by empty lines (so line
+    numbers stay true); the scan stops at the first other line.
+    """
+    lines = text.splitlines(keepends=True)
+    pack_id = version = title = ""
+    for number, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        if not body.strip():
+            continue
+        directive = _DIRECTIVE.match(body)
+        if directive is None:
+            if _LEADING_COMMENT.match(body):
+                continue
+            break
+        kind, value = directive.group(1).lower(), directive.group(2).strip()
+        if kind == "pack":
+            pack_id, version = pin_from(value, f"line {number + 1}", source_name)
+        else:
+            title = " ".join(value.split())[:200]
+        lines[number] = line[len(body) :]
+    return PackHeader(pack_id, version, title), "".join(lines)
+
+
+def pin_in_text(text: str, where: str, source_name: str) -> tuple[str, str] | None:
+    """A ``studyapp-pack: id [version]`` anywhere in ``text`` (a category info, a comment)."""
+    match = _PIN.search(text)
+    if match is None:
+        return None
+    return pin_from(" ".join(g for g in match.groups() if g), where, source_name)
+
+
 @dataclass
 class Collector:
     """What a reader gathers: drafts, skipped items, warnings and media, in file order."""
@@ -124,6 +204,7 @@ class Collector:
     skipped: list[SkippedItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)
+    header: PackHeader = PackHeader()
 
     @classmethod
     def with_warning(cls, warning: str | None) -> Collector:
@@ -160,6 +241,12 @@ class InterchangeResult:
     reader_skipped: tuple[SkippedItem, ...] = field(default=(), repr=False, compare=False)
     reader_warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
     all_media: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    header: PackHeader = field(default=PackHeader(), repr=False, compare=False)
+
+    @property
+    def pinned_id(self) -> bool:
+        """Whether the file itself names its pack id (not derived from the file name)."""
+        return bool(self.header.pack_id)
 
     @property
     def skipped_items(self) -> tuple[str, ...]:
@@ -167,7 +254,20 @@ class InterchangeResult:
 
 
 Reader = Callable[[bytes, str, Framework, "str | None"], InterchangeResult]
-Writer = Callable[[str, "tuple[Question, ...]", "Framework | None", Mapping[str, bytes]], bytes]
+
+
+class Writer(Protocol):
+    """Writes questions as a file; ``pin`` names the pack id in it (see decision 0011)."""
+
+    def __call__(
+        self,
+        manifest: PackManifest,
+        questions: tuple[Question, ...],
+        framework: Framework | None,
+        media: Mapping[str, bytes],
+        *,
+        pin: bool = True,
+    ) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)

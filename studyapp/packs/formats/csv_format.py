@@ -1,8 +1,9 @@
 """CSV: one question per row, with documented columns; read only.
 
 The first row names the columns (any order, any case; spaces and hyphens count as
-``_``). Required: ``stem``, ``option_a``, ``option_b`` and ``correct``. Optional:
-``id``, ``skill`` (a skill-area id or title; also ``skill_area`` or ``category``),
+``_``); ``#`` lines before it may pin the pack (``common.take_header``). Required:
+``stem``, ``option_a``, ``option_b`` and ``correct``. Optional: ``id``, ``title`` (a name
+for people), ``skill`` (a skill-area id or title; also ``skill_area`` or ``category``),
 ``type`` (``single``/``multiple``; otherwise inferred from the correct letters),
 ``option_c`` … ``option_h``, ``rationale_a`` … ``rationale_h``, ``explanation``,
 ``tags`` (separated by ``;``, ``,`` or ``|``) and ``difficulty`` (1–3). ``correct`` holds
@@ -28,14 +29,16 @@ from studyapp.packs.formats.common import (
     InterchangeResult,
     claimed_by,
     clean_tags,
+    take_header,
 )
-from studyapp.packs.formats.textutil import decode_text, snippet
+from studyapp.packs.formats.textutil import decode_text, snippet, split_lines
 
 NAME = "csv"
 REQUIRED = ("stem", "option_a", "option_b", "correct")
 ALIASES = {"skill_area": "skill", "category": "skill", "question": "stem", "answer": "correct"}
 KNOWN = {
     "id",
+    "title",
     "skill",
     "type",
     "stem",
@@ -58,7 +61,8 @@ def sniff(name: str, data: bytes) -> bool:
     claimed = claimed_by(name)
     if claimed is not None:
         return claimed == NAME
-    first = data[:4096].decode("utf-8", "replace").lstrip("\ufeff").split("\n", 1)[0]
+    lines = data[:4096].decode("utf-8", "replace").lstrip("\ufeff").split("\n")
+    first = next((x for x in lines if x.strip() and not x.lstrip().startswith("#")), "")
     columns = {_column(c) for c in re.split(r"[,;\t]", first)}
     return {"stem", "option_a", "correct"} <= columns
 
@@ -73,13 +77,20 @@ def read(
 ) -> InterchangeResult:
     """Read a CSV file into a pack (see the module docstring for the columns)."""
     text, warning = decode_text(data, source_name)
+    pack_header, text = take_header(text, source_name)
     out = Collector.with_warning(warning)
+    out.header = pack_header
+    body = text.lstrip("\r\n")  # directive lines at the top are now blank
+    offset = len(split_lines(text[: len(text) - len(body)])) - 1
+    text = body
     header_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise PackError(f"{source_name}: line 1: {exc}; the header row cannot be read.") from exc
+        raise PackError(
+            f"{source_name}: line {offset + 1}: {exc}; the header row cannot be read."
+        ) from exc
     columns = [_column(c) for c in header or []]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -91,7 +102,7 @@ def read(
     unknown = [c for c in columns if c and c not in KNOWN]
     if unknown:
         out.warn(f"{source_name}: column(s) {', '.join(unknown)} are not used.")
-    line = reader.line_num + 1
+    line = reader.line_num + 1 + offset
     while True:
         try:
             row = next(reader)
@@ -99,9 +110,9 @@ def read(
             break
         except csv.Error as exc:
             raise PackError(
-                f"{source_name}: line {reader.line_num}: {exc}; fix the quoting there."
+                f"{source_name}: line {reader.line_num + offset}: {exc}; fix the quoting there."
             ) from exc
-        start, line = line, reader.line_num + 1
+        start, line = line, reader.line_num + 1 + offset
         if not any(cell.strip() for cell in row):
             continue
         record = {col: row[i].strip() if i < len(row) else "" for i, col in enumerate(columns)}
@@ -156,6 +167,7 @@ def _row(record: dict[str, str], line: int, source_name: str, out: Collector) ->
             record.get("explanation", ""),
             int(difficulty_text),
             tags,
+            record.get("title", ""),
         )
     )
 

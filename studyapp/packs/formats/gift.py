@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studyapp.domain.framework import Framework
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Question, QuestionType
 from studyapp.packs.formats.build import build_result
 from studyapp.packs.formats.common import (
@@ -32,11 +33,13 @@ from studyapp.packs.formats.common import (
     claimed_by,
     clean_category,
     is_moodle_grade,
+    take_header,
 )
 from studyapp.packs.formats.textutil import (
     auto_to_markdown,
     decode_text,
     plain_to_markdown,
+    question_id_from,
     snippet,
     split_lines,
 )
@@ -50,6 +53,8 @@ _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _TITLE_LINE = re.compile(r"(?m)^::[^:\n]+::")
+# ``// studyapp-id: lv-001`` inside a question's lines: the id StudyApp exported it with.
+_ID_LINE = re.compile(r"^//\s*studyapp-id\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
 
 def sniff(name: str, data: bytes) -> bool:
@@ -103,23 +108,34 @@ def _protect(text: str) -> tuple[str, _Text]:
     return _ESCAPE.sub(sub, text), _Text(marks)
 
 
-def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Questions as (first line number, trimmed lines); comment lines become blank text."""
-    blocks: list[tuple[int, list[str]]] = []
+def _blocks(text: str) -> list[tuple[int, list[str], str]]:
+    """Questions as (first line number, trimmed lines, pinned id); comments become blank.
+
+    A ``// studyapp-id: X`` comment among a question's lines is the id StudyApp exported
+    it with; it is returned so the question keeps that id (``docs/interchange.md``).
+    """
+    blocks: list[tuple[int, list[str], str]] = []
     current: list[str] = []
+    pinned = ""
     start = 0
     for number, raw in enumerate(split_lines(text), 1):
         line = raw.strip()
         if not line:
             if current:
-                blocks.append((start, current))
-            current = []
+                blocks.append((start, current, pinned))
+            current, pinned = [], ""
             continue
         if not current:
             start = number
-        current.append(" " if line.startswith("//") else line)
+        if line.startswith("//"):
+            found = _ID_LINE.match(line)
+            if found:
+                pinned = found.group(1)
+            current.append(" ")
+        else:
+            current.append(line)
     if current:
-        blocks.append((start, current))
+        blocks.append((start, current, pinned))
     return blocks
 
 
@@ -128,9 +144,11 @@ def read(
 ) -> InterchangeResult:
     """Read a GIFT file into a pack (see the module docstring for what is kept)."""
     text, warning = decode_text(data, source_name)
+    header, text = take_header(text, source_name)
     out = Collector.with_warning(warning)
+    out.header = header
     category = ""
-    for start, lines in _blocks(text):
+    for start, lines, pinned in _blocks(text):
         # Keep one line per source line so offsets still give line numbers.
         body = "\n".join(lines)
         first = body.lstrip(" \n")
@@ -144,7 +162,10 @@ def read(
                 continue
             first = rest.lstrip(" \n")
             first_line += 1 + rest[: len(rest) - len(first)].count("\n")
+        count = len(out.drafts)
         _question(first, first_line, category, out)
+        if pinned and len(out.drafts) > count:
+            out.drafts[-1] = replace(out.drafts[-1], key=pinned)
     return build_result(
         out,
         source_name=source_name,
@@ -242,7 +263,9 @@ def _question(raw: str, line: int, category: str, out: Collector) -> None:
             return
         draft = draft_or_reason
     qtype, options = draft
-    out.drafts.append(Draft(line, name, title, category, qtype, stem, options, explanation))
+    out.drafts.append(
+        Draft(line, name, title, category, qtype, stem, options, explanation, title=title[:200])
+    )
 
 
 def _kind(inner: str) -> str:
@@ -361,15 +384,25 @@ def category_path(framework: Framework | None, skill: str | None) -> str:
 
 
 def write(
-    pack_id: str,
+    manifest: PackManifest,
     questions: tuple[Question, ...],
     framework: Framework | None,
     media: Mapping[str, bytes],
+    *,
+    pin: bool = True,
 ) -> bytes:
-    """GIFT text (UTF-8) for ``questions``; media cannot travel in GIFT and stay behind."""
+    """GIFT text (UTF-8) for ``questions``; media cannot travel in GIFT and stay behind.
+
+    With ``pin``, the header names the pack id (``// studyapp-pack: id``), so importing the
+    file, edited or not, updates that pack; the title always travels. A question's
+    ``::title::`` is its title; its id travels in ``// studyapp-id:`` when the title would
+    not give it back.
+    """
     del media  # GIFT has no way to carry images; docs/interchange.md says so.
-    lines = [
-        f"// Exported by StudyApp from pack {pack_id}: {len(questions)} questions.",
+    lines = [f"// studyapp-pack: {manifest.id}"] if pin else []
+    lines += [
+        f"// studyapp-title: {' '.join(manifest.title.split())}",
+        f"// Exported by StudyApp from pack {manifest.id}: {len(questions)} questions.",
         "// Categories are framework/skill area; option feedback is each option's rationale;",
         "// the general feedback (####) is the explanation.",
         "",
@@ -384,7 +417,11 @@ def write(
         if q.tags:
             meta += " | tags: " + ", ".join(q.tags)
         lines.append(meta)
-        lines.append(f"::{escape(q.id)}::[markdown]{escape(q.stem.strip())}{{")
+        title = " ".join(q.title.split())
+        if not title or question_id_from(title) != q.id:
+            lines.append(f"// studyapp-id: {q.id}")
+        named = f"::{escape(title)}::" if title else ""
+        lines.append(f"{named}[markdown]{escape(q.stem.strip())}{{")
         n_right = sum(o.correct for o in q.options)
         n_wrong = len(q.options) - n_right
         for o in q.options:

@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
 from studyapp.domain.media import sniff_image_type
+from studyapp.domain.pack import PackManifest
 from studyapp.domain.question import Question, QuestionType
 from studyapp.packs.formats.build import build_result
 from studyapp.packs.formats.common import (
@@ -34,11 +35,14 @@ from studyapp.packs.formats.common import (
     DraftOption,
     InterchangeFormat,
     InterchangeResult,
+    PackHeader,
     claimed_by,
     clean_category,
     clean_tags,
     content_key,
     is_moodle_grade,
+    pin_from,
+    pin_in_text,
 )
 from studyapp.packs.formats.gift import category_path
 from studyapp.packs.formats.safexml import Node, parse_xml
@@ -52,6 +56,8 @@ _DIFFICULTY_TAG = re.compile(r"^difficulty:([123])$", re.IGNORECASE)
 _INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _QUIZ = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<quiz[\s>]", re.DOTALL)
 _SUPPORTED = ("multichoice", "truefalse")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_DIRECTIVE_COMMENT = re.compile(r"<!--\s*studyapp-(pack|title)\s*:(.*?)-->", re.DOTALL | re.I)
 
 
 def sniff(name: str, data: bytes) -> bool:
@@ -73,6 +79,7 @@ def read(
             f"{source_name}: is XML but not a Moodle question file (its root element is "
             f"<{root.tag}>, not <quiz>)."
         )
+    out.header = _header(data, root, source_name)
     category = ""
     for node in root.all("question"):
         qtype = node.attrs.get("type", "")
@@ -104,6 +111,44 @@ def read(
         framework=framework,
         skill_override=skill_override,
     )
+
+
+def _header(data: bytes, root: Node, source_name: str) -> PackHeader:
+    """Pinned id/version and title: ``<!-- studyapp-pack: id [version] -->`` and
+    ``<!-- studyapp-title: … -->`` before the first question, or ``studyapp-pack:`` in the
+    first category's ``<info>`` (where Moodle keeps a category's description)."""
+    head = data[:65536].decode("utf-8", "replace")
+    cut = head.find("<question")
+    pack_id = version = title = ""
+    for kind, value in _DIRECTIVE_COMMENT.findall(head if cut < 0 else head[:cut]):
+        if kind.lower() == "pack":
+            pack_id, version = pin_from(value.strip(), "comment", source_name)
+        else:
+            title = " ".join(value.split())[:200]
+    if not pack_id:
+        for node in root.all("question"):
+            if node.attrs.get("type") != "category":
+                break
+            info = node.child("info")
+            found = (
+                pin_in_text(info.child_text("text"), f"line {node.line}", source_name)
+                if (info is not None)
+                else None
+            )
+            if found is not None:
+                pack_id, version = found
+                break
+    return PackHeader(pack_id, version, title)
+
+
+def _title(name: str, stem: str) -> str:
+    """The question's ``<name>`` as its title, unless it only repeats the text's first
+    words (as Moodle and StudyApp write for unnamed questions): that says nothing more."""
+    title = " ".join(name.split())[:200]
+    start = title.rstrip("…").strip()
+    if start and snippet(_IMAGE.sub(" ", stem), 100_000).startswith(start):
+        return ""
+    return title
 
 
 def _text_field(node: Node | None, where: str, out: Collector) -> str:
@@ -187,6 +232,7 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
             plain_tags.append(tag)
     tags = clean_tags(plain_tags, where, out.warnings)
     key = node.child_text("idnumber").strip()
+    title = _title(node.child_text("name", "text"), stem)
     if qtype == "truefalse":
         by_text = {a[1].strip().lower(): a for a in answers}
         if set(by_text) != {"true", "false"}:
@@ -196,7 +242,17 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
             for label in ("True", "False")
         )
         return Draft(
-            node.line, name, key, category, "single", stem, options, explanation, difficulty, tags
+            node.line,
+            name,
+            key,
+            category,
+            "single",
+            stem,
+            options,
+            explanation,
+            difficulty,
+            tags,
+            title,
         )
     single = node.child_text("single").strip().lower() not in ("false", "0", "no")
     answers = [a for a in answers if a[1].strip() or a[0] > 0]  # Moodle drops blank answers
@@ -215,7 +271,17 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
             out.warn(f"{where}: partial credit is not kept; partly right answers count as wrong.")
         options = tuple(DraftOption(a[1], a[0] >= 100 - 1e-4, a[2]) for a in answers)
         return Draft(
-            node.line, name, key, category, "single", stem, options, explanation, difficulty, tags
+            node.line,
+            name,
+            key,
+            category,
+            "single",
+            stem,
+            options,
+            explanation,
+            difficulty,
+            tags,
+            title,
         )
     options = tuple(DraftOption(a[1], a[0] > 0, a[2]) for a in answers)
     correct = sum(o.correct for o in options)
@@ -223,7 +289,7 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
         return "no answer has a positive grade, so none is correct."
     qkind: QuestionType = "multiple" if correct > 1 else "single"
     return Draft(
-        node.line, name, key, category, qkind, stem, options, explanation, difficulty, tags
+        node.line, name, key, category, qkind, stem, options, explanation, difficulty, tags, title
     )
 
 
@@ -254,16 +320,33 @@ def _text(
     return element
 
 
+def _comment(text: str) -> str:
+    return " " + _clean(" ".join(text.split())).replace("--", "- -") + " "
+
+
 def write(
-    pack_id: str,
+    manifest: PackManifest,
     questions: tuple[Question, ...],
     framework: Framework | None,
     media: Mapping[str, bytes],
+    *,
+    pin: bool = True,
 ) -> bytes:
-    """Moodle XML (UTF-8) for ``questions``, images embedded."""
+    """Moodle XML (UTF-8) for ``questions``, images embedded.
+
+    With ``pin``, a comment names the pack id (``studyapp-pack: id``) so importing the
+    file updates that pack; the title travels in a ``studyapp-title`` comment. Each
+    question's ``<name>`` is its title (else the first words of its text) and its
+    ``<idnumber>`` its id.
+    """
     quiz = ET.Element("quiz")
+    if pin:
+        quiz.append(ET.Comment(_comment(f"studyapp-pack: {manifest.id}")))
+    quiz.append(ET.Comment(_comment(f"studyapp-title: {manifest.title}")))
     quiz.append(
-        ET.Comment(f" Exported by StudyApp from pack {pack_id}: {len(questions)} questions. ")
+        ET.Comment(
+            _comment(f"Exported by StudyApp from pack {manifest.id}: {len(questions)} questions.")
+        )
     )
     current = None
     for q in questions:
@@ -273,7 +356,8 @@ def write(
             ET.SubElement(ET.SubElement(cat, "category"), "text").text = f"$course$/top/{path}"
             current = path
         el = ET.SubElement(quiz, "question", {"type": "multichoice"})
-        ET.SubElement(ET.SubElement(el, "name"), "text").text = _clean(q.id)
+        name = " ".join(q.title.split()) or snippet(_IMAGE.sub(" ", q.stem), 80)
+        ET.SubElement(ET.SubElement(el, "name"), "text").text = _clean(name)
         _text(el, "questiontext", q.stem, media)
         _text(el, "generalfeedback", q.explanation, media)
         ET.SubElement(el, "defaultgrade").text = "1.0000000"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.library import ImportPreview, plain_version
+from studyapp.services.library import ImportPreview
 from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.flow import fit_to_screen
 
@@ -45,7 +45,7 @@ class MappingDialog(QDialog):
         n = preview.questions
         installed = (
             f" It updates the installed pack {preview.pack_id} "
-            f"(version {plain_version(preview.installed_version)}); "
+            f"(version {preview.installed_version}); "
             "progress on unchanged questions is kept."
             if preview.installed_version
             else ""

@@ -31,8 +31,6 @@ from studyapp.services.library import (
     USER_PACK_ID,
     ImportPreview,
     LibraryService,
-    import_summary,
-    plain_version,
 )
 from studyapp.services.packs import ExportReport, PackService
 from studyapp.ui.screens.home import plain
@@ -140,7 +138,7 @@ class PacksPanel(QWidget):
         self.packs = packs
         self.table.setRowCount(len(packs))
         for row, p in enumerate(packs):
-            values = (p.title, plain_version(p.version), imported_text(p), f"{p.questions:,}")
+            values = (p.title, p.display_version, imported_text(p), f"{p.questions:,}")
             tip = pack_details(p)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -242,13 +240,13 @@ class PacksPanel(QWidget):
 
     def _imported(self, report: ImportReport) -> None:
         self.last_report = report
-        self.controller.window.statusBar().showMessage(import_summary(report), 20_000)
+        self.controller.window.statusBar().showMessage(report.summary(), 20_000)
         box = QMessageBox(self)
         box.setObjectName("importReport")
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Import finished")
         box.setAccessibleName("Import finished")
-        box.setText(import_summary(report))
+        box.setText(report.summary())
         details = [*report.warnings, *report.skipped_items]
         if details:
             box.setDetailedText("\n".join(details))
@@ -293,7 +291,7 @@ class PacksPanel(QWidget):
         answer = QMessageBox.question(
             self,
             "Remove pack",
-            f"Remove the pack “{pack.title}” (version {plain_version(pack.version)}) and its "
+            f"Remove the pack “{pack.title}” (version {pack.display_version}) and its "
             f"{plural(n, 'question')}?\n\n"
             "Your answers to them stay in your history and statistics. A backup is made first.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -315,7 +313,7 @@ def pack_details(pack: InstalledPack) -> str:
     by = f"; by {', '.join(pack.authors)}" if pack.authors else ""
     retired = f" ({pack.retired:,} retired)" if pack.retired else ""
     return (
-        f"{pack.title}: version {plain_version(pack.version)}, imported "
+        f"{pack.title}: version {pack.display_version}, imported "
         f"{imported_text(pack)}; {plural(pack.questions, 'question')}{retired}{by}."
     )
 
