@@ -15,7 +15,7 @@ from studyapp.domain.exam_session import EndedBy
 from studyapp.domain.words import duration, plural
 from studyapp.services.exam_views import ExamResult
 from studyapp.services.report_html import local_time_text
-from studyapp.services.study import local_tz
+from studyapp.services.settings import local_tz
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;max-width:860px;

@@ -77,7 +77,7 @@ def test_f1_lists_every_registered_shortcut_in_a_dialog_that_fits_the_screen(con
             assert f"Ctrl+{number}" in text and f"Go to {title}" in text
         frame = dialog.frameGeometry()
         assert frame.width() <= 1366 and frame.height() <= 768 - 40
-        assert dialog.scroll.verticalScrollBar().maximum() > 0  # scrolls, not grows
+        assert dialog.scroll_area.verticalScrollBar().maximum() > 0  # scrolls, not grows
     finally:
         dialog.close()
 

@@ -246,21 +246,27 @@ class SittingPage(QWidget):
         # The keys come from the one registry (studyapp/ui/shortcuts.py), which the help
         # dialog lists; F is one of the letters (see _letter).
         bindings: list[tuple[str, Callable[[], None]]] = []
-        bindings += [(k, lambda: self.go(1)) for k in shortcuts.EXAM_NEXT.keys]
-        bindings += [(k, lambda: self.go(-1)) for k in shortcuts.EXAM_PREVIOUS.keys]
-        bindings += [(k, lambda: self.toggle_pause()) for k in shortcuts.EXAM_PAUSE.keys]
-        bindings += [(k, lambda: self.show_review()) for k in shortcuts.EXAM_REVIEW.keys]
+        actions: list[tuple[shortcuts.Binding, Callable[[], None]]] = [
+            (shortcuts.EXAM_NEXT, lambda: self.go(1)),
+            (shortcuts.EXAM_PREVIOUS, lambda: self.go(-1)),
+            (shortcuts.EXAM_PAUSE, self.toggle_pause),
+            (shortcuts.EXAM_REVIEW, self.show_review),
+        ]
+        bindings += [(k, action) for binding, action in actions for k in binding.keys]
         for key in shortcuts.EXAM_CHOOSE.keys:
-            if key.isdigit():
-                bindings.append((key, lambda i=int(key) - 1: self.choose(i)))
-            else:
-                bindings.append((key, lambda k=key: self._letter(k)))
+            bindings.append((key, self._choice_action(key)))
         self.shortcuts: dict[str, QShortcut] = {}
         for keys, action in bindings:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts[keys] = shortcut
+
+    def _choice_action(self, key: str) -> Callable[[], None]:
+        """What a choice key does: 1–9 choose by number, letters via :meth:`_letter`."""
+        if key.isdigit():
+            return lambda: self.choose(int(key) - 1)
+        return lambda: self._letter(key)
 
     def _letter(self, key: str) -> None:
         """A–H choose an option; F flags when the question has no option F."""

@@ -198,7 +198,7 @@ class EditorDialog(QDialog):
             ("references", "References", self.references),
         )
         self._fields = fields
-        self._problem_targets = []
+        self._problem_targets: list[QWidget] = []
         for key, label, widget in fields:
             error = FieldError(label)
             self.field_errors[key] = error
@@ -218,12 +218,12 @@ class EditorDialog(QDialog):
         for key, combo in (("skill", self.skill), ("type", self.qtype)):
             combo.currentIndexChanged.connect(lambda _i, key=key: self._touch(key))
         self.difficulty.currentIndexChanged.connect(lambda _i: self._touch("difficulty"))
-        for key, box in (
+        for key, text_box in (
             ("stem", self.stem),
             ("explanation", self.explanation),
             ("references", self.references),
         ):
-            box.textChanged.connect(lambda key=key: self._touch(key))
+            text_box.textChanged.connect(lambda key=key: self._touch(key))
         self.tags.textChanged.connect(lambda _t: self._touch("tags"))
         self.options.touched.connect(self._touch)
         self.options.changed.connect(self._changed)
@@ -384,7 +384,7 @@ class EditorDialog(QDialog):
                     key = "stem"  # anything else (e.g. an image) is about the text
                 by_field[key].append(describe_problem(p))
         widgets = {key: w for key, _label, w in self._fields}
-        self._problem_targets: list[QWidget] = []
+        self._problem_targets = []
         for key, label in self.field_errors.items():
             label.show_messages(by_field[key])
             if key != "options":

@@ -122,7 +122,8 @@ class FilterCombo(QComboBox):
     def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
-        text = self.lineEdit().text() if self.isEditable() else self.currentText()
+        edit = self.lineEdit()
+        text = edit.text() if self.isEditable() and edit is not None else self.currentText()
         metrics = self.fontMetrics()
         width = max(metrics.horizontalAdvance(text), metrics.averageCharWidth() * 8)
         if self.isEditable():  # the line edit's frame and its clear button
@@ -158,6 +159,7 @@ def _searchable(combo: QComboBox) -> None:
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     combo.setCompleter(completer)
     edit = combo.lineEdit()
+    assert edit is not None  # the combo box is editable
     edit.setClearButtonEnabled(True)
     edit.textEdited.connect(lambda _t: combo.updateGeometry())
 

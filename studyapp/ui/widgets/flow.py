@@ -120,8 +120,8 @@ class FlowLayout(QLayout):
             growing = [
                 n
                 for n, i in enumerate(line)
-                if (w := i.widget()) is not None
-                and w.sizePolicy().horizontalPolicy()
+                if (widget := i.widget()) is not None
+                and widget.sizePolicy().horizontalPolicy()
                 in (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding)
             ]
             if spare > 0 and growing:
@@ -130,13 +130,15 @@ class FlowLayout(QLayout):
             if apply:
                 x = area.x()
                 placed = list(zip(line, widths, strict=True))
-                for item, w in (p for p in placed if id(p[0]) not in right_items):
-                    item.setGeometry(QRect(QPoint(x, y), QSize(min(w, area.width()), height)))
-                    x += w + self.spacing()
+                for item, width in (p for p in placed if id(p[0]) not in right_items):
+                    size = QSize(min(width, area.width()), height)
+                    item.setGeometry(QRect(QPoint(x, y), size))
+                    x += width + self.spacing()
                 x = area.right() + 1
-                for item, w in reversed([p for p in placed if id(p[0]) in right_items]):
-                    x -= min(w, area.width())
-                    item.setGeometry(QRect(QPoint(x, y), QSize(min(w, area.width()), height)))
+                for item, width in reversed([p for p in placed if id(p[0]) in right_items]):
+                    size = QSize(min(width, area.width()), height)
+                    x -= size.width()
+                    item.setGeometry(QRect(QPoint(x, y), size))
                     x -= self.spacing()
             y += height + self.spacing()
         return max(y - self.spacing() - area.y(), 0) + m.top() + m.bottom()
