@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import FixedClock
+from studyapp.domain.errors import StudyAppError
 from studyapp.domain.question import Option, Question, Reference
 from studyapp.services.demo import seed_demo_history
 from studyapp.services.library import LibraryService
@@ -51,6 +52,8 @@ from studyapp.services.study import PracticeItem, StudyService
 from studyapp.storage.library import LibraryQuery
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
+from studyapp.ui.errors import show_error
+from studyapp.ui.progress import make_dialog
 from studyapp.ui.theme import apply_theme, colours
 from studyapp.ui.tour import answer_practice, walk
 from studyapp.ui.widgets.charts import CalendarHeatmap
@@ -392,6 +395,16 @@ def _dialogs(
         MappingDialog(preview, window).show()
 
     yield "import-mapping", mapping
+
+    def error() -> None:
+        exc = StudyAppError(
+            "The backup studyapp-2026-11-23-0900.sqlite3 was written by a newer StudyApp "
+            "(database version 9); this StudyApp reads versions up to 3. Nothing was changed."
+        )
+        show_error(window, exc, c.paths.log_file)
+
+    yield "error", error
+    yield "progress", lambda: make_dialog(window, f"Importing {PACK_TITLE}", True).show()
 
 
 def _audit_dialog(
