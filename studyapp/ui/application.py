@@ -1,9 +1,12 @@
 """Starting the GUI, and ``studyapp selftest``.
 
 ``selftest`` starts the real application headless (offscreen when there is no display),
-waits for the profile to open and Home to fill, visits every screen in the light and the
-dark theme (writing one PNG per screen and theme when asked), and exits 0. A profile that
-cannot open, or a screen that fails, exits non-zero with one line on stderr.
+waits for the profile to open and Home to fill, walks every screen in the light and the
+dark theme (:func:`studyapp.ui.tour.walk`, the same route the layout audit takes; one PNG
+per state and theme when asked), and exits 0. With ``--screenshots`` (a demo profile) it
+also writes Home, practice feedback, exam sitting and exam results at 880x600 and at
+18 pt (``home-880x600-light.png``, ``home-18pt-dark.png``, ...). A profile that cannot
+open, or a screen that fails, exits non-zero with one line on stderr.
 
 Every GUI start also claims its profile's single-instance channel (a second start on the
 same profile raises this window and exits; :mod:`studyapp.ui.single_instance`) and
