@@ -26,7 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -662,3 +663,15 @@ def test_heatmap_month_names_stay_inside_and_apart(qtbot, width, points):
         assert box.bottom() <= heatmap._geometry()[1], (text, box)
     for (a, _ta), (b, _tb) in pairwise(labels):
         assert a.right() < b.left(), (a, b)
+
+
+def test_checker_reports_an_elided_tab(qtbot):
+    """A tab squeezed narrower than its title (Qt elides it) is reported."""
+    tabs = QTabWidget()
+    tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+    tabs.tabBar().setUsesScrollButtons(False)
+    for title in ("Questions in every pack", "Installed packs and updates", "History"):
+        tabs.addTab(QWidget(), title)
+    _shown(qtbot, tabs, 180, 120)
+    found = _problems(check_text(tabs, "test"))
+    assert any("tab 'Questions in every pack'" in p and "(elided)" in p for p in found), found
