@@ -1,9 +1,12 @@
 """Starting the GUI, and ``studyapp selftest``.
 
 ``selftest`` starts the real application headless (offscreen when there is no display),
-waits for the profile to open and Home to fill, visits every screen in the light and the
-dark theme (writing one PNG per screen and theme when asked), and exits 0. A profile that
-cannot open, or a screen that fails, exits non-zero with one line on stderr.
+waits for the profile to open and Home to fill, walks every screen in the light and the
+dark theme (:func:`studyapp.ui.tour.walk`, the same route the layout audit takes; one PNG
+per state and theme when asked), and exits 0. With ``--screenshots`` (a demo profile) it
+also writes Home, practice feedback, exam sitting and exam results at 880x600 and at
+18 pt (``home-880x600-light.png``, ``home-18pt-dark.png``, ...). A profile that cannot
+open, or a screen that fails, exits non-zero with one line on stderr.
 
 Every GUI start also claims its profile's single-instance channel (a second start on the
 same profile raises this window and exits; :mod:`studyapp.ui.single_instance`) and
@@ -22,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp import __version__
@@ -37,7 +40,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SELFTEST_TIMEOUT_MS = 120_000
+SELFTEST_TIMEOUT_MS = 240_000
+
+# Extra screenshots of the states a user reads most, at the smallest window and the
+# largest font (name, window size or None, font size or None); see docs/screenshots/.
+VARIANTS: tuple[tuple[str, QSize | None, int | None], ...] = (
+    ("880x600", QSize(880, 600), None),
+    ("18pt", None, 18),
+)
+VARIANT_STATES = ("home", "practice-feedback", "exam-sitting", "exam-results")
 
 
 def _ensure_platform(headless: bool) -> None:
@@ -218,27 +229,29 @@ class SelfTest:
         self._settle()
 
     def _visit(self) -> None:
+        from studyapp.ui.tour import walk
+
         window = self.c.window
         try:
             if self.shots is not None:
                 self.shots.mkdir(parents=True, exist_ok=True)
             self._dismiss_welcome("light")
+            font = self.c.app.font().pointSize()
             for theme in ("light", "dark"):
                 self.c.set_theme(theme)
-                for index, screen in enumerate(window.screens):
-                    window.nav.setCurrentRow(index)
-                    self._settle()
-                    if self.shots is not None:
-                        name = window.nav.item(index).text().lower().replace(" ", "-")
-                        target = self.shots / f"{name}-{theme}.png"
-                        if not window.grab().save(str(target)):
-                            raise OSError(f"could not write {target}")
-                        self.written.append(target)
-                    if not screen.isVisible():
-                        raise RuntimeError(f"screen {index} did not show")
-                if self.demo:
-                    self._practice_tour(theme)
-                    self._exam_tour(theme)
+                for name in walk(self.c, self._settle, demo=self.demo):
+                    self._shot(f"{name}-{theme}")
+            if self.demo and self.shots is not None:
+                normal = window.size()
+                for theme in ("light", "dark"):
+                    for variant, size, points in VARIANTS:
+                        window.resize(size or normal)
+                        self.c.set_theme(theme, points or font)
+                        for name in walk(self.c, self._settle, demo=True):
+                            if name in VARIANT_STATES:
+                                self._shot(f"{name}-{variant}-{theme}")
+                window.resize(normal)
+                self.c.set_theme("light", font)
         except Exception as exc:  # noqa: BLE001  # reported as the selftest's failure
             self._finish(1, f"{type(exc).__name__}: {exc}")
             return
@@ -247,65 +260,11 @@ class SelfTest:
     def _shot(self, name: str) -> None:
         if self.shots is None:
             return
+        self._settle()
         target = self.shots / f"{name}.png"
         if not self.c.window.grab().save(str(target)):
             raise OSError(f"could not write {target}")
         self.written.append(target)
-
-    def _practice_tour(self, theme: str) -> None:
-        """Demo profile only: answer one practice question and show its feedback."""
-        from studyapp.ui.screens.practice import PracticeScreen
-
-        window = self.c.window
-        window.show_screen(PracticeScreen)
-        practice = window.screen_of(PracticeScreen)
-        practice.start()
-        self._settle()
-        if practice.current is None:
-            raise RuntimeError("practice planned no question")
-        practice.choose(0)
-        practice.submit()
-        self._settle()
-        if practice.result is None:
-            raise RuntimeError("the practice answer was not recorded")
-        self._shot(f"practice-feedback-{theme}")
-        practice.finish()
-        self._settle()
-        practice.pages.setCurrentWidget(practice.start_page)
-
-    def _exam_tour(self, theme: str) -> None:
-        """Demo profile only: sit a short exam (answers, a flag), review it, hand it in."""
-        from studyapp.ui.screens.exam import ExamScreen
-
-        window = self.c.window
-        window.show_screen(ExamScreen)
-        exam = window.screen_of(ExamScreen)
-        self._settle()
-        exam.length.setValue(10)
-        exam._start_new()
-        self._settle()
-        sitting = exam.sitting
-        for position in range(4):
-            sitting.choose(position % 2)
-            self._settle()
-            if position == 1:
-                sitting.toggle_flag()
-                self._settle()
-            sitting.go(1)
-            self._settle()
-        if sitting.view is None or sitting.view.answered < 4:
-            raise RuntimeError("the exam did not record its answers")
-        self._shot(f"exam-sitting-{theme}")
-        sitting.show_review()
-        self._settle()
-        self._shot(f"exam-review-{theme}")
-        sitting.submit(confirm=False)
-        self._settle()
-        if exam.pages.currentWidget() is not exam.results_page:
-            raise RuntimeError("the exam result did not show")
-        self._shot(f"exam-results-{theme}")
-        exam._back()
-        self._settle()
 
     def _settle(self) -> None:
         """Let queued operations finish and their results paint."""

@@ -437,11 +437,40 @@ class CalendarHeatmap(Chart):
     def _geometry(self) -> tuple[float, float, float, int]:
         """(left, top, cell, weeks): cell includes a 2 px gap."""
         fm = QFontMetrics(self.small_font())
-        left = fm.horizontalAdvance("Wed") + 8
+        left = max(fm.horizontalAdvance(day) for day in ("Mon", "Wed", "Fri")) + 8
         top = fm.height() + 4
         weeks = (len(self.days) + self.days[0][0].weekday() + 6) // 7 if self.days else 53
         cell = min((self.width() - left - 4) / max(weeks, 1), (self.height() - top * 2.2) / 7)
         return left, top, min(max(cell, 4.0), self.MAX_CELL), weeks
+
+    def month_labels(self) -> list[tuple[QRectF, str]]:
+        """Where each month's name is drawn above the grid, and the name.
+
+        A name starts at the week of its month's first day. Names are placed from the
+        newest month backwards (the newest is always named, moved left to stay inside the
+        widget) and a name that would touch the one after it, or start left of the grid,
+        is left out, so no name is ever clipped or overlaps another at any width or font.
+        """
+        if not self.days:
+            return []
+        fm = QFontMetrics(self.small_font())
+        left, _top, cell, _weeks = self._geometry()
+        gap = fm.horizontalAdvance(" ")
+        firsts = [(i, d) for i, (d, _n) in enumerate(self.days) if d.day == 1]
+        edge = self.width() - 2.0
+        placed: list[tuple[QRectF, str]] = []
+        for index, d in reversed(firsts):
+            text = f"{d:%b}"
+            w = float(fm.horizontalAdvance(text))
+            col, _row = self._cell(index)
+            x = left + col * cell
+            if not placed:
+                x = min(x, edge - w)  # the newest: moved left rather than clipped
+            if x < left or x + w > edge:
+                continue
+            placed.append((QRectF(x, 0.0, w, float(fm.height())), text))
+            edge = x - gap
+        return placed[::-1]
 
     def _cell(self, index: int) -> tuple[int, int]:
         offset = index + self.days[0][0].weekday()
@@ -478,17 +507,14 @@ class CalendarHeatmap(Chart):
                 name,
             )
         p.setPen(Qt.PenStyle.NoPen)
-        last_month_col = -10
-        for i, (d, n) in enumerate(self.days):
+        for i, (_d, n) in enumerate(self.days):
             col, row = self._cell(i)
             rect = QRectF(left + col * cell, top + row * cell, cell - gap, cell - gap)
             p.setBrush(shades[self.level(n)])
             p.drawRoundedRect(rect, 2, 2)
-            if d.day == 1 and col - last_month_col >= 3:
-                last_month_col = col
-                p.setPen(QColor(c["muted"]))
-                p.drawText(QPointF(rect.left(), top - 5), f"{d:%b}")
-                p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(QColor(c["muted"]))
+        for box, text in self.month_labels():
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
         today_col, today_row = self._cell(len(self.days) - 1)
         p.setPen(QPen(QColor(c["text"]), 1.5))
         p.setBrush(Qt.BrushStyle.NoBrush)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studyapp.ui.theme import colours
+from studyapp.ui.widgets.charts import mix
 
 
 class MasteryBar(QWidget):
@@ -37,8 +38,10 @@ class MasteryBar(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
         track = QRectF(0, h * 0.25, w, h * 0.5)
+        # The track is a third of the way to the muted colour (the bare "alt" colour was
+        # 1.2:1 against the dark window, so an empty bar could not be seen at all).
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(c["alt"]))
+        p.setBrush(mix(c["alt"], c["muted"], 0.33))
         p.drawRoundedRect(track, 3, 3)
         fill = QColor(c["warn"] if self.weak else c["highlight"])
         p.setBrush(fill)

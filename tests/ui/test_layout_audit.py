@@ -1,0 +1,463 @@
+"""The layout audit: every screen and dialog, at two window sizes, four fonts, two themes.
+
+The app runs on a real SQLite profile in tmp with realistic content: the shipped CETL
+bank, a month of demo practice (as ``selftest --screenshots`` uses), an exam date, and a
+pack with a 50-character title holding a long question and a five-option
+multiple-answer question. At 880x600 and 1366x768, at 9, 11, 14 and 18 pt, in the light
+and the dark theme, each state of :func:`studyapp.ui.tour.walk` (and practice showing the
+long and the five-option question) and each dialog is checked by
+:mod:`tests.ui.layout_audit`: no clipped or elided text, no sideways scrolling, no
+overlapping siblings, dialogs inside 1366x768, WCAG AA contrast for text and check boxes.
+
+What is found and fixed elsewhere (another engineer's screen) is listed, precisely, in
+:data:`KNOWN_FAILURES`; an entry that no longer matches anything fails the test, so the
+list only ever shrinks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+)
+
+from studyapp import __version__
+from studyapp.config import AppPaths
+from studyapp.domain.clock import FixedClock
+from studyapp.domain.errors import StudyAppError
+from studyapp.domain.question import Option, Question, Reference
+from studyapp.services.demo import seed_demo_history
+from studyapp.services.library import LibraryService
+from studyapp.services.packs import PackService
+from studyapp.services.profile import Profile
+from studyapp.services.study import PracticeItem, StudyService
+from studyapp.storage.library import LibraryQuery
+from studyapp.ui.application import make_application
+from studyapp.ui.controller import AppController
+from studyapp.ui.errors import show_error
+from studyapp.ui.progress import make_dialog
+from studyapp.ui.tour import answer_practice, walk
+from tests.conftest import REPO, T0
+from tests.packs.factory import pack, write_dir
+from tests.ui.layout_audit import (
+    Finding,
+    audit,
+    unique,
+)
+
+
+def _keep_singletons_alive() -> None:
+    """Work around a PySide6 6.12.0 bug on CPython 3.11 for the length of this audit.
+
+    That PySide6 drops a reference to ``None`` on every call of a C++ method that returns
+    void or a null pointer, and to ``True``/``False`` on every emission of a bool signal
+    (it assumes Python 3.12's immortal singletons). One theme of this audit makes some
+    35,000 such calls, and the process dies with "Fatal Python error: none_dealloc" (or
+    "bool_dealloc", also at exit). Until the app runs on a PySide6 without the bug (the
+    lead is told), the audit gives these three objects the immortality they have on 3.12.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+
+
+_keep_singletons_alive()
+
+FONTS = (9, 11, 14, 18)
+SIZES = (QSize(880, 600), QSize(1366, 768))
+AUDIT_PACK = "district-leadership-audit-pack"
+PACK_TITLE = "District Technology Leadership Review: Spring Cohort"  # 50 characters
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A failure the audit finds in a screen that another engineer is fixing.
+
+    It matches a finding in one of ``states`` (tour states or dialog names) whose widget
+    description contains ``widget`` and whose problem contains ``problem``; ``reason``
+    says what is wrong and in which file it gets fixed.
+    """
+
+    states: tuple[str, ...]
+    widget: str
+    problem: str
+    reason: str
+    always: bool = True  # False: seen in some runs only, so not required to be found
+
+    def matches(self, finding: Finding) -> bool:
+        return (
+            finding.where.split(" @ ")[0] in self.states
+            and self.widget in finding.widget
+            and self.problem in finding.problem
+        )
+
+
+CLIPPED = "(clipped)"
+SIDEWAYS = "horizontal scroll bar shown"
+SITTING = ("exam-sitting", "exam-review")
+
+# Found by this audit in screens owned by other engineers (issue 18). The lead removes each
+# entry when the fix named in it is merged; an entry that matches nothing in a run of both
+# themes fails the test, so this list can only shrink.
+KNOWN_FAILURES: tuple[Known, ...] = (
+    # studyapp/ui/screens/exam_sitting.py: the button row does not fit at 880x600 (and at
+    # 14-18 pt at any size); the position label does not wrap or shorten.
+    Known(SITTING, "QPushButton 'Review and hand in (R)'", CLIPPED, "exam_sitting.py buttons"),
+    Known(SITTING, "QPushButton '← Previous'", CLIPPED, "exam_sitting.py buttons"),
+    Known(SITTING, "QPushButton 'Next →'", CLIPPED, "exam_sitting.py buttons"),
+    Known(SITTING, "[Flag this question for review] 'Flag (F)'", CLIPPED, "exam_sitting.py"),
+    Known(SITTING, "[Pause exam] 'Pause (P)'", CLIPPED, "exam_sitting.py buttons"),
+    Known(SITTING, "QLabel #examPosition", CLIPPED, "exam_sitting.py position label"),
+    Known(("exam-review",), "QPushButton 'Back to the exam'", CLIPPED, "exam_sitting.py review"),
+    Known(("exam-review",), "[Hand in the exam] 'Hand in the exam'", CLIPPED, "exam_sitting.py"),
+    Known(
+        ("exam-sitting",),
+        "QScrollArea",
+        SIDEWAYS,
+        "exam_sitting.py question page, about 40 px too wide; not in every run",
+        always=False,
+    ),
+    # studyapp/ui/screens/exam.py: setup and results pages are wider than the window.
+    Known(("mock-exam",), "QScrollArea", SIDEWAYS, "exam.py setup page at 880x600 / 14-18 pt"),
+    Known(("exam-results",), "QScrollArea", SIDEWAYS, "exam.py results page"),
+    Known(("exam-results",), "QListWidget [Questions to review]", SIDEWAYS, "exam.py list"),
+    # studyapp/ui/screens/home.py, statistics.py, settings.py: pages wider than the window.
+    Known(("home",), "QScrollArea", SIDEWAYS, "home.py page at 880x600 (9-18 pt)"),
+    Known(("statistics",), "QScrollArea", SIDEWAYS, "statistics.py two-column grid at 14-18 pt"),
+    Known(("settings",), "QScrollArea", SIDEWAYS, "settings.py form at 880x600 / 18 pt"),
+    # studyapp/ui/screens/practice.py (or widgets/option_card.py): at 18 pt, after the
+    # window was 1366 px wide, the five-option question's feedback page keeps a minimum
+    # width of about 1,290 px and scrolls sideways at both sizes; not in every run.
+    Known(
+        ("practice-five-options-feedback",),
+        "QScrollArea",
+        SIDEWAYS,
+        "practice.py feedback page at 18 pt",
+        always=False,
+    ),
+    # studyapp/ui/screens/library_questions.py and library_packs.py (18 pt, 880x600).
+    Known(("library",), "QuestionTable #questionTable", SIDEWAYS, "library_questions.py"),
+    Known(("library",), "#new_question_button", CLIPPED, "library_questions.py buttons"),
+    Known(("library",), "#delete_my_question_button", CLIPPED, "library_questions.py buttons"),
+    Known(("library",), "QLabel #libraryCount", CLIPPED, "library_questions.py count label"),
+    Known(("library",), "QLabel #libraryCount", "cut off by its parent", "library_questions.py"),
+    Known(("library-packs",), "#import_folder_pack_button", CLIPPED, "library_packs.py buttons"),
+    Known(("library-packs",), "QTableWidget #packTable", SIDEWAYS, "library_packs.py table"),
+    # studyapp/ui/screens/library_editor.py and library_mapping.py at 18 pt.
+    Known(("new-question-editor",), "QScrollArea", SIDEWAYS, "library_editor.py form"),
+    Known(("import-mapping",), "QTableWidget #mappingTable", SIDEWAYS, "library_mapping.py"),
+    # studyapp/ui/main_window.py: the shortcuts help is a QMessageBox 1,100-2,270 px tall.
+    Known(("shortcuts-help",), "QMessageBox", "does not fit a 1366x768 screen", "main_window.py"),
+)
+_MATCHED: set[Known] = set()  # entries matched so far in this run (both themes)
+
+
+def _audit_questions() -> list[Question]:
+    long_stem = (
+        "Your district's board has approved a three-year plan to replace every classroom "
+        "device, and the superintendent asks you to present, at the next public meeting, "
+        "how the replacement will be funded, how teachers will be trained before the first "
+        "devices arrive, how student data held on the old devices will be wiped and "
+        "documented, and how families without home internet access will be supported. "
+        "Principals have already asked for different models, the teachers' union wants a "
+        "say in the training calendar, and the finance office warns that the E-rate "
+        "application window closes in six weeks. Which of the following should you do "
+        "FIRST to give the plan the best chance of success?"
+    )
+    long_options = (
+        Option(
+            "a",
+            "Convene a stakeholder steering group with principals, teachers, the union, "
+            "finance and family representatives to agree goals, success measures and a "
+            "calendar before any purchasing decision is made",
+            True,
+            "Shared goals and measures come before purchases and schedules.",
+        ),
+        Option(
+            "b",
+            "Sign the purchase order for the model most principals prefer, so that the "
+            "E-rate window is not missed",
+            False,
+            "Buys before the need and the funding are settled.",
+        ),
+        Option(
+            "c",
+            "Publish a training calendar for teachers immediately",
+            False,
+            "Training follows the plan.",
+        ),
+        Option(
+            "d",
+            "Ask each school to draft its own device plan and merge them later",
+            False,
+            "Fragments the district's plan.",
+        ),
+    )
+    five = tuple(
+        Option(
+            key,
+            text,
+            correct,
+            "Part of a sound data governance programme." if correct else "Not governance.",
+        )
+        for key, text, correct in (
+            ("a", "Appoint a data steward for each student information system", True),
+            ("b", "Publish a data inventory with owners and retention periods", True),
+            ("c", "Let every teacher choose their own cloud storage for grades", False),
+            ("d", "Review third-party data sharing agreements every year", True),
+            ("e", "Delete the audit logs after every semester to save space", False),
+        )
+    )
+    common = {
+        "explanation": "Plan with the people affected first; see the CoSN framework.",
+        "difficulty": 3,
+        "tags": ("audit",),
+        "references": (Reference("CoSN Framework of Essential Skills", "Leadership"),),
+    }
+    return [
+        Question(
+            id="audit-long",
+            skill="leadership-vision",
+            type="single",
+            stem=long_stem,
+            options=long_options,
+            **common,  # type: ignore[arg-type]
+        ),
+        Question(
+            id="audit-five",
+            skill="data-management",
+            type="multiple",
+            stem="Which THREE of these belong in a district's data governance programme?",
+            options=five,
+            **common,  # type: ignore[arg-type]
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def audit_profile(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
+    """A profile with the CETL bank, demo practice, an exam date and the audit pack."""
+    folder = tmp_path_factory.mktemp("audit")
+    paths = AppPaths(data_dir=folder / "profile", log_dir=folder / "logs")
+    audit_pack = pack(_audit_questions(), pack_id=AUDIT_PACK)
+    audit_pack = type(audit_pack)(
+        type(audit_pack.manifest)(
+            **{**_fields(audit_pack.manifest), "title": PACK_TITLE},
+        ),
+        audit_pack.questions,
+        audit_pack.media,
+    )
+    source = write_dir(audit_pack, folder / "pack")
+    profile = Profile.open(paths, FixedClock(T0), __version__)
+    try:
+        PackService(profile).seed_shipped()
+        PackService(profile).import_pack(source)
+        seed_demo_history(profile)
+        profile.update_settings(
+            welcome_done=True, exam_date=(T0.date() + timedelta(days=45)).isoformat()
+        )
+    finally:
+        profile.close()
+    return paths
+
+
+def _fields(obj: object) -> dict[str, object]:
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def audit_app(qtbot, audit_profile: AppPaths, tmp_path: Path) -> Iterator[AppController]:
+    """The app on a copy of the audit profile, opened, window shown."""
+    paths = AppPaths(data_dir=tmp_path / "profile", log_dir=tmp_path / "logs")
+    shutil.copytree(audit_profile.data_dir, paths.data_dir)
+    c = AppController(make_application(), paths, FixedClock(T0))
+    qtbot.addWidget(c.window)
+    c.window.show()
+    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
+        c.open_profile()
+    c.runner.wait_idle(30_000)
+    yield c
+    c.window.close()
+    c.shutdown()
+
+
+def _settler(c: AppController) -> Callable[[], None]:
+    def settle() -> None:
+        app = c.app
+        for _ in range(100):
+            app.processEvents()
+            if not c.runner.is_busy():
+                break
+            c.runner.wait_idle(100)
+        app.processEvents()
+        app.processEvents()
+
+    return settle
+
+
+def _item(c: AppController, key: str) -> PracticeItem:
+    assert c.profile is not None
+    rows = LibraryService(c.profile).page(LibraryQuery(pack=AUDIT_PACK))
+    row = next(r for r in rows if r.key.endswith(key))
+    stored = StudyService(c.profile).question(row.qid)
+    q = stored.question
+    return PracticeItem(
+        qid=row.qid,
+        ref=stored.ref,
+        skill=stored.skill,
+        skill_title=stored.skill_title,
+        question=q,
+        media=stored.media,
+        option_order=tuple(o.id for o in q.options),
+        reason="audit",
+    )
+
+
+def _states(c: AppController, settle: Callable[[], None]) -> Iterator[str]:
+    """The tour, then practice showing the long and the five-option question."""
+    from studyapp.ui.screens.practice import PracticeScreen
+
+    yield from walk(c, settle, demo=True)
+    assert c.profile is not None
+    stats = StudyService(c.profile).stats()
+    practice = c.window.screen_of(PracticeScreen)
+    for key, name in (("audit-long", "practice-long"), ("audit-five", "practice-five-options")):
+        c.window.show_screen(PracticeScreen)
+        practice._planned(([_item(c, key)], (), stats))
+        settle()
+        yield f"{name}-question"
+        for state in answer_practice(c, settle):
+            yield f"{name}-{state.removeprefix('practice-')}"
+
+
+def _dialogs(
+    c: AppController, settle: Callable[[], None]
+) -> Iterator[tuple[str, Callable[[], None]]]:
+    """(name, opener) of each dialog; the opener may block in exec() (the audit closes it)."""
+    from studyapp.ui.screens.library import LibraryScreen
+    from studyapp.ui.screens.library_mapping import MappingDialog
+    from studyapp.ui.welcome import WelcomeDialog
+
+    window = c.window
+    yield "shortcuts-help", window.show_shortcuts
+    yield "about", window.show_about
+    yield "welcome", lambda: WelcomeDialog(window, T0.date(), 436).show()
+
+    def editor() -> None:
+        library = window.screen_of(LibraryScreen)
+        window.show_screen(LibraryScreen)
+        library.open_editor(_item(c, "audit-five").qid)
+        settle()
+
+    yield "question-editor", editor
+
+    def new_question() -> None:
+        library = window.screen_of(LibraryScreen)
+        window.show_screen(LibraryScreen)
+        library.open_editor(None)
+        settle()
+
+    yield "new-question-editor", new_question
+
+    def mapping() -> None:
+        assert c.profile is not None
+        source = REPO / "tests" / "packs" / "fixtures" / "district-bank.gift"
+        preview = LibraryService(c.profile).preview_import(source)
+        MappingDialog(preview, window).show()
+
+    yield "import-mapping", mapping
+
+    def error() -> None:
+        exc = StudyAppError(
+            "The backup studyapp-2026-11-23-0900.sqlite3 was written by a newer StudyApp "
+            "(database version 9); this StudyApp reads versions up to 3. Nothing was changed."
+        )
+        show_error(window, exc, c.paths.log_file)
+
+    yield "error", error
+    yield "progress", lambda: make_dialog(window, f"Importing {PACK_TITLE}", True).show()
+
+
+def _audit_dialog(
+    name: str, opener: Callable[[], None], where: str, settle: Callable[[], None]
+) -> list[Finding]:
+    """Open a dialog, audit every new visible dialog, close them all."""
+    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    found: list[Finding] = []
+    done: list[bool] = []
+
+    def inspect() -> None:
+        for w in QApplication.topLevelWidgets():
+            if id(w) in before or not w.isVisible() or not isinstance(w, QDialog):
+                continue
+            QApplication.processEvents()
+            found.extend(audit(w, f"{name} @ {where}"))
+            done.append(True)
+            w.reject()
+            w.deleteLater()
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(inspect)  # runs inside exec() of a modal dialog
+    timer.start(300)
+    opener()
+    settle()
+    timer.stop()
+    if not done:
+        inspect()
+    if not done:
+        found.append(Finding(f"{name} @ {where}", "(no dialog)", "no dialog opened"))
+    settle()
+    return found
+
+
+def run_audit(c: AppController, theme: str) -> list[Finding]:
+    """Every state at every size and font, every dialog at every font, in ``theme``.
+
+    Each state is reached once per font and checked at both window sizes (a resize only
+    lays the window out again), which halves the time of the audit.
+    """
+    settle = _settler(c)
+    window = c.window
+    found: list[Finding] = []
+    for points in FONTS:
+        c.set_theme(theme, points)
+        window.resize(SIZES[0])
+        settle()
+        for state in _states(c, settle):
+            for size in SIZES:
+                window.resize(size)
+                settle()
+                where = f"{size.width()}x{size.height()}, {points} pt, {theme}"
+                found.extend(audit(window, f"{state} @ {where}"))
+        where = f"{points} pt, {theme}"
+        for name, opener in _dialogs(c, settle):
+            found.extend(_audit_dialog(name, opener, where, settle))
+    return unique(found)
+
+
+def _report(findings: list[Finding]) -> str:
+    return "\n".join(str(f) for f in findings)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_screen_and_dialog_passes_the_layout_audit(audit_app, theme):
+    """No clipped text, sideways scrolling, overlap, oversized dialog or low contrast."""
+    findings = run_audit(audit_app, theme)
+    unexpected = [f for f in findings if not any(k.matches(f) for k in KNOWN_FAILURES)]
+    _MATCHED.update(k for k in KNOWN_FAILURES if any(k.matches(f) for f in findings))
+    assert not unexpected, f"{len(unexpected)} layout problems:\n{_report(unexpected)}"
+    if theme == "dark":
+        stale = [k for k in KNOWN_FAILURES if k.always and k not in _MATCHED]
+        assert not stale, f"KNOWN_FAILURES entries no longer found (remove them): {stale}"
