@@ -191,11 +191,12 @@ class MainWindow(QMainWindow):
         """
         missing = [i for i, s in enumerate(self._built) if s is None]
         if missing:
-            QTimer.singleShot(0, lambda: self._build_next(missing[0]))
+            # With the window as context: a turn still queued when it closes never runs.
+            QTimer.singleShot(0, self, lambda: self._build_next(missing[0]))
 
     def _build_next(self, index: int) -> None:
         if self.controller.long_running:
-            QTimer.singleShot(500, lambda: self._build_next(index))
+            QTimer.singleShot(500, self, lambda: self._build_next(index))
             return
         if self._built[index] is None:
             self.screen_at(index)

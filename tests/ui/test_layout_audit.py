@@ -8,19 +8,13 @@ and the dark theme, each state of :func:`studyapp.ui.tour.walk` (and practice sh
 long and the five-option question) and each dialog is checked by
 :mod:`tests.ui.layout_audit`: no clipped or elided text, no sideways scrolling, no
 overlapping siblings, dialogs inside 1366x768, WCAG AA contrast for text and check boxes.
-
-What is found and fixed elsewhere (another engineer's screen) is listed, precisely, in
-:data:`KNOWN_FAILURES`; an entry that no longer matches anything fails the test, so the
-list only ever shrinks.
+Every finding fails the test: there is no list of tolerated ones.
 """
 
 from __future__ import annotations
 
-import ctypes
 import shutil
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,112 +49,10 @@ from tests.ui.layout_audit import (
     unique,
 )
 
-
-def _keep_singletons_alive() -> None:
-    """Work around a PySide6 6.12.0 bug on CPython 3.11 for the length of this audit.
-
-    That PySide6 drops a reference to ``None`` on every call of a C++ method that returns
-    void or a null pointer, and to ``True``/``False`` on every emission of a bool signal
-    (it assumes Python 3.12's immortal singletons). One theme of this audit makes some
-    35,000 such calls, and the process dies with "Fatal Python error: none_dealloc" (or
-    "bool_dealloc", also at exit). Until the app runs on a PySide6 without the bug (the
-    lead is told), the audit gives these three objects the immortality they have on 3.12.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_keep_singletons_alive()
-
 FONTS = (9, 11, 14, 18)
 SIZES = (QSize(880, 600), QSize(1366, 768))
 AUDIT_PACK = "district-leadership-audit-pack"
 PACK_TITLE = "District Technology Leadership Review: Spring Cohort"  # 50 characters
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A failure the audit finds in a screen that another engineer is fixing.
-
-    It matches a finding in one of ``states`` (tour states or dialog names) whose widget
-    description contains ``widget`` and whose problem contains ``problem``; ``reason``
-    says what is wrong and in which file it gets fixed.
-    """
-
-    states: tuple[str, ...]
-    widget: str
-    problem: str
-    reason: str
-    always: bool = True  # False: seen in some runs only, so not required to be found
-
-    def matches(self, finding: Finding) -> bool:
-        return (
-            finding.where.split(" @ ")[0] in self.states
-            and self.widget in finding.widget
-            and self.problem in finding.problem
-        )
-
-
-CLIPPED = "(clipped)"
-SIDEWAYS = "horizontal scroll bar shown"
-SITTING = ("exam-sitting", "exam-review")
-
-# Found by this audit in screens owned by other engineers (issue 18). The lead removes each
-# entry when the fix named in it is merged; an entry that matches nothing in a run of both
-# themes fails the test, so this list can only shrink.
-KNOWN_FAILURES: tuple[Known, ...] = (
-    # studyapp/ui/screens/exam_sitting.py: the button row does not fit at 880x600 (and at
-    # 14-18 pt at any size); the position label does not wrap or shorten.
-    Known(SITTING, "QPushButton 'Review and hand in (R)'", CLIPPED, "exam_sitting.py buttons"),
-    Known(SITTING, "QPushButton '← Previous'", CLIPPED, "exam_sitting.py buttons"),
-    Known(SITTING, "QPushButton 'Next →'", CLIPPED, "exam_sitting.py buttons"),
-    Known(SITTING, "[Flag this question for review] 'Flag (F)'", CLIPPED, "exam_sitting.py"),
-    Known(SITTING, "[Pause exam] 'Pause (P)'", CLIPPED, "exam_sitting.py buttons"),
-    Known(SITTING, "QLabel #examPosition", CLIPPED, "exam_sitting.py position label"),
-    Known(("exam-review",), "QPushButton 'Back to the exam'", CLIPPED, "exam_sitting.py review"),
-    Known(("exam-review",), "[Hand in the exam] 'Hand in the exam'", CLIPPED, "exam_sitting.py"),
-    Known(
-        ("exam-sitting",),
-        "QScrollArea",
-        SIDEWAYS,
-        "exam_sitting.py question page, about 40 px too wide; not in every run",
-        always=False,
-    ),
-    # studyapp/ui/screens/exam.py: setup and results pages are wider than the window.
-    Known(("mock-exam",), "QScrollArea", SIDEWAYS, "exam.py setup page at 880x600 / 14-18 pt"),
-    Known(("exam-results",), "QScrollArea", SIDEWAYS, "exam.py results page"),
-    Known(("exam-results",), "QListWidget [Questions to review]", SIDEWAYS, "exam.py list"),
-    # studyapp/ui/screens/home.py, statistics.py, settings.py: pages wider than the window.
-    Known(("home",), "QScrollArea", SIDEWAYS, "home.py page at 880x600 (9-18 pt)"),
-    Known(("statistics",), "QScrollArea", SIDEWAYS, "statistics.py two-column grid at 14-18 pt"),
-    Known(("settings",), "QScrollArea", SIDEWAYS, "settings.py form at 880x600 / 18 pt"),
-    # studyapp/ui/screens/practice.py (or widgets/option_card.py): at 18 pt, after the
-    # window was 1366 px wide, the five-option question's feedback page keeps a minimum
-    # width of about 1,290 px and scrolls sideways at both sizes; not in every run.
-    Known(
-        ("practice-five-options-feedback",),
-        "QScrollArea",
-        SIDEWAYS,
-        "practice.py feedback page at 18 pt",
-        always=False,
-    ),
-    # studyapp/ui/screens/library_questions.py and library_packs.py (18 pt, 880x600).
-    Known(("library",), "QuestionTable #questionTable", SIDEWAYS, "library_questions.py"),
-    Known(("library",), "#new_question_button", CLIPPED, "library_questions.py buttons"),
-    Known(("library",), "#delete_my_question_button", CLIPPED, "library_questions.py buttons"),
-    Known(("library",), "QLabel #libraryCount", CLIPPED, "library_questions.py count label"),
-    Known(("library",), "QLabel #libraryCount", "cut off by its parent", "library_questions.py"),
-    Known(("library-packs",), "#import_folder_pack_button", CLIPPED, "library_packs.py buttons"),
-    Known(("library-packs",), "QTableWidget #packTable", SIDEWAYS, "library_packs.py table"),
-    # studyapp/ui/screens/library_editor.py and library_mapping.py at 18 pt.
-    Known(("new-question-editor",), "QScrollArea", SIDEWAYS, "library_editor.py form"),
-    Known(("import-mapping",), "QTableWidget #mappingTable", SIDEWAYS, "library_mapping.py"),
-    # studyapp/ui/main_window.py: the shortcuts help is a QMessageBox 1,100-2,270 px tall.
-    Known(("shortcuts-help",), "QMessageBox", "does not fit a 1366x768 screen", "main_window.py"),
-)
-_MATCHED: set[Known] = set()  # entries matched so far in this run (both themes)
 
 
 def _audit_questions() -> list[Question]:
@@ -334,7 +226,7 @@ def _states(c: AppController, settle: Callable[[], None]) -> Iterator[str]:
     practice = c.window.screen_of(PracticeScreen)
     for key, name in (("audit-long", "practice-long"), ("audit-five", "practice-five-options")):
         c.window.show_screen(PracticeScreen)
-        practice._planned(([_item(c, key)], (), stats))
+        practice.begin([_item(c, key)], stats)
         settle()
         yield f"{name}-question"
         for state in answer_practice(c, settle):
@@ -455,9 +347,4 @@ def _report(findings: list[Finding]) -> str:
 def test_every_screen_and_dialog_passes_the_layout_audit(audit_app, theme):
     """No clipped text, sideways scrolling, overlap, oversized dialog or low contrast."""
     findings = run_audit(audit_app, theme)
-    unexpected = [f for f in findings if not any(k.matches(f) for k in KNOWN_FAILURES)]
-    _MATCHED.update(k for k in KNOWN_FAILURES if any(k.matches(f) for f in findings))
-    assert not unexpected, f"{len(unexpected)} layout problems:\n{_report(unexpected)}"
-    if theme == "dark":
-        stale = [k for k in KNOWN_FAILURES if k.always and k not in _MATCHED]
-        assert not stale, f"KNOWN_FAILURES entries no longer found (remove them): {stale}"
+    assert not findings, f"{len(findings)} layout problems:\n{_report(findings)}"

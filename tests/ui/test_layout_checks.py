@@ -235,3 +235,23 @@ def test_checker_reports_an_elided_tab(qtbot):
     _shown(qtbot, tabs, 180, 120)
     found = _problems(check_text(tabs, "test"))
     assert any("tab 'Questions in every pack'" in p and "(elided)" in p for p in found), found
+
+
+@pytest.mark.parametrize("points", [9, 18])
+@pytest.mark.parametrize("width", [300, 420, 676, 1100])
+def test_heatmap_weekday_names_never_overlap(qtbot, width, points):
+    """Mon/Wed/Fri beside the heatmap never overlap one another and stay inside the widget,
+    also when the cells are smaller than the text (they overlapped at 18 pt in 880x600)."""
+    heatmap = CalendarHeatmap("Reviews per day")
+    font = heatmap.font()
+    font.setPointSize(points)
+    heatmap.setFont(font)
+    today = date(2026, 12, 7)
+    heatmap.set_data([(today - timedelta(days=i), i % 5) for i in range(364, -1, -1)])
+    _shown(qtbot, heatmap, width, heatmap.height_for(width))
+    labels = heatmap.day_labels()
+    assert labels and labels[0][1] == "Mon"
+    for box, _text in labels:
+        assert box.top() >= 0 and box.bottom() <= heatmap.height(), (box, heatmap.height())
+    for (a, _ta), (b, _tb) in pairwise(labels):
+        assert a.bottom() <= b.top(), (a, b)

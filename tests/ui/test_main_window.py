@@ -224,3 +224,17 @@ def test_error_opening_profile_shows_dialog_not_crash(qtbot, paths, clock):
     c.shutdown()
     [moved] = paths.data_dir.glob("studyapp.sqlite3.damaged-*")  # moved aside, not rewritten
     assert moved.read_bytes() == b"garbage" * 50
+
+
+def test_screen_building_still_queued_when_the_window_is_deleted_never_runs(app_controller, qtbot):
+    """build_rest_later's queued turn dies with its window (it raised 'already deleted' in
+    the next test's setup when a window closed with screens still to build)."""
+    import shiboken6
+
+    from studyapp.ui.main_window import MainWindow
+
+    window = MainWindow(app_controller)
+    settle(qtbot, app_controller)  # its Home's first figures are in
+    window.build_rest_later()
+    shiboken6.delete(window)  # the C++ window goes, as at a test's teardown
+    qtbot.wait(50)  # pytest-qt fails the test on an exception in the event loop

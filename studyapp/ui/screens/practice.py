@@ -324,11 +324,24 @@ class PracticeScreen(Screen):
 
     def _planned(self, result: _Planned) -> None:
         self.busy = False
-        practice, stats = result.practice, result.stats
-        items = practice.items
-        notes = practice.plan.notes
+        practice = result.practice
         self.session_id = result.session_id
-        said = [n for n in (practice.shortfall, practice.pacing) if n]
+        said = tuple(n for n in (practice.shortfall, practice.pacing) if n)
+        self.begin(practice.items, result.stats, notes=practice.plan.notes, said=said)
+
+    def begin(
+        self,
+        items: list[PracticeItem],
+        stats: StatsReport,
+        *,
+        notes: tuple[str, ...] = (),
+        said: tuple[str, ...] = (),
+    ) -> None:
+        """Show a planned session's first question (or why there is none).
+
+        ``said``: sentences about the whole session (why it is shorter than asked, the
+        exam pace), shown on the question page; ``notes``: the planner's notes.
+        """
         self.session_note.setText(" ".join(said))
         self.session_note.setVisible(bool(said))
         self.log = SessionLog(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -40,6 +39,7 @@ from studyapp.services.study import GoalAdvice, StudyService
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
+from studyapp.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -106,7 +106,7 @@ class SettingsScreen(Screen):
                 wrap=True,
             )
         )
-        row = QHBoxLayout()
+        row = FlowLayout()  # the date goes under the check box when they do not fit side by side
         self.has_exam = QCheckBox("I have an exam date")
         self.has_exam.setAccessibleName("I have an exam date")
         self.exam_date = QDateEdit()
@@ -115,7 +115,6 @@ class SettingsScreen(Screen):
         self.exam_date.setAccessibleName("Exam date")
         row.addWidget(self.has_exam)
         row.addWidget(self.exam_date)
-        row.addStretch(1)
         form.addRow("Exam date:", row)
         self.exam_error = plain("", wrap=True)
         self.exam_error.setObjectName("examDateError")
@@ -207,9 +206,12 @@ class SettingsScreen(Screen):
         data = QGroupBox("Your data")
         form = _form(data)
         folder_row = QHBoxLayout()
-        self.folder = QLabel(str(controller.paths.data_dir))
-        self.folder.setTextFormat(Qt.TextFormat.PlainText)
-        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A read-only field: a long path scrolls inside it (and can be selected and copied)
+        # instead of widening the page or being cut off.
+        self.folder = QLineEdit(str(controller.paths.data_dir))
+        self.folder.setReadOnly(True)
+        self.folder.setCursorPosition(0)
+        self.folder.setToolTip(str(controller.paths.data_dir))
         self.folder.setAccessibleName("Data folder")
         open_folder = QPushButton("Open folder")
         open_folder.setAccessibleName("Open the data folder")

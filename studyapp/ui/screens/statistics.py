@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ from studyapp.ui.widgets.charts import (
     day_label,
     week_label,
 )
+from studyapp.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -96,6 +98,7 @@ class StatisticsScreen(Screen):
         self.last_export: ExportedFile | None = None
         self._folder: Path | None = None
         layout = scroll_page(self, 12)
+        self._page = layout
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(plain("Statistics", bold=True, size_delta=5), 1)
@@ -128,8 +131,7 @@ class StatisticsScreen(Screen):
             _card("Reviews per day — last 12 months", self.heatmap, self.heatmap_caption)
         )
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
+        bar = FlowLayout(spacing=8)  # the choice goes under its label when they do not fit
         skill_label = plain("Accuracy and mastery for:")
         bar.addWidget(skill_label)
         self.skill = QComboBox()
@@ -145,7 +147,6 @@ class StatisticsScreen(Screen):
         self.skill.currentIndexChanged.connect(self._redraw_skill)
         skill_label.setBuddy(self.skill)
         bar.addWidget(self.skill)
-        bar.addStretch(1)
         layout.addLayout(bar)
 
         grid = QGridLayout()
@@ -170,14 +171,15 @@ class StatisticsScreen(Screen):
         self.time_scale.addItem("Per day", "day")
         self.time_scale.addItem("Per week", "week")
         self.time_scale.currentIndexChanged.connect(self._redraw_time)
-        grid.addWidget(_card("Accuracy per week", self.accuracy, self.accuracy_caption), 0, 0)
-        grid.addWidget(_card("Mastery history", self.mastery, self.mastery_caption), 0, 1)
-        grid.addWidget(
-            _card("Time spent answering", self.time, self.time_caption, self.time_scale), 1, 0
+        self._cards = (
+            _card("Accuracy per week", self.accuracy, self.accuracy_caption),
+            _card("Mastery history", self.mastery, self.mastery_caption),
+            _card("Time spent answering", self.time, self.time_caption, self.time_scale),
+            _card("Due in the next 30 days", self.forecast, self.forecast_caption),
         )
-        grid.addWidget(_card("Due in the next 30 days", self.forecast, self.forecast_caption), 1, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self._grid = grid
+        self._columns = 0
+        self._arrange_cards(2)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.tab_order: tuple[QWidget, ...] = (
@@ -207,6 +209,29 @@ class StatisticsScreen(Screen):
         return button
 
     # ------------------------------------------------------------------ data
+    def _arrange_cards(self, columns: int) -> None:
+        """Lay the chart cards out in ``columns`` columns (two side by side, or one under
+        the other when the page is too narrow for two: never a sideways scroll bar)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self._cards:
+            self._grid.removeWidget(card)
+        for n, card in enumerate(self._cards):
+            self._grid.addWidget(card, n // columns, n % columns)
+        for column in range(2):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  # Qt override
+        """Two columns of charts only where each row's two cards fit side by side."""
+        cards = [card.minimumSizeHint().width() for card in self._cards]
+        pair = max(cards[0] + cards[1], cards[2] + cards[3])
+        margins = self._page.contentsMargins()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        need = pair + self._grid.horizontalSpacing() + margins.left() + margins.right()
+        self._arrange_cards(2 if event.size().width() - scroll_bar >= need else 1)
+        super().resizeEvent(event)
+
     def refresh(self) -> None:
         self.stale = False
         self.controller.query(lambda profile: ReportService(profile).statistics(), self._show)

@@ -472,6 +472,27 @@ class CalendarHeatmap(Chart):
             edge = x - gap
         return placed[::-1]
 
+    def day_labels(self) -> list[tuple[QRectF, str]]:
+        """Where the weekday names left of the grid are drawn, and the names.
+
+        Mon, Wed and Fri stand beside rows 0, 2 and 4. Each name is centred on its row in a
+        box of its own text height; when the cells are smaller than the text (a large font
+        in a narrow window) fewer names are drawn (Mon and Fri, then Mon alone), so no
+        name overlaps another or is cut off.
+        """
+        if not self.days:
+            return []
+        fm = QFontMetrics(self.small_font())
+        left, top, cell, _weeks = self._geometry()
+        height = float(fm.height())
+        names = ((0, "Mon"), (2, "Wed"), (4, "Fri"))
+        step = 2 if 2 * cell >= height else 4 if 4 * cell >= height else 7
+        shown = [(row, name) for row, name in names if row % step == 0]
+        return [
+            (QRectF(0.0, top + (row + 0.5) * cell - height / 2, left - 6, height), name)
+            for row, name in shown
+        ]
+
     def _cell(self, index: int) -> tuple[int, int]:
         offset = index + self.days[0][0].weekday()
         return offset // 7, offset % 7
@@ -500,12 +521,8 @@ class CalendarHeatmap(Chart):
         empty = mix(c["base"], c["muted"], 0.18)
         shades = [empty] + [mix(c["base"], c["highlight"], t) for t in self.LEVELS]
         p.setPen(QColor(c["muted"]))
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
-            p.drawText(
-                QRectF(0, top + row * cell, left - 6, cell),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                name,
-            )
+        for box, name in self.day_labels():
+            p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
         p.setPen(Qt.PenStyle.NoPen)
         for i, (_d, n) in enumerate(self.days):
             col, row = self._cell(i)
