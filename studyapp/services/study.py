@@ -17,14 +17,22 @@ from typing import Any
 from studyapp.domain import leech as leech_rule
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.framework import Framework
-from studyapp.domain.mastery import Mastery, Readiness, SkillEvidence, estimate_mastery, readiness
+from studyapp.domain.mastery import Mastery, Readiness, estimate_masteries, readiness
 from studyapp.domain.memory import (
     DEFAULT_PARAMETERS,
     MemoryState,
     forgetting_curve,
     review,
 )
-from studyapp.domain.planner import Candidate, Mode, Plan, PlanInput, exam_schedule, plan_session
+from studyapp.domain.planner import (
+    Mode,
+    Plan,
+    PlanInput,
+    QuestionState,
+    build_plan_input,
+    exam_schedule,
+    plan_session,
+)
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
@@ -278,26 +286,20 @@ class StudyService:
         recall: Recall,
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
     ) -> dict[str, Mastery]:
-        out = {}
-        for skill in fw.skill_areas:
-            ev = evidence.get(skill.id, {True: [], False: []})
-            out[skill.id] = estimate_mastery(
-                SkillEvidence(
-                    skill_id=skill.id,
-                    weight=skill.weight,
-                    questions=totals.get(skill.id, 0),
-                    seen=recall.seen.get(skill.id, 0),
-                    first_attempts=ev[True],
-                    later_attempts=ev[False],
-                    retention=recall.retention.get(skill.id, 0.0),
-                )
-            )
-        return out
+        return estimate_masteries(
+            [(s.id, s.weight) for s in fw.skill_areas],
+            totals,
+            recall.seen,
+            recall.retention,
+            evidence,
+        )
 
     def plan_input(
         self, snap: Snapshot, *, indexed: bool = False, all_seen: bool = False
     ) -> PlanInput:
-        """The planner's view of a snapshot.
+        """The planner's view of a snapshot, through :func:`build_plan_input` (the one
+        builder ``studyapp simulate`` uses too): memory state of every seen question, each
+        skill's mastery and ability, personal FSRS parameters when fitted.
 
         ``indexed`` (default and unseen modes): never-answered questions come as the
         cache's :class:`~studyapp.domain.planner.UnseenIndex`, and of the others only those
@@ -306,16 +308,10 @@ class StudyService:
         question of a big bank.
         """
         now = snap.now
-        candidates = []
+        questions: list[QuestionState] = []
         rows, unseen = snap.rows, snap.unseen
         if not indexed:
-            for row in rows:
-                if row.memory is None:
-                    candidates.append(
-                        Candidate(row.qid, row.skill, False, None, 0.0, row.difficulty)
-                    )
-                else:
-                    candidates.append(self._candidate(snap, row))
+            questions = [self._question_state(snap, row) for row in rows]
         unseen_elsewhere = 0
         if indexed:
             now_ms = (now - EPOCH) // MILLISECOND  # floor: due_ms <= now_ms iff due <= now
@@ -325,35 +321,32 @@ class StudyService:
                 mem = row.memory
                 if mem is not None and mem.reps > 0:
                     if all_seen or due_of[at] <= now_ms:
-                        candidates.append(self._candidate(snap, row))
+                        questions.append(self._question_state(snap, row))
                 else:
                     unseen_elsewhere += 1
-                    candidates.append(self._candidate(snap, row))
-        return PlanInput(
-            candidates=candidates,
-            weights={s.id: s.weight for s in snap.framework.skill_areas},
-            mastery={k: m.mean for k, m in snap.masteries.items()},
+                    questions.append(self._question_state(snap, row))
+        settings = snap.settings
+        return build_plan_input(
+            questions,
+            snap.masteries,
+            {s.id: s.weight for s in snap.framework.skill_areas},
             new_today=snap.new_today,
-            daily_new_limit=snap.settings.daily_new_limit,
-            desired_retention=snap.settings.desired_retention,
-            exam_date=date.fromisoformat(snap.settings.exam_date)
-            if snap.settings.exam_date
-            else None,
+            daily_new_limit=settings.daily_new_limit,
+            desired_retention=settings.desired_retention,
+            exam_date=date.fromisoformat(settings.exam_date) if settings.exam_date else None,
+            parameters=snap.parameters,
             index=unseen.index(unseen_elsewhere) if indexed else None,
         )
 
     @staticmethod
-    def _candidate(snap: Snapshot, row: PlanningRow) -> Candidate:
-        mem = row.memory
-        seen = mem is not None and mem.reps > 0
+    def _question_state(snap: Snapshot, row: PlanningRow) -> QuestionState:
         buried = row.buried_until is not None and row.buried_until > snap.now
-        return Candidate(
+        return QuestionState(
             qid=row.qid,
             skill=row.skill,
-            seen=seen,
-            due=mem.due if seen and mem else None,
-            retrievability=snap.retrievability.get(row.qid, 0.0),
             difficulty=row.difficulty,
+            memory=row.memory,
+            retrievability=snap.retrievability.get(row.qid, 0.0),
             leech=row.leech,
             suspended=row.suspended or buried,
             last_correct=row.last_correct,
