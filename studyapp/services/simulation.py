@@ -108,7 +108,7 @@ class _Learner:
         if not stock:
             return 0.0
         days = max(at - self.transfer_at.get(skill, at), 0.0) / DAY_SECONDS
-        return stock * 0.5 ** (days / half_life_days)
+        return float(stock * 0.5 ** (days / half_life_days))
 
     def add_transfer(self, skill: str, amount: float, at: float, half_life_days: float) -> None:
         self.transfer[skill] = self.gained(skill, at, half_life_days) + amount
@@ -604,6 +604,12 @@ def simulate(
         "readiness_brier": round(brier, 4) if brier is not None else None,
         "readiness_brier_all_policies": round(pooled, 4) if pooled is not None else None,
         "readiness_points": len(planner_pairs),
+        # The part of the Brier score no estimate can remove: mean p(1 - p) of the truth.
+        "readiness_brier_irreducible": round(
+            sum(p * (1 - p) for _e, p in planner_pairs) / len(planner_pairs), 4
+        )
+        if planner_pairs
+        else None,
         "reliability": reliability(planner_pairs),
         "model": {
             **asdict(model),
@@ -611,6 +617,13 @@ def simulate(
             "desired_retention": Settings().desired_retention,
             "planner_daily_new_limit": Settings().daily_new_limit,
             "assumed_raw_cut": fw.exam.assumed_raw_cut,
+        },
+        # Kept from earlier versions (keys only grow): the same values as in ``model``.
+        "settings": {
+            "due_first_new_per_day": tuned if tuned is not None else "unlimited",
+            "desired_retention": Settings().desired_retention,
+            "assumed_raw_cut": fw.exam.assumed_raw_cut,
+            "exam_overlap": model.exam_overlap,
         },
     }
 
@@ -668,3 +681,41 @@ def shipped_questions() -> tuple[list[SimQuestion], Framework]:
         for i, q in enumerate(result.pack.questions)
     ]
     return questions, known["cetl"]
+
+
+# The sensitivity table of docs/learning-model.md: (label, model changes, minutes per day).
+SENSITIVITY: tuple[tuple[str, dict[str, float], float], ...] = (
+    ("the default model", {}, 30.0),
+    ("weaker transfer (0.015 per first study)", {"transfer_new": 0.015}, 30.0),
+    ("stronger transfer (0.04 per first study)", {"transfer_new": 0.04}, 30.0),
+    (
+        "faster forgetting (memories x0.5, skill half-life 60 days)",
+        {"memory_factor_mean": 0.5, "skill_half_life_days": 60.0},
+        30.0,
+    ),
+    (
+        "slower forgetting (memories x2, skill half-life 365 days)",
+        {"memory_factor_mean": 2.0, "skill_half_life_days": 365.0},
+        30.0,
+    ),
+    ("weaker start (ability mean -0.6: about 51% unprepared)", {"ability_mean": -0.6}, 30.0),
+    ("stronger start (ability mean +0.4: about 67% unprepared)", {"ability_mean": 0.4}, 30.0),
+    ("15 minutes a day", {}, 15.0),
+    ("60 minutes a day", {}, 60.0),
+    ("half the exam from the bank (exam_overlap 0.5)", {"exam_overlap": 0.5}, 30.0),
+)
+
+
+def sensitivity(
+    questions: Sequence[SimQuestion], fw: Framework, *, learners: int, days: int, seed: int
+) -> list[dict[str, Any]]:
+    """One :func:`simulate` per row of :data:`SENSITIVITY`: how the comparison and the
+    calibration move when the model's judgement calls move."""
+    rows = []
+    for label, changes, minutes in SENSITIVITY:
+        model = Model(**changes)  # type: ignore[arg-type]
+        doc = simulate(
+            questions, fw, learners=learners, days=days, minutes=minutes, seed=seed, model=model
+        )
+        rows.append({"label": label, "minutes_per_day": minutes, **doc})
+    return rows
