@@ -40,7 +40,7 @@ from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
 from studyapp.services.recall import Recall
-from studyapp.storage.exams import DbSession
+from studyapp.storage.exams import DbSession, load_exam, submitted_exams
 from studyapp.storage.frameworks import load_framework, load_frameworks
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
@@ -219,6 +219,8 @@ class StudyService:
     def __init__(self, profile: Profile, tz: tzinfo | None = None) -> None:
         self.profile = profile
         self.tz = tz or local_tz()
+        # exam id -> (question id, correct) per position of a submitted mock exam
+        self._exam_items: dict[int, tuple[tuple[int | None, bool | None], ...]] = {}
 
     # ------------------------------------------------------------------ time
     def study_day(self, moment: datetime) -> date:
@@ -263,9 +265,10 @@ class StudyService:
             unseen = cache.unseen_index()
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
+            mocks = self._mock_evidence(session, now, fw.id, cache)
         recall = cache.recall(now, curve)
         retr = recall.retrievability
-        masteries = self._masteries(fw, unseen.totals, recall, evidence)
+        masteries = self._masteries(fw, unseen.totals, recall, evidence, mocks)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
             masteries,
@@ -285,6 +288,7 @@ class StudyService:
         totals: Mapping[str | None, int],
         recall: Recall,
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
+        mocks: Mapping[str, list[tuple[bool, float, int]]] | None = None,
     ) -> dict[str, Mastery]:
         return estimate_masteries(
             [(s.id, s.weight) for s in fw.skill_areas],
@@ -292,7 +296,41 @@ class StudyService:
             recall.seen,
             recall.retention,
             evidence,
+            mocks,
         )
+
+    def _mock_evidence(
+        self, session: DbSession, now: datetime, framework_id: str, cache: study_cache.StudyCache
+    ) -> dict[str, list[tuple[bool, float, int]]]:
+        """skill -> [(correct, age in days, count)] of submitted mock exams' questions that
+        were new to the learner when the exam began (first answered in it, or unanswered):
+        the closest thing to the real exam's unseen questions. Questions already studied
+        are left out: answering them measures recall of that question, not the skill.
+        Each exam's items are read once per service."""
+        counts: dict[tuple[str, bool, int], int] = {}
+        for header in submitted_exams(session):
+            if header.blueprint != framework_id or header.submitted_at is None:
+                continue
+            items = self._exam_items.get(header.id)
+            if items is None:
+                stored = load_exam(session, header.id)
+                if stored is None:
+                    continue
+                items = tuple(zip(stored.question_ids, stored.correct, strict=True))
+                self._exam_items[header.id] = items
+            age = max(0, (now - header.submitted_at) // timedelta(days=1))
+            for qid, correct in items:
+                row = cache.row(qid) if qid is not None else None
+                if row is None or row.skill is None:
+                    continue
+                if row.first_seen is not None and row.first_seen < header.created_at:
+                    continue
+                key = (row.skill, bool(correct), age)
+                counts[key] = counts.get(key, 0) + 1
+        out: dict[str, list[tuple[bool, float, int]]] = {}
+        for (skill, correct, age), n in sorted(counts.items()):
+            out.setdefault(skill, []).append((correct, float(age), n))
+        return out
 
     def plan_input(
         self, snap: Snapshot, *, indexed: bool = False, all_seen: bool = False
