@@ -4,13 +4,15 @@ The model is documented in ``docs/learning-model.md``. In short, for a skill are
 
 - ``p`` is the chance of answering a question of the skill that the learner has not
   studied: a Beta posterior from first attempts (each question's first answer), weighted
-  by recency (half-life 60 days), plus later attempts at a quarter weight; prior mean 0.45.
-- A studied question is answered from memory with FSRS retrievability ``R``, and otherwise
-  from general ability: ``R + (1 - R) p``.
-- An exam question tests a concept the bank teaches with probability ``EXAM_OVERLAP``
-  (an assumption). With coverage ``c`` (share of the skill's questions seen) and mean
-  retrievability ``R̄`` of the seen ones, mastery is ``m = p + overlap · c · R̄ · (1 - p)``;
-  its 80% range comes from the posterior of ``p``.
+  by recency (half-life 60 days), prior mean 0.45; later answers to a question measure
+  memory of that question, so they do not count (``LATER_WEIGHT`` 0). The first answers
+  were given along the way, so ``p`` is carried forward by ``GROWTH_PER_QUESTION`` logits
+  for half the questions seen since.
+- Mock exams set the level: their answers to questions new to the learner shift every
+  skill's ``p`` by one fitted amount (:func:`mock_level_shift`), practice keeps the profile.
+- The real exam's questions are not in the bank (``EXAM_OVERLAP`` 0), so mastery is ``p``:
+  ``m = p + overlap · c · R̄ · (1 - p)`` with coverage ``c`` and mean retrievability ``R̄``
+  reduces to ``p``. The 80% range comes from the posterior of ``p`` (and the shift's).
 
 Readiness rolls the skills up by the blueprint: the raw score is a sum of independent
 Bernoulli items (normal approximation with the mastery uncertainty added), and

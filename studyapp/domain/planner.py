@@ -15,9 +15,18 @@ Default mode, in order:
 4. the session is interleaved so that consecutive questions come from different skill
    areas where possible, and no question appears twice.
 
-With an exam date, new questions are paced to be all introduced ``BUFFER_DAYS`` before
-the exam (the daily limit is raised if it would not get there), and the target retention
-rises over the last ``RAMP_DAYS`` days while intervals are capped to end before exam day.
+With an exam date ahead (the exam asks questions that are in no bank, so what counts is
+what studying transfers to each skill area): unseen questions first, interleaved across
+skills by ``weight × weakness × unseen share``; a review only for a question missed or
+probably forgotten, and while unseen questions remain only when it is worth more than a
+new question of the least valuable skill (``REPEAT_VALUE``); the daily new limit binds only
+while such reviews wait; once everything is seen, the reviews that teach most
+(``skill value × (1 − R)``). New questions are paced to be all introduced ``BUFFER_DAYS``
+before the exam at the latest, and the target retention rises over the last ``RAMP_DAYS``
+days while intervals are capped to end before exam day.
+
+The planner's input comes from :func:`build_plan_input`, the one builder the app
+(``StudyService.plan_input``) and ``studyapp simulate`` share.
 
 Big banks: the default mode needs, of the never-answered questions, only a few per skill
 area. :class:`UnseenIndex` holds them grouped by skill and difficulty (the study service

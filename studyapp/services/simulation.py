@@ -137,7 +137,7 @@ def _recall(mem: MemoryState | None, at: float, factor: float = 1.0) -> float:
 
 
 @dataclass
-class _Outcome:
+class Outcome:
     """One learner under one policy."""
 
     pass_probability: float
@@ -435,7 +435,7 @@ def _simulate_learner(
     minutes: float,
     rng: random.Random,
     planner_aware: bool,
-) -> _Outcome:
+) -> Outcome:
     run = _Run(questions, fw, learner, model, days, rng)
     used = 0.0
     reached: int | None = None
@@ -480,7 +480,7 @@ def _simulate_learner(
     exam_at = (START + timedelta(days=days, hours=-9) - START).total_seconds()
     score, prob = run.true_exam(exam_at)
     unseen = sum(1 for it in run.items if it.mem is None)
-    return _Outcome(prob, score, reached, reached_minutes, pairs, unseen)
+    return Outcome(prob, score, reached, reached_minutes, pairs, unseen)
 
 
 def _make_learner(
@@ -505,7 +505,7 @@ def _finite(x: float, digits: int) -> float | None:
     return round(x, digits) if math.isfinite(x) else None
 
 
-def _summary(outcomes: Sequence[_Outcome], rng: random.Random) -> dict[str, Any]:
+def _summary(outcomes: Sequence[Outcome], rng: random.Random) -> dict[str, Any]:
     """The policy's figures; 95% intervals by a bootstrap over learners (never reached
     the pass line: infinite minutes, so the median is honest about them)."""
     n = len(outcomes)
@@ -565,38 +565,73 @@ def simulate(
 ) -> dict[str, Any]:
     """Run every policy for the same learners; returns the ``simulate --json`` document."""
     model = model or Model()
-    tuned = _tune_due_first(questions, fw, model, days, minutes, seed)
+    tuned = tune_due_first(questions, fw, model, days, minutes, seed)
+    outcomes: dict[str, list[Outcome]] = {name: [] for name in POLICIES}
+    for i in range(learners):
+        for name, outcome in simulate_learner(
+            questions, fw, model, i, days=days, minutes=minutes, seed=seed, tuned=tuned
+        ).items():
+            outcomes[name].append(outcome)
+    return document(outcomes, fw, model, tuned, days=days, minutes=minutes, seed=seed)
+
+
+POLICIES = ("planner", "uniform", "due_first", "shuffled")
+
+
+def simulate_learner(
+    questions: Sequence[SimQuestion],
+    fw: Framework,
+    model: Model,
+    i: int,
+    *,
+    days: int,
+    minutes: float,
+    seed: int,
+    tuned: int | None,
+) -> dict[str, Outcome]:
+    """Learner ``i`` of a run under every policy (the same learner, the same dice)."""
     policies: dict[str, tuple[Policy, bool]] = {
         "planner": (_planner_policy, True),
         "uniform": (_uniform_policy, False),
         "due_first": (_due_first(tuned), False),
         "shuffled": (_shuffled_policy, False),
     }
-    outcomes: dict[str, list[_Outcome]] = {name: [] for name in policies}
-    for i in range(learners):
-        learner_seed = seed * 1_000_003 + i
-        for name, (policy, aware) in policies.items():
-            learner = _make_learner(questions, fw, model, random.Random(learner_seed))
-            outcomes[name].append(
-                _simulate_learner(
-                    questions,
-                    fw,
-                    learner,
-                    model,
-                    policy,
-                    days,
-                    minutes,
-                    random.Random(learner_seed + 7),
-                    aware,
-                )
-            )
+    learner_seed = seed * 1_000_003 + i
+    out = {}
+    for name, (policy, aware) in policies.items():
+        learner = _make_learner(questions, fw, model, random.Random(learner_seed))
+        out[name] = _simulate_learner(
+            questions,
+            fw,
+            learner,
+            model,
+            policy,
+            days,
+            minutes,
+            random.Random(learner_seed + 7),
+            aware,
+        )
+    return out
+
+
+def document(
+    outcomes: dict[str, list[Outcome]],
+    fw: Framework,
+    model: Model,
+    tuned: int | None,
+    *,
+    days: int,
+    minutes: float,
+    seed: int,
+) -> dict[str, Any]:
+    """The ``simulate --json`` document of the learners' outcomes under every policy."""
     boot = random.Random(seed)
     planner_pairs = [p for o in outcomes["planner"] for p in o.readiness_pairs]
     all_pairs = [p for v in outcomes.values() for o in v for p in o.readiness_pairs]
     brier = expected_brier(planner_pairs)
     pooled = expected_brier(all_pairs)
     return {
-        "learners": learners,
+        "learners": len(outcomes["planner"]),
         "days": days,
         "minutes_per_day": minutes,
         "seed": seed,
@@ -628,7 +663,7 @@ def simulate(
     }
 
 
-def _tune_due_first(
+def tune_due_first(
     questions: Sequence[SimQuestion],
     fw: Framework,
     model: Model,
