@@ -442,6 +442,7 @@ def _simulate_learner(
     reached_minutes: float | None = None
     pairs: list[tuple[float, float]] = []
     cut = run.cut_fraction * fw.exam.length
+    prev_score, used_before = run.true_exam(0.0)[0], 0.0
     for day in range(days):
         now = START + timedelta(days=day)
         retention, max_days = (
@@ -473,7 +474,12 @@ def _simulate_learner(
         if reached is None:
             score, _p = run.true_exam(at)
             if score >= cut:
-                reached, reached_minutes = day + 1, used
+                # The line was crossed during this day's study: the minutes by then, with
+                # the score taken to rise evenly over the day's minutes.
+                share = (cut - prev_score) / (score - prev_score) if score > prev_score else 1.0
+                reached = day + 1
+                reached_minutes = used_before + min(max(share, 0.0), 1.0) * (used - used_before)
+            prev_score, used_before = score, used
         if day % 10 == 9 or day == days - 1:
             _score, truth = run.true_exam(at)
             pairs.append((run.estimated_readiness(end), truth))
