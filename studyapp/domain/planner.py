@@ -442,9 +442,11 @@ def _exam_targeted(
     The exam asks questions the learner has never seen, so what counts is transfer to each
     skill area. A first study of a question teaches a skill more than a repeat, so unseen
     questions come first, interleaved across skills by ``weight × weakness × unseen share``
-    (:func:`_allocate_new`); missed or forgotten questions take at most
-    ``EXAM_REVIEW_SHARE`` of a session while unseen ones remain, weakest memory in the most
-    valuable skill first. The daily new limit binds only while reviews worth doing wait:
+    (:func:`_allocate_new`). A missed or forgotten question (:func:`worth_reviewing`)
+    comes back while unseen ones remain only if ``REPEAT_VALUE × skill value × (1 − R)``
+    beats a new question of the least valuable skill that still has some, and then within
+    ``EXAM_REVIEW_SHARE`` of the session, most valuable first. The daily new limit binds
+    only while reviews worth doing wait:
     re-asking a remembered question to fill a session is worth less than a new one. Once
     every question is seen, the session is the reviews with the largest
     ``skill value × (1 − R)``.
