@@ -37,7 +37,13 @@ from studyapp.domain.blueprint import allocate
 from studyapp.domain.framework import Framework
 from studyapp.domain.leech import after_answer
 from studyapp.domain.mastery import Mastery, estimate_masteries, readiness
-from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState, forgetting_curve, review
+from studyapp.domain.memory import (
+    DEFAULT_PARAMETERS,
+    MemoryState,
+    forgetting_curve,
+    retrievability_after,
+    review,
+)
 from studyapp.domain.planner import (
     PlanInput,
     QuestionState,
@@ -128,7 +134,10 @@ _CURVE = forgetting_curve()
 
 
 def _recall(mem: MemoryState | None, at: float, factor: float = 1.0) -> float:
-    """FSRS recall probability of ``mem`` at ``at`` (seconds since START)."""
+    """The learner's true recall of ``mem`` at ``at`` (seconds since START): FSRS's curve
+    (its constants from :func:`forgetting_curve`) in continuous time, stabilities scaled by
+    the learner's own ``factor``; the truth, not the app's estimate
+    (:func:`retrievability_after`, whole days, is what the app sees)."""
     if mem is None or not mem.stability or mem.last_review is None:
         return 0.0
     days = max(at - (mem.last_review - START).total_seconds(), 0.0) / DAY_SECONDS
@@ -223,14 +232,14 @@ class _Run:
     # ---------------------------------------------------------------- the app's view
     def question_states(self, now: datetime) -> list[QuestionState]:
         """Every question as the app's study cache holds it (R over whole elapsed days)."""
-        decay, factor = forgetting_curve(DEFAULT_PARAMETERS)
+        curve = forgetting_curve(DEFAULT_PARAMETERS)
         out = []
         for q, it in zip(self.qs, self.items, strict=True):
             mem = it.mem
             r = 0.0
             if mem is not None and mem.reps > 0 and mem.stability and mem.last_review:
                 days = max(0, (now - mem.last_review) // timedelta(days=1))
-                r = float((1 + factor * days / mem.stability) ** decay)
+                r = retrievability_after(mem.stability, days, curve)
             out.append(
                 QuestionState(q.id, q.skill, q.difficulty, mem, r, it.leech, False, it.last_correct)
             )
