@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     sim = sub.add_parser(
-        "simulate", help="the planner against two baselines, on simulated learners"
+        "simulate", help="the planner against three baselines, on simulated learners"
     )
     sim.add_argument("--learners", type=_positive_int, default=40, metavar="N")
     sim.add_argument("--days", type=_positive_int, default=60, metavar="D")
@@ -400,14 +400,17 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         f"minutes a day (seed {args.seed})\n"
     )
     out.write(
-        f"{'policy':<10} {'pass rate':>9} {'exp. score':>10} {'days to pass':>12} "
-        f"{'minutes to pass':>15}\n"
+        f"{'policy':<10} {'pass rate (95% CI)':>22} {'exp. score':>10} {'days to pass':>12} "
+        f"{'minutes to pass (95% CI)':>26}\n"
     )
     for name, p in doc["policies"].items():
         days = "-" if p["days_to_pass"] is None else f"{p['days_to_pass']:g}"
         mins = "-" if p["minutes_to_pass"] is None else f"{p['minutes_to_pass']:.0f}"
+        lo, hi = p["minutes_to_pass_ci"]
+        mins += f" ({'-' if lo is None else f'{lo:.0f}'}-{'-' if hi is None else f'{hi:.0f}'})"
         rate, score = p["pass_rate"], p["expected_score"]
-        out.write(f"{name:<10} {rate:>9.1%} {score:>10.1f} {days:>12} {mins:>15}\n")
+        rate_ci = f"{rate:.1%} ({p['pass_rate_ci'][0]:.1%}-{p['pass_rate_ci'][1]:.1%})"
+        out.write(f"{name:<10} {rate_ci:>22} {score:>10.1f} {days:>12} {mins:>26}\n")
     out.write(
         f"Readiness Brier score (planner): {doc['readiness_brier']}; all policies: "
         f"{doc['readiness_brier_all_policies']}\n"

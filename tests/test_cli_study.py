@@ -130,11 +130,11 @@ def test_drill_rejects_malformed_answer_lines(tmp_path):
 
 
 def test_simulate_json_shape(cli):
-    """simulate --json has the three policies and a Brier score."""
+    """simulate --json has the planner and the three baselines and a Brier score."""
     result = cli("simulate", "--learners", "2", "--days", "12", "--minutes-per-day", "15", "--json")
     assert result.code == 0, result.err
     doc = json.loads(result.out)
-    assert set(doc["policies"]) == {"planner", "uniform", "due_first"}
+    assert set(doc["policies"]) == {"planner", "uniform", "due_first", "shuffled"}
     for policy in doc["policies"].values():
         assert set(policy) >= {"pass_rate", "expected_score", "days_to_pass", "minutes_to_pass"}
     assert 0 <= doc["readiness_brier"] <= 1

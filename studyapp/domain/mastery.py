@@ -4,13 +4,15 @@ The model is documented in ``docs/learning-model.md``. In short, for a skill are
 
 - ``p`` is the chance of answering a question of the skill that the learner has not
   studied: a Beta posterior from first attempts (each question's first answer), weighted
-  by recency (half-life 60 days), plus later attempts at a quarter weight; prior mean 0.45.
-- A studied question is answered from memory with FSRS retrievability ``R``, and otherwise
-  from general ability: ``R + (1 - R) p``.
-- An exam question tests a concept the bank teaches with probability ``EXAM_OVERLAP``
-  (an assumption). With coverage ``c`` (share of the skill's questions seen) and mean
-  retrievability ``R̄`` of the seen ones, mastery is ``m = p + overlap · c · R̄ · (1 - p)``;
-  its 80% range comes from the posterior of ``p``.
+  by recency (half-life 60 days), prior mean 0.45; later answers to a question measure
+  memory of that question, so they do not count (``LATER_WEIGHT`` 0). The first answers
+  were given along the way, so ``p`` is carried forward by ``GROWTH_PER_QUESTION`` logits
+  for half the questions seen since.
+- Mock exams set the level: their answers to questions new to the learner shift every
+  skill's ``p`` by one fitted amount (:func:`mock_level_shift`), practice keeps the profile.
+- The real exam's questions are not in the bank (``EXAM_OVERLAP`` 0), so mastery is ``p``:
+  ``m = p + overlap · c · R̄ · (1 - p)`` with coverage ``c`` and mean retrievability ``R̄``
+  reduces to ``p``. The 80% range comes from the posterior of ``p`` (and the shift's).
 
 Readiness rolls the skills up by the blueprint: the raw score is a sum of independent
 Bernoulli items (normal approximation with the mastery uncertainty added), and
@@ -21,21 +23,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 
 from studyapp.domain.blueprint import allocate
 
-# Share of real exam questions whose concept a question of the bank teaches. Unknown (the
-# exam's items are secret); an assumption, documented in docs/learning-model.md.
-EXAM_OVERLAP = 0.5
+# Share of real exam questions that a bank question asks again (so that recall of the bank
+# question answers it). The CETL exam's items are secret and not in any bank: 0. Only what
+# transfers to the skill (``p``) counts; see docs/learning-model.md.
+EXAM_OVERLAP = 0.0
 PRIOR_MEAN = 0.45
 PRIOR_STRENGTH = 3.0
 FIRST_HALF_LIFE_DAYS = 60.0
 # How far one learner's true retention may sit from FSRS's estimate before personal
 # parameters are fitted (1 sd, in retrievability): part of the mastery range.
 RETRIEVABILITY_SD = 0.1
-LATER_WEIGHT = 0.25
+# Later answers to a question measure memory of that very question, not the skill: the
+# exam's questions are new, so they do not count toward ``p``.
+LATER_WEIGHT = 0.0
+# A mock exam answer is evidence about today's skill: full weight, shorter half-life.
+MOCK_WEIGHT = 2.0
+MOCK_HALF_LIFE_DAYS = 14.0
+MOCK_SHIFT_PRIOR_SD = 1.5
+# Logits a skill's ability on new questions is assumed to grow per question of it studied
+# since the first answers (set with the simulation: it covers first studies and the repeats
+# between them; mock exams correct the level).
+GROWTH_PER_QUESTION = 0.03
 Z80 = NormalDist().inv_cdf(0.9)
 
 
@@ -52,6 +65,9 @@ class SkillEvidence:
     retrievabilities: Sequence[float] = ()  # of the seen questions, now
     # Their mean, when the caller keeps it (services.recall); else from the sequence.
     retention: float | None = None
+    # Answers to mock exam questions of this skill: (correct, age in days, count). A mock
+    # exam is the closest thing to the real one, so they count at ``MOCK_WEIGHT``.
+    mock_attempts: Sequence[tuple[bool, float, int]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +88,23 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
     """The mastery estimate for one skill area; pure function of its evidence."""
     alpha = PRIOR_MEAN * PRIOR_STRENGTH
     beta = (1 - PRIOR_MEAN) * PRIOR_STRENGTH
-    for attempts, scale in ((e.first_attempts, 1.0), (e.later_attempts, LATER_WEIGHT)):
+    for attempts, scale, half_life in (
+        (e.first_attempts, 1.0, FIRST_HALF_LIFE_DAYS),
+        (e.later_attempts, LATER_WEIGHT, FIRST_HALF_LIFE_DAYS),
+        (e.mock_attempts, MOCK_WEIGHT, MOCK_HALF_LIFE_DAYS),
+    ):
         for correct, age, count in attempts:
-            w = count * scale * 0.5 ** (max(age, 0.0) / FIRST_HALF_LIFE_DAYS)
+            w = count * scale * 0.5 ** (max(age, 0.0) / half_life)
             alpha, beta = (alpha + w, beta) if correct else (alpha, beta + w)
     n = alpha + beta
     p = alpha / n
     p_sd = math.sqrt(p * (1 - p) / (n + 1))
+    if e.seen and e.first_attempts and GROWTH_PER_QUESTION:
+        # First answers were given along the way: on average, half of the questions seen so
+        # far were studied after them, and each taught the skill a little.
+        grown = _sigmoid(_logit(p) + GROWTH_PER_QUESTION * e.seen / 2)
+        p_sd *= grown * (1 - grown) / max(p * (1 - p), 1e-6)
+        p = grown
     coverage = min(1.0, e.seen / e.questions) if e.questions else 0.0
     if e.retention is not None:
         r_mean = e.retention
@@ -96,6 +122,108 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
         p_unstudied=p,
         retention=r_mean,
         coverage=coverage,
+    )
+
+
+Evidence = Mapping[str, Mapping[bool, Sequence[tuple[bool, float, int]]]]
+
+
+def estimate_masteries(
+    skills: Sequence[tuple[str, float]],
+    totals: Mapping[str | None, int],
+    seen: Mapping[str, int],
+    retention: Mapping[str, float],
+    evidence: Evidence,
+    mocks: Mapping[str, Sequence[tuple[bool, float, int]]] | None = None,
+) -> dict[str, Mastery]:
+    """Mastery of every skill ``(id, weight)``: the one roll-up the app and the simulation use.
+
+    ``totals``: questions per skill; ``seen``: answered at least once; ``retention``: mean
+    retrievability of the seen ones; ``evidence``: skill -> first attempt? -> (correct, age
+    in days, count); ``mocks``: skill -> mock exam answers in the same shape.
+    """
+    out = {}
+    for skill_id, weight in skills:
+        ev = evidence.get(skill_id, {})
+        out[skill_id] = estimate_mastery(
+            SkillEvidence(
+                skill_id=skill_id,
+                weight=weight,
+                questions=totals.get(skill_id, 0),
+                seen=seen.get(skill_id, 0),
+                first_attempts=ev.get(True, ()),
+                later_attempts=ev.get(False, ()),
+                retention=retention.get(skill_id, 0.0),
+            )
+        )
+    if mocks:
+        delta, delta_sd = mock_level_shift(out, mocks)
+        out = {k: _shifted(m, delta, delta_sd) for k, m in out.items()}
+    return out
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def mock_level_shift(
+    masteries: Mapping[str, Mastery], mocks: Mapping[str, Sequence[tuple[bool, float, int]]]
+) -> tuple[float, float]:
+    """(shift, its sd) in logits that makes the practice estimates agree with the mock exams.
+
+    Practice measures each skill when its questions were first met; ability keeps growing
+    with study after that, and a mock exam of questions the learner has not studied is the
+    closest thing to the real exam. So mock answers set the **level** (one shift for all
+    skills, a maximum a posteriori fit with a normal prior of sd ``MOCK_SHIFT_PRIOR_SD``),
+    and practice keeps the **profile** across skills. Answers weigh less with age
+    (half-life ``MOCK_HALF_LIFE_DAYS``).
+    """
+    points = []
+    for skill, answers in mocks.items():
+        m = masteries.get(skill)
+        if m is None:
+            continue
+        base = _logit(m.p_unstudied)
+        for correct, age, count in answers:
+            w = MOCK_WEIGHT * count * 0.5 ** (max(age, 0.0) / MOCK_HALF_LIFE_DAYS)
+            points.append((base, 1.0 if correct else 0.0, w))
+    if not points:
+        return 0.0, 0.0
+    # Newton's method on the log posterior (concave: a few steps suffice).
+    prior = 1.0 / MOCK_SHIFT_PRIOR_SD**2
+    delta, hess = 0.0, prior
+    for _ in range(30):
+        grad, hess = -prior * delta, prior
+        for base, y, w in points:
+            q = _sigmoid(base + delta)
+            grad += w * (y - q)
+            hess += w * q * (1 - q)
+        step = grad / hess
+        delta += step
+        if abs(step) < 1e-9:
+            break
+    return delta, math.sqrt(1.0 / hess)
+
+
+def _shifted(m: Mastery, delta: float, delta_sd: float) -> Mastery:
+    """``m`` with its ``p`` moved by ``delta`` logits (and the shift's uncertainty added)."""
+    p = _sigmoid(_logit(m.p_unstudied) + delta)
+    lift = EXAM_OVERLAP * m.coverage * m.retention
+    mean = p + lift * (1 - p)
+    scale = p * (1 - p) / max(m.p_unstudied * (1 - m.p_unstudied), 1e-6)
+    sd = math.hypot(m.sd * scale, (1 - lift) * p * (1 - p) * delta_sd)
+    return replace(
+        m,
+        mean=mean,
+        low=max(0.0, mean - Z80 * sd),
+        high=min(1.0, mean + Z80 * sd),
+        sd=sd,
+        p_unstudied=p,
     )
 
 

@@ -15,9 +15,18 @@ Default mode, in order:
 4. the session is interleaved so that consecutive questions come from different skill
    areas where possible, and no question appears twice.
 
-With an exam date, new questions are paced to be all introduced ``BUFFER_DAYS`` before
-the exam (the daily limit is raised if it would not get there), and the target retention
-rises over the last ``RAMP_DAYS`` days while intervals are capped to end before exam day.
+With an exam date ahead (the exam asks questions that are in no bank, so what counts is
+what studying transfers to each skill area): unseen questions first, interleaved across
+skills by ``weight × weakness × unseen share``; a review only for a question missed or
+probably forgotten, and while unseen questions remain only when it is worth more than a
+new question of the least valuable skill (``REPEAT_VALUE``); the daily new limit binds only
+while such reviews wait; once everything is seen, the reviews that teach most
+(``skill value × (1 − R)``). New questions are paced to be all introduced ``BUFFER_DAYS``
+before the exam at the latest, and the target retention rises over the last ``RAMP_DAYS``
+days while intervals are capped to end before exam day.
+
+The planner's input comes from :func:`build_plan_input`, the one builder the app
+(``StudyService.plan_input``) and ``studyapp simulate`` share.
 
 Big banks: the default mode needs, of the never-answered questions, only a few per skill
 area. :class:`UnseenIndex` holds them grouped by skill and difficulty (the study service
@@ -32,19 +41,14 @@ from __future__ import annotations
 import math
 import random
 from bisect import insort
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 from studyapp.domain.blueprint import allocate
-from studyapp.domain.memory import (
-    DEFAULT_PARAMETERS,
-    MemoryState,
-    forgetting_curve,
-    retrievability_after,
-    stability_after_review,
-)
+from studyapp.domain.mastery import Mastery
+from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState
 
 Mode = Literal["default", "skill", "missed", "unseen", "cram"]
 MODES: tuple[Mode, ...] = ("default", "skill", "missed", "unseen", "cram")
@@ -53,6 +57,13 @@ BUFFER_DAYS = 7
 RAMP_DAYS = 30
 PEAK_RETENTION = 0.95
 FRONT_LOAD = 0.5
+# With an exam date: the share of a session reviews may take while unseen questions remain,
+# and the retrievability under which a seen question counts as forgotten.
+EXAM_REVIEW_SHARE = 0.3
+REVIEW_BELOW = 0.8
+# What a repeat of a forgotten question teaches the skill, relative to a first study
+# (docs/learning-model.md: the testing and spacing literature; an assumption).
+REPEAT_VALUE = 0.25
 
 
 class Candidate(NamedTuple):
@@ -115,6 +126,77 @@ class PlanInput:
     ability: Mapping[str, float] = field(default_factory=dict)
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS
     index: UnseenIndex | None = None
+    # The learner's local calendar date, against which the exam countdown and pacing are
+    # read (the app's study calendar gives it); None: the date of ``now`` in UTC.
+    today: date | None = None
+
+
+class QuestionState(NamedTuple):
+    """What the learner's record holds about one question: the one shape both the app
+    (:meth:`studyapp.services.study.StudyService.plan_input`) and ``studyapp simulate``
+    hand to :func:`build_plan_input`. ``retrievability``: FSRS's R now (0 if never seen)."""
+
+    qid: int
+    skill: str | None
+    difficulty: int
+    memory: MemoryState | None
+    retrievability: float
+    leech: bool = False
+    suspended: bool = False
+    last_correct: bool | None = None
+
+
+def candidate_of(q: QuestionState) -> Candidate:
+    """The planner's view of one question (memory only once it has been reviewed)."""
+    mem = q.memory
+    if mem is None or mem.reps <= 0:
+        return Candidate(q.qid, q.skill, False, None, 0.0, q.difficulty, q.leech, q.suspended)
+    return Candidate(
+        q.qid,
+        q.skill,
+        True,
+        mem.due,
+        q.retrievability,
+        q.difficulty,
+        q.leech,
+        q.suspended,
+        q.last_correct,
+        mem,
+    )
+
+
+def build_plan_input(
+    questions: Iterable[QuestionState],
+    masteries: Mapping[str, Mastery],
+    weights: Mapping[str, float],
+    *,
+    new_today: int,
+    daily_new_limit: int,
+    desired_retention: float,
+    exam_date: date | None,
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+    index: UnseenIndex | None = None,
+    today: date | None = None,
+) -> PlanInput:
+    """The one way a learner's state becomes the planner's input.
+
+    Every seen question carries its memory state; each skill its mastery (``mastery``) and
+    its ability on unstudied questions (``ability``: mastery's ``p_unstudied``, the part
+    that transfers to new exam questions); the personal FSRS parameters when fitted.
+    """
+    return PlanInput(
+        candidates=[candidate_of(q) for q in questions],
+        weights=dict(weights),
+        mastery={k: m.mean for k, m in masteries.items()},
+        new_today=new_today,
+        daily_new_limit=daily_new_limit,
+        desired_retention=desired_retention,
+        exam_date=exam_date,
+        ability={k: m.p_unstudied for k, m in masteries.items()},
+        parameters=tuple(parameters),
+        index=index,
+        today=today,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,61 +414,22 @@ def _new_pool(inp: PlanInput, skill: str | None) -> NewPool:
     return NewPool(_merge_groups(indexed, loose), index.totals, members, loose_members)
 
 
-def _exam_day_gain(
-    inp: PlanInput,
-    now: datetime,
-    pool: Sequence[Candidate],
-    exam_at: datetime,
-    totals: Mapping[str | None, int],
-) -> list[tuple[float, Candidate]]:
-    """Expected gain in exam-day score of studying each candidate now.
-
-    A question's value is its skill's share of the exam per bank question (``totals``:
-    questions per skill), times the learner's weakness there (``1 − ability``), times how
-    much studying it now raises the chance of recalling it on exam day (FSRS, the expected
-    outcome of a review included). Every never-answered question of a skill has the same
-    value (:func:`_new_question_gain`).
-    """
-    curve = forgetting_curve(inp.parameters)
-    days_to_exam = max((exam_at - now).total_seconds() / 86400, 0.0)
-    scored = []
-    for c in pool:
-        mem = c.memory
-        if not c.seen or mem is None or not mem.stability or mem.last_review is None:
-            scored.append((_new_question_gain(inp, now, exam_at, totals, c.skill), c))
-            continue
-        elapsed = (exam_at - mem.last_review).days
-        r_exam_now = retrievability_after(mem.stability, elapsed, curve)
-        r_now = c.retrievability
-        d = mem.difficulty or 5.0
-        s_good = stability_after_review(d, mem.stability, r_now, True, inp.parameters)
-        s_again = stability_after_review(d, mem.stability, r_now, False, inp.parameters)
-        r_exam_after = r_now * retrievability_after(s_good, days_to_exam, curve)
-        r_exam_after += (1 - r_now) * retrievability_after(s_again, days_to_exam, curve)
-        delta = max(r_exam_after - r_exam_now, 0.0)
-        scored.append((_skill_value(inp, totals, c.skill) * delta, c))
-    return scored
-
-
 def _skill_value(inp: PlanInput, totals: Mapping[str | None, int], skill: str | None) -> float:
-    """A skill's share of the exam per bank question, times the learner's weakness there."""
+    """A skill's share of the exam per bank question, times the learner's weakness there
+    (``1 − ability``): what one question's worth of skill transfer is worth on exam day."""
     share = (inp.weights.get(skill or "", 0.0) or 0.01) / max(totals.get(skill, 1), 1)
     weakness = 1.0 - inp.ability.get(skill or "", inp.mastery.get(skill or "", 0.45))
     return share * max(weakness, 0.02)
 
 
-def _new_question_gain(
-    inp: PlanInput,
-    now: datetime,
-    exam_at: datetime,
-    totals: Mapping[str | None, int],
-    skill: str | None,
-) -> float:
-    """The exam-day value of introducing a never-answered question of ``skill`` now."""
-    curve = forgetting_curve(inp.parameters)
-    days_to_exam = max((exam_at - now).total_seconds() / 86400, 0.0)
-    s_new = float(inp.parameters[2])  # FSRS initial stability after a first "Good"
-    return _skill_value(inp, totals, skill) * retrievability_after(s_new, days_to_exam, curve)
+def worth_reviewing(c: Candidate, now: datetime) -> bool:
+    """With an exam of new questions ahead, a seen question is worth asking again when it
+    was missed (and is due) or is probably forgotten (``R < REVIEW_BELOW``); re-asking a
+    question the learner still remembers teaches the skill little."""
+    if not c.seen or c.leech:
+        return False
+    due = c.due is not None and c.due <= now
+    return (due and c.last_correct is False) or c.retrievability < REVIEW_BELOW
 
 
 def _exam_targeted(
@@ -398,84 +441,58 @@ def _exam_targeted(
     allowed: int,
     pool: NewPool,
     skip: frozenset[int],
-) -> tuple[list[PlannedItem], list[str]]:
-    """Default mode with an exam date ahead: the ``size`` best expected exam-day gains.
+) -> tuple[list[PlannedItem], list[PlannedItem], list[str]]:
+    """Default mode with an exam date ahead: (reviews, new questions, notes).
 
-    Taken in order of gain, equal gains in random order. Never-answered questions of one
-    skill all have the same gain, so they are not scored one by one: each skill's unseen
-    pool is one entry, drawn from uniformly at random when its turn comes.
+    The exam asks questions the learner has never seen, so what counts is transfer to each
+    skill area. A first study of a question teaches a skill more than a repeat, so unseen
+    questions come first, interleaved across skills by ``weight × weakness × unseen share``
+    (:func:`_allocate_new`). A missed or forgotten question (:func:`worth_reviewing`)
+    comes back while unseen ones remain only if ``REPEAT_VALUE × skill value × (1 − R)``
+    beats a new question of the least valuable skill that still has some, and then within
+    ``EXAM_REVIEW_SHARE`` of the session, most valuable first. The daily new limit binds
+    only while reviews worth doing wait:
+    re-asking a remembered question to fill a session is worth less than a new one. Once
+    every question is seen, the session is the reviews with the largest
+    ``skill value × (1 − R)``.
     """
-    assert inp.exam_date is not None
-    exam_at = datetime(
-        inp.exam_date.year, inp.exam_date.month, inp.exam_date.day, 9, tzinfo=now.tzinfo
+    totals = pool.totals
+
+    def value(c: Candidate) -> float:
+        return _skill_value(inp, totals, c.skill) * (1.0 - c.retrievability)
+
+    unseen_now = pool.available(skip)
+    worth = sorted((c for c in active if worth_reviewing(c, now)), key=value, reverse=True)
+    if unseen_now:
+        # While unseen questions remain, a review must be worth more than a new question
+        # of the least valuable skill that still has some.
+        floor = min(
+            (_skill_value(inp, totals, s) for s, levels in pool.groups.items() if levels),
+            default=0.0,
+        )
+        worth = [c for c in worth if REPEAT_VALUE * value(c) > floor]
+    review_cap = min(size, math.ceil(size * EXAM_REVIEW_SHARE)) if unseen_now else size
+    reviews = worth[:review_cap]
+    room = size - len(reviews)
+    new_cap = min(room, unseen_now, max(allowed, room - (len(worth) - len(reviews))))
+    news = _allocate_new(pool, inp, max(0, new_cap), rng, skip)
+    new_items = [PlannedItem(qid, sk, "new") for qid, sk in news]
+    picked = [
+        PlannedItem(c.qid, c.skill, "due" if c.due and c.due <= now else "exam") for c in reviews
+    ]
+    room = size - len(picked) - len(new_items)
+    if room > 0:
+        chosen = {c.qid for c in reviews}
+        ahead = [c for c in active if c.seen and not c.leech and c.qid not in chosen]
+        # Equal values in random order, so repeats spread over the bank.
+        ahead.sort(key=lambda c: (value(c), rng.random()), reverse=True)
+        picked += [PlannedItem(c.qid, c.skill, "exam") for c in ahead[:room]]
+    notes = (
+        ["Chosen for what they teach toward an exam of new questions."]
+        if picked or new_items
+        else []
     )
-    seen = [c for c in active if c.seen and not c.leech]
-    # Only the weakest memories can be worth reviewing: bound the FSRS work on big banks.
-    seen.sort(key=lambda c: c.retrievability)
-    scored = _exam_day_gain(inp, now, seen[: max(size * 25, 500)], exam_at, pool.totals)
-    skipped = pool.skipped(skip)
-    by_gain: dict[float, tuple[list[Candidate], list[_UniformDraw]]] = {}
-    for gain, c in scored:
-        by_gain.setdefault(gain, ([], []))[0].append(c)
-    for skill, levels in pool.groups.items():
-        draw = _UniformDraw(skill, levels, skip, skipped.get(skill, 0))
-        if draw.available > 0:
-            gain = _new_question_gain(inp, now, exam_at, pool.totals, skill)
-            by_gain.setdefault(gain, ([], []))[1].append(draw)
-    picked: list[PlannedItem] = []
-    new_count = 0
-    for gain in sorted(by_gain, reverse=True):
-        tied, draws = by_gain[gain]
-        while len(picked) < size:
-            open_draws = [d for d in draws if d.available > 0] if new_count < allowed else []
-            total = len(tied) + sum(d.available for d in open_draws)
-            if total == 0:
-                break
-            j = rng.randrange(total)
-            if j < len(tied):
-                c = tied[j]
-                tied[j] = tied[-1]
-                tied.pop()
-                due = c.due is not None and c.due <= now
-                picked.append(PlannedItem(c.qid, c.skill, "due" if due else "exam"))
-                continue
-            j -= len(tied)
-            for d in open_draws:
-                if j < d.available:
-                    picked.append(PlannedItem(d.take(rng), d.skill, "new"))
-                    new_count += 1
-                    break
-                j -= d.available
-        if len(picked) >= size:
-            break
-    notes = ["Chosen for the largest expected gain on exam day."] if picked else []
-    return picked, notes
-
-
-class _UniformDraw:
-    """A skill's never-answered questions in uniformly random order, drawn one at a time
-    (a partial Fisher-Yates shuffle, passing over ``skip``)."""
-
-    def __init__(self, skill: str | None, levels: Levels, skip: frozenset[int], skipped: int):
-        self.skill = skill
-        self.levels = levels
-        self.skip = skip
-        self.work: list[int] | None = None
-        self.at = 0
-        self.available = sum(len(qids) for _d, qids in levels) - skipped
-
-    def take(self, rng: random.Random) -> int:
-        if self.work is None:
-            self.work = [qid for _d, qids in self.levels for qid in qids]
-        work = self.work
-        while True:
-            j = rng.randrange(self.at, len(work))
-            work[self.at], work[j] = work[j], work[self.at]
-            qid = work[self.at]
-            self.at += 1
-            if qid not in self.skip:
-                self.available -= 1
-                return qid
+    return picked, new_items, notes
 
 
 def _interleave(groups: Sequence[Sequence[PlannedItem]]) -> tuple[PlannedItem, ...]:
@@ -513,7 +530,7 @@ def plan_session(
     exclude: frozenset[int] = frozenset(),
 ) -> Plan:
     """Plan up to ``size`` questions; see the module docstring for the rules."""
-    today = now.date()
+    today = inp.today or now.date()
     retention, max_days = exam_schedule(today, inp.exam_date, inp.desired_retention)
     exam_ahead = inp.exam_date is not None and (inp.exam_date - today).days > 0
     index = inp.index
@@ -556,11 +573,11 @@ def plan_session(
         leech_item = (
             [PlannedItem(leeches[0].qid, leeches[0].skill, "leech", True)] if leeches else []
         )
-        targeted, extra = _exam_targeted(
+        reviews, new_items, extra = _exam_targeted(
             inp, now, size - len(leech_item), rng, active, allowed, _new_pool(inp, skill), exclude
         )
         notes.extend(extra)
-        items = _interleave([targeted, leech_item])
+        items = _interleave([reviews, new_items, leech_item])
     else:
         due = sorted(
             (c for c in active if c.seen and not c.leech and c.due is not None and c.due <= now),

@@ -48,13 +48,17 @@ class StudyCalendar:
         local = datetime(day.year, day.month, day.day, self.rollover_hours, tzinfo=self.tz)
         return local.astimezone(UTC)
 
+    def local_date(self, moment: datetime) -> date:
+        """``moment``'s date on the wall calendar (not the study day: no rollover)."""
+        return moment.astimezone(self.tz).date()
+
     def days_until(self, day: date, moment: datetime) -> int:
         """Whole calendar days from ``moment``'s local date to ``day`` (a countdown).
 
         A countdown is read against the wall calendar: at 01:00 on 7 December an exam on
         21 January is 45 days away, although the study day is still 6 December.
         """
-        return (day - moment.astimezone(self.tz).date()).days
+        return (day - self.local_date(moment)).days
 
     def next_change(self, moment: datetime) -> datetime:
         """The next moment after ``moment`` at which a per-day figure changes: the next

@@ -27,7 +27,7 @@ from studyapp.domain.figures import (
     readiness_view,
 )
 from studyapp.domain.framework import Framework
-from studyapp.domain.mastery import Mastery, Readiness, SkillEvidence, estimate_mastery, readiness
+from studyapp.domain.mastery import Mastery, Readiness, estimate_masteries, readiness
 from studyapp.domain.memory import (
     DEFAULT_PARAMETERS,
     MemoryState,
@@ -35,10 +35,11 @@ from studyapp.domain.memory import (
     review,
 )
 from studyapp.domain.planner import (
-    Candidate,
     Mode,
     Plan,
     PlanInput,
+    QuestionState,
+    build_plan_input,
     exam_schedule,
     new_question_allowance,
     plan_session,
@@ -69,9 +70,8 @@ from studyapp.services.session_size import (
 )
 from studyapp.services.settings import local_tz, target_framework_key
 from studyapp.services.target_scope import scope_to_framework
-from studyapp.storage.exams import DbSession
+from studyapp.storage.exams import DbSession, load_exam, submitted_exams
 from studyapp.storage.frameworks import load_framework, load_frameworks
-from studyapp.storage.reports import submitted_exams
 from studyapp.storage.sessions import end_session, recent_response_ms, start_session
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
@@ -296,6 +296,8 @@ class StudyService:
     def __init__(self, profile: Profile, tz: tzinfo | None = None) -> None:
         self.profile = profile
         self.tz = tz or local_tz()
+        # exam id -> (question id, correct) per position of a submitted mock exam
+        self._exam_items: dict[int, tuple[tuple[int | None, bool | None], ...]] = {}
 
     # ------------------------------------------------------------------ time
     @property
@@ -342,9 +344,10 @@ class StudyService:
             unseen = cache.unseen_index()
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
+            mocks = self._mock_evidence(session, now, fw.id, cache)
         recall = cache.recall(now, curve)
         retr = recall.retrievability
-        masteries = self._masteries(fw, unseen.totals, recall, evidence)
+        masteries = self._masteries(fw, unseen.totals, recall, evidence, mocks)
         cut = settings.assumed_raw_cut or fw.exam.assumed_raw_cut
         ready = readiness(
             masteries,
@@ -364,27 +367,56 @@ class StudyService:
         totals: Mapping[str | None, int],
         recall: Recall,
         evidence: dict[str, dict[bool, list[tuple[bool, float, int]]]],
+        mocks: Mapping[str, list[tuple[bool, float, int]]] | None = None,
     ) -> dict[str, Mastery]:
-        out = {}
-        for skill in fw.skill_areas:
-            ev = evidence.get(skill.id, {True: [], False: []})
-            out[skill.id] = estimate_mastery(
-                SkillEvidence(
-                    skill_id=skill.id,
-                    weight=skill.weight,
-                    questions=totals.get(skill.id, 0),
-                    seen=recall.seen.get(skill.id, 0),
-                    first_attempts=ev[True],
-                    later_attempts=ev[False],
-                    retention=recall.retention.get(skill.id, 0.0),
-                )
-            )
+        return estimate_masteries(
+            [(s.id, s.weight) for s in fw.skill_areas],
+            totals,
+            recall.seen,
+            recall.retention,
+            evidence,
+            mocks,
+        )
+
+    def _mock_evidence(
+        self, session: DbSession, now: datetime, framework_id: str, cache: study_cache.StudyCache
+    ) -> dict[str, list[tuple[bool, float, int]]]:
+        """skill -> [(correct, age in days, count)] of submitted mock exams' questions that
+        were new to the learner when the exam began (first answered in it, or unanswered):
+        the closest thing to the real exam's unseen questions. Questions already studied
+        are left out: answering them measures recall of that question, not the skill.
+        Each exam's items are read once per service."""
+        counts: dict[tuple[str, bool, int], int] = {}
+        for header in submitted_exams(session):
+            if header.blueprint != framework_id or header.submitted_at is None:
+                continue
+            items = self._exam_items.get(header.id)
+            if items is None:
+                stored = load_exam(session, header.id)
+                if stored is None:
+                    continue
+                items = tuple(zip(stored.question_ids, stored.correct, strict=True))
+                self._exam_items[header.id] = items
+            age = max(0, (now - header.submitted_at) // timedelta(days=1))
+            for qid, correct in items:
+                row = cache.row(qid) if qid is not None else None
+                if row is None or row.skill is None:
+                    continue
+                if row.first_seen is not None and row.first_seen < header.created_at:
+                    continue
+                key = (row.skill, bool(correct), age)
+                counts[key] = counts.get(key, 0) + 1
+        out: dict[str, list[tuple[bool, float, int]]] = {}
+        for (skill, correct, age), n in sorted(counts.items()):
+            out.setdefault(skill, []).append((correct, float(age), n))
         return out
 
     def plan_input(
         self, snap: Snapshot, *, indexed: bool = False, all_seen: bool = False
     ) -> PlanInput:
-        """The planner's view of a snapshot.
+        """The planner's view of a snapshot, through :func:`build_plan_input` (the one
+        builder ``studyapp simulate`` uses too): memory state of every seen question, each
+        skill's mastery and ability, personal FSRS parameters when fitted.
 
         ``indexed`` (default and unseen modes): never-answered questions come as the
         cache's :class:`~studyapp.domain.planner.UnseenIndex`, and of the others only those
@@ -393,16 +425,10 @@ class StudyService:
         question of a big bank.
         """
         now = snap.now
-        candidates = []
+        questions: list[QuestionState] = []
         rows, unseen = snap.rows, snap.unseen
         if not indexed:
-            for row in rows:
-                if row.memory is None:
-                    candidates.append(
-                        Candidate(row.qid, row.skill, False, None, 0.0, row.difficulty)
-                    )
-                else:
-                    candidates.append(self._candidate(snap, row))
+            questions = [self._question_state(snap, row) for row in rows]
         unseen_elsewhere = 0
         if indexed:
             now_ms = (now - EPOCH) // MILLISECOND  # floor: due_ms <= now_ms iff due <= now
@@ -412,35 +438,33 @@ class StudyService:
                 mem = row.memory
                 if mem is not None and mem.reps > 0:
                     if all_seen or due_of[at] <= now_ms:
-                        candidates.append(self._candidate(snap, row))
+                        questions.append(self._question_state(snap, row))
                 else:
                     unseen_elsewhere += 1
-                    candidates.append(self._candidate(snap, row))
-        return PlanInput(
-            candidates=candidates,
-            weights={s.id: s.weight for s in snap.framework.skill_areas},
-            mastery={k: m.mean for k, m in snap.masteries.items()},
+                    questions.append(self._question_state(snap, row))
+        settings = snap.settings
+        return build_plan_input(
+            questions,
+            snap.masteries,
+            {s.id: s.weight for s in snap.framework.skill_areas},
             new_today=snap.new_today,
-            daily_new_limit=snap.settings.daily_new_limit,
-            desired_retention=snap.settings.desired_retention,
-            exam_date=date.fromisoformat(snap.settings.exam_date)
-            if snap.settings.exam_date
-            else None,
+            daily_new_limit=settings.daily_new_limit,
+            desired_retention=settings.desired_retention,
+            exam_date=date.fromisoformat(settings.exam_date) if settings.exam_date else None,
+            parameters=snap.parameters,
             index=unseen.index(unseen_elsewhere) if indexed else None,
+            today=self.calendar.local_date(now),
         )
 
     @staticmethod
-    def _candidate(snap: Snapshot, row: PlanningRow) -> Candidate:
-        mem = row.memory
-        seen = mem is not None and mem.reps > 0
+    def _question_state(snap: Snapshot, row: PlanningRow) -> QuestionState:
         buried = row.buried_until is not None and row.buried_until > snap.now
-        return Candidate(
+        return QuestionState(
             qid=row.qid,
             skill=row.skill,
-            seen=seen,
-            due=mem.due if seen and mem else None,
-            retrievability=snap.retrievability.get(row.qid, 0.0),
             difficulty=row.difficulty,
+            memory=row.memory,
+            retrievability=snap.retrievability.get(row.qid, 0.0),
             leech=row.leech,
             suspended=row.suspended or buried,
             last_correct=row.last_correct,
@@ -498,7 +522,8 @@ class StudyService:
         skill_id = snap.framework.find_skill(skill).id if skill else None  # type: ignore[union-attr]
         exam_iso = snap.settings.exam_date
         exam_ahead = (
-            exam_iso is not None and (date.fromisoformat(exam_iso) - snap.now.date()).days > 0
+            exam_iso is not None
+            and self.calendar.days_until(date.fromisoformat(exam_iso), snap.now) > 0
         )
         inp = self.plan_input(
             snap, indexed=mode in ("default", "unseen"), all_seen=mode == "default" and exam_ahead
@@ -556,7 +581,9 @@ class StudyService:
         inp = scope_to_framework(
             self.plan_input(snap, indexed=True), [s.id for s in snap.framework.skill_areas]
         )
-        _allowed, pace = new_question_allowance(inp, snap.now.date(), unseen_count(inp, None))
+        _allowed, pace = new_question_allowance(
+            inp, self.calendar.local_date(snap.now), unseen_count(inp, None)
+        )
         due = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
         note = pacing_note(pace, size, due, snap.settings.exam_date)
         return GoalAdvice(size, pace, note)
@@ -824,6 +851,7 @@ class StudyService:
                     None if e.raw_correct is None else e.raw_correct >= cut_for(e.length, cut),
                 )
                 for e in reversed(submitted_exams(session))
+                if e.submitted_at is not None
             )
         forecast = self.forecast(snap, 14)
         today_n = per_day.get(day_number(today), (0, 0))

@@ -176,6 +176,6 @@ def indicator_image(shape: str, colour: str) -> str:
         p.setPen(pen)
         p.drawPolyline([QPointF(8, 21), QPointF(16, 29), QPointF(32, 11)])
     p.end()
-    image.save(str(target), "PNG")
+    image.save(str(target))  # PNG, from the file name
     _MARKS[key] = target.as_posix()
     return _MARKS[key]

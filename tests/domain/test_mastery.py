@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studyapp.domain.blueprint import allocate
-from studyapp.domain.mastery import SkillEvidence, estimate_mastery, readiness, scaled_from_raw
+from studyapp.domain.mastery import (
+    SkillEvidence,
+    estimate_masteries,
+    estimate_mastery,
+    mock_level_shift,
+    readiness,
+    scaled_from_raw,
+)
 
 CETL = {
     "lv": 0.15,
@@ -59,14 +66,19 @@ def test_old_evidence_counts_less():
     assert m.p_unstudied < 0.4
 
 
-def test_retention_of_studied_questions_lifts_mastery():
-    """Remembered, well-covered material raises mastery above first-attempt ability."""
+def test_recall_of_bank_questions_does_not_count_as_exam_mastery():
+    """The exam asks new questions: remembering bank questions does not raise mastery
+    (EXAM_OVERLAP 0); only what transfers to the skill does."""
     first = [(True, 0.0, 20), (False, 0.0, 20)]
     low = estimate_mastery(SkillEvidence("lv", 0.15, 40, 40, first_attempts=first))
     high = estimate_mastery(
         SkillEvidence("lv", 0.15, 40, 40, first_attempts=first, retrievabilities=[0.95] * 40)
     )
-    assert high.mean > low.mean
+    assert high.mean == low.mean
+    later = estimate_mastery(
+        SkillEvidence("lv", 0.15, 40, 40, first_attempts=first, later_attempts=[(True, 0.0, 200)])
+    )
+    assert later.mean == low.mean
 
 
 @given(
@@ -112,3 +124,40 @@ def test_readiness_rises_with_mastery_and_scaled_score_is_anchored():
     assert scaled_from_raw(70, 100, 70, 800, 600) == 600
     assert scaled_from_raw(100, 100, 70, 800, 600) == 800
     assert scaled_from_raw(35, 100, 70, 800, 600) == 300
+
+
+def _practice(p: float) -> dict[str, dict[bool, list[tuple[bool, float, int]]]]:
+    right = int(p * 30)
+    return {k: {True: [(True, 5.0, right), (False, 5.0, 30 - right)]} for k in CETL}
+
+
+def _ready(masteries):
+    return readiness(masteries, CETL, length=100, cut_fraction=0.7, scale_max=800, pass_scaled=600)
+
+
+def test_readiness_drops_when_mock_results_are_below_the_pass_line():
+    """Practice says ready; two mock exams of new questions at 55% pull readiness down
+    (and mocks above the line pull it up from a weak practice record)."""
+    skills = list(CETL.items())
+    totals = dict.fromkeys(CETL, 30)
+    seen = dict.fromkeys(CETL, 30)
+    practice = estimate_masteries(skills, totals, seen, {}, _practice(0.85))
+    assert _ready(practice).probability > 0.9
+    low_mocks = {
+        k: [(True, 3.0, 11), (False, 3.0, 9), (True, 10.0, 11), (False, 10.0, 9)] for k in CETL
+    }
+    with_mocks = estimate_masteries(skills, totals, seen, {}, _practice(0.85), low_mocks)
+    assert _ready(with_mocks).probability < 0.2
+    assert all(with_mocks[k].mean < practice[k].mean for k in CETL)
+    weak = estimate_masteries(skills, totals, seen, {}, _practice(0.55))
+    high_mocks = {k: [(True, 3.0, 18), (False, 3.0, 2)] for k in CETL}
+    lifted = estimate_masteries(skills, totals, seen, {}, _practice(0.55), high_mocks)
+    assert _ready(lifted).probability > _ready(weak).probability + 0.3
+
+
+def test_no_mock_results_no_shift():
+    """Without mock answers the level is practice's alone."""
+    skills = list(CETL.items())
+    ms = estimate_masteries(skills, dict.fromkeys(CETL, 30), {}, {}, _practice(0.7))
+    assert mock_level_shift(ms, {}) == (0.0, 0.0)
+    assert estimate_masteries(skills, dict.fromkeys(CETL, 30), {}, {}, _practice(0.7), {}) == ms
