@@ -9,6 +9,7 @@ packs defined).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -409,21 +410,26 @@ class PackService:
         return Outcome(report, changes)
 
     def seed_shipped(self, progress: Progress = _quiet) -> list[ImportReport]:
-        """On a profile's first start, import every shipped pack (once, ever).
+        """Import every shipped pack on a profile's first start (once, ever); on later
+        starts, update an installed shipped pack when this app ships a newer version of it,
+        progress kept as in any update (a new release of the app brings its bigger bank).
 
         A user who later removes the CETL pack does not get it back at the next start;
         ``studyapp pack import`` of the shipped folder brings it back on purpose.
         """
         with self.profile.db.reader() as session:
-            if read_settings(session).get(SEEDED_KEY):
-                return []
+            seeded = bool(read_settings(session).get(SEEDED_KEY))
+        installed = {p.id: p.version for p in self.list()} if seeded else {}
         reports = []
         for folder in sorted(
             p for p in shipped_banks_dir().iterdir() if (p / "manifest.json").is_file()
         ):
+            if seeded and not _ships_newer(folder, installed):
+                continue
             reports.append(self.import_pack(folder, progress=progress, origin="shipped").value)
-        with self.profile.db.unit_of_work() as session:
-            write_settings(session, {SEEDED_KEY: True})
+        if not seeded:
+            with self.profile.db.unit_of_work() as session:
+                write_settings(session, {SEEDED_KEY: True})
         return reports
 
     def list(self) -> list[InstalledPack]:
@@ -551,3 +557,16 @@ def _texts(q: Any) -> str:
     return "\n".join(
         [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
     )
+
+
+def _ships_newer(folder: Path, installed: Mapping[str, str]) -> bool:
+    """Whether the shipped pack in ``folder`` is a newer version of an installed pack (its
+    manifest alone is read: the import that follows validates everything)."""
+    try:
+        head = json.loads((folder / "manifest.json").read_text("utf-8"))
+        have = installed.get(str(head["id"]))
+        return (
+            have is not None and version_order(str(head["version"]), have, same_content=False) > 0
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # an unreadable shipped manifest is the import's to report, not here

@@ -394,3 +394,48 @@ def test_new_questions_ids_follow_the_existing_ones_and_own_their_options(profil
     assert [i for _, i in ids][-6:] == list(range(ids[-6].id, ids[-6].id + 6))
     assert len(options) == len(ids) * 4
     assert all(text.endswith(f" of {key}") for key, text in options)
+
+
+def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profile, tmp_path):
+    """A profile holding the shipped CETL bank at 1.0.0 (317 questions) gets the app's newer
+    shipped bank at the next start, with its answers and memory states kept."""
+    import json
+    import shutil
+
+    from studyapp.config import shipped_banks_dir
+    from studyapp.packs.studypack import reseal_folder
+    from studyapp.services.packs import SEEDED_KEY
+    from studyapp.storage.settings import write_settings
+
+    original = {  # the 1.0.0 bank: the first questions of each skill file
+        "leadership-vision": 47, "strategic-planning": 47, "ethics-policies": 32,
+        "instructional-focus": 38, "team-building": 29, "stakeholder-focus": 29,
+        "it-management": 29, "communication-systems": 22, "business-management": 22,
+        "data-management": 22,
+    }  # fmt: skip
+    old = tmp_path / "cetl-core"
+    shutil.copytree(shipped_banks_dir() / "cetl-core", old)
+    for skill, count in original.items():
+        path = old / "questions" / f"{skill}.json"
+        doc = json.loads(path.read_text("utf-8"))
+        doc["questions"] = doc["questions"][:count]
+        path.write_text(json.dumps(doc, indent=2), "utf-8")
+    manifest = json.loads((old / "manifest.json").read_text("utf-8"))
+    shipped_version = manifest["version"]
+    manifest["version"] = "1.0.0"
+    (old / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    reseal_folder(old)
+    service = PackService(profile)
+    assert service.import_pack(old, origin="shipped").value.added == 317
+    with profile.db.unit_of_work() as s:
+        write_settings(s, {SEEDED_KEY: True})
+    answer(profile, "cetl-core", "lv-001", correct=False)
+    before = [line for line in rows(profile) if "review_log" in line or "memory_state" in line]
+
+    [report] = service.seed_shipped()
+    assert (report.status, report.version) == ("updated", shipped_version)
+    assert report.added == 1000 - 317 and report.retired == 0
+    assert profile.info().counts["questions"] == 1000
+    after = [line for line in rows(profile) if "review_log" in line or "memory_state" in line]
+    assert after == before  # the answer and its memory state, untouched
+    assert service.seed_shipped() == []  # once updated, nothing more at the next start
