@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.pg import ADMIN, ADMIN_PASSWORD, Cluster, remove_cluster, skip_reason, start_cluster
+from tests.hub.pg import ADMIN, ADMIN_PASSWORD, Cluster, shared_cluster, skip_reason
 
 _numbers = itertools.count(1)
 
@@ -20,9 +20,7 @@ def pg_cluster() -> Iterator[Cluster]:
     reason = skip_reason()
     if reason is not None:
         pytest.skip(reason)
-    cluster = start_cluster()
-    yield cluster
-    remove_cluster(cluster)
+    yield shared_cluster()
 
 
 class Hub:
@@ -64,13 +62,18 @@ class Hub:
         )
 
 
-@pytest.fixture
-def hub(pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
+def make_hub(cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
     """An empty database ``hub_N`` (not yet initialised); passwords via PGPASSFILE."""
     db = f"hub_{next(_numbers)}"
-    pg_cluster.psql_admin(f"CREATE DATABASE {db}")
-    made = Hub(pg_cluster, db, tmp_path / "pgpass")
+    cluster.psql_admin(f"CREATE DATABASE {db}")
+    made = Hub(cluster, db, tmp_path / "pgpass")
     monkeypatch.setenv("PGPASSFILE", str(made.pgpass))
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.delenv("PGUSER", raising=False)
-    yield made
+    return made
+
+
+@pytest.fixture
+def hub(pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
+    """An empty hub database for one test."""
+    yield make_hub(pg_cluster, tmp_path, monkeypatch)

@@ -144,6 +144,20 @@ def start_cluster() -> Cluster:
     return cluster
 
 
+_shared: list[Cluster] = []
+
+
+def shared_cluster() -> Cluster:
+    """The one cluster of this test process, started on first use, removed at exit."""
+    if not _shared:
+        import atexit
+
+        cluster = start_cluster()
+        _shared.append(cluster)
+        atexit.register(remove_cluster, cluster)
+    return _shared[0]
+
+
 def remove_cluster(cluster: Cluster) -> None:
     with contextlib.suppress(subprocess.CalledProcessError):
         cluster.stop("immediate")
