@@ -115,7 +115,7 @@ def group(request, cli, tmp_path, monkeypatch) -> Group:
     if request.param == "folder":
         return Group(cli, tmp_path)
     from tests.hub.conftest import make_hub
-    from tests.hub.pg import shared_cluster, skip_reason
+    from benchmarks.pgcluster import shared_cluster, skip_reason
 
     reason = skip_reason()
     if reason is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.pg import ADMIN, ADMIN_PASSWORD, Cluster, shared_cluster, skip_reason
+from benchmarks.pgcluster import ADMIN, ADMIN_PASSWORD, Cluster, shared_cluster, skip_reason
 
 _numbers = itertools.count(1)
 

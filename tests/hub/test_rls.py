@@ -101,6 +101,15 @@ def test_a_member_reads_their_group_and_writes_only_their_own_card(hub, groups):
             (south,),
         )
         refused(ann, "UPDATE studyhub.cards SET owner = 'bob' WHERE owner = 'ann'")
+        assert ann.execute("SELECT DISTINCT owner FROM studyhub.sittings").fetchall() == [("ann",)]
+        assert ann.execute("DELETE FROM studyhub.sittings WHERE owner = 'bob'").rowcount == 0
+        refused(
+            ann,
+            "INSERT INTO studyhub.sittings (group_id, owner, position, code, exam) "
+            "VALUES (%s, 'bob', 9, 'X', '{}')",
+            (north,),
+        )
+        refused(ann, "UPDATE studyhub.sittings SET exam = '{}'")
         refused(ann, "UPDATE studyhub.groups SET record = '{}'")
         refused(ann, "INSERT INTO studyhub.groups (name, record) VALUES ('Mine', '{}')")
         refused(ann, "INSERT INTO studyhub.packs VALUES (%s, 'evil.gift', 'x', 'y')", (north,))
@@ -129,6 +138,8 @@ def test_a_facilitator_reads_every_card_of_their_group_and_nothing_of_another(hu
             fso.execute("UPDATE studyhub.groups SET record = '{}' WHERE id = %s", (north,)).rowcount
             == 0
         )
+        owners = fso.execute("SELECT DISTINCT owner FROM studyhub.sittings").fetchall()
+        assert owners == [("zed",)]
         refused(fso, "SELECT * FROM studyhub.open_group('North')")
         refused(fso, "UPDATE studyhub.cards SET digest = 'x'")
         refused(fso, "INSERT INTO studyhub.packs VALUES (%s, 'evil.gift', 'x', 'y')", (north,))

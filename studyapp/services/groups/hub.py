@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,15 @@ class HubGroup:
         target.write_bytes(data)
         return target
 
-    def read_cards(self) -> CardsRead:
-        read = store.read_cards(self.address, self._group())
+    def read_cards(self, codes: Collection[str] | None = None) -> CardsRead:
+        return self._read(sittings=True, codes=codes)
+
+    def card_problems(self) -> tuple[Problem, ...]:
+        return self._read(sittings=False, codes=()).problems
+
+    def _read(self, sittings: bool, codes: Collection[str] | None) -> CardsRead:
+        wanted = None if codes is None else sorted(codes)
+        read = store.read_cards(self.address, self._group(), sittings, wanted)
         cards: dict[str, MemberCard] = {}
         problems: list[Problem] = []
         for data in read.cards:

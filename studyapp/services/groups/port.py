@@ -11,6 +11,7 @@ them. Every method either does all of its work or raises
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -62,8 +63,17 @@ class GroupPort(Protocol):
         """Copy a published pack into the folder ``into`` (checked against its digest)."""
         ...
 
-    def read_cards(self) -> CardsRead:
-        """Every member's card that can be read; the rest as problems."""
+    def read_cards(self, codes: Collection[str] | None = None) -> CardsRead:
+        """Every member's card that can be read; the rest as problems.
+
+        ``codes``: keep only the exam sittings of these (normalised) codes in each card,
+        so a screen showing one exam does not pull every sitting (None: all of them).
+        """
+        ...
+
+    def card_problems(self) -> tuple[Problem, ...]:
+        """What a sync tells about unreadable cards (the cards this profile may read in
+        full; on a hub a member does not pull the group's sittings just for this)."""
         ...
 
     def write_card(self, card: MemberCard) -> None:

@@ -150,19 +150,35 @@ def fetch_pack(address: HubAddress, name: str, file: str) -> tuple[str, bytes] |
     return None if row is None else (str(row[0]), bytes(row[1]))
 
 
-def read_cards(address: HubAddress, name: str) -> HubCards:
-    """The cards this login may read, and the others' sittings it may see anonymously."""
+# A card is its row (everything but the sittings) plus its sitting rows; ``:codes``
+# (NULL: all) keeps the sittings of those codes only, chosen by the server, so a screen
+# showing one exam reads one exam's rows.
+_CARDS = """
+SELECT c.card || jsonb_build_object('exams', COALESCE(
+    (SELECT jsonb_agg(s.exam ORDER BY s.position) FROM studyhub.sittings s
+     WHERE s.group_id = c.group_id AND s.owner = c.owner
+       AND (CAST(:codes AS text[]) IS NULL OR s.code = ANY (CAST(:codes AS text[])))),
+    '[]'::jsonb))
+FROM studyhub.cards c WHERE c.group_id = :g ORDER BY c.owner
+"""
+_SITTINGS = "SELECT exams FROM studyhub.group_sittings(:g, CAST(:codes AS text[])) ORDER BY n"
+
+
+def read_cards(
+    address: HubAddress, name: str, sittings: bool = True, codes: list[str] | None = None
+) -> HubCards:
+    """The cards this login may read, and (``sittings``) the others' sittings it may see
+    anonymously; ``codes``: only the exam sittings of these codes (None: all)."""
+    params: dict[str, Any] = {"codes": codes}
     with transaction(address) as conn:
         gid, _name, _record = _open(conn, address, name)
-        cards = conn.execute(
-            text("SELECT card FROM studyhub.cards WHERE group_id = :g ORDER BY owner"),
-            {"g": gid},
-        ).scalars()
+        params["g"] = gid
+        cards = conn.execute(text(_CARDS), params).scalars()
         found = tuple(c for c in cards if isinstance(c, dict))
-        sittings = conn.execute(
-            text("SELECT exams FROM studyhub.group_sittings(:g) ORDER BY n"), {"g": gid}
-        ).scalars()
-        others = tuple(s for s in sittings if isinstance(s, list))
+        others: tuple[list[Any], ...] = ()
+        if sittings:
+            rows = conn.execute(text(_SITTINGS), params).scalars()
+            others = tuple(s for s in rows if isinstance(s, list) and s)
     return HubCards(found, others)
 
 
@@ -172,17 +188,31 @@ def write_card(
     """Push this login's card; the same digest twice changes nothing. Returns the version."""
     with transaction(address) as conn:
         gid, _name, _record = _open(conn, address, name)
-        conn.execute(
+        head = {k: v for k, v in card.items() if k != "exams"}
+        changed = conn.execute(
             text(
                 "INSERT INTO studyhub.cards (group_id, member_id, digest, card) "
                 "VALUES (:g, :m, :d, CAST(:c AS jsonb)) "
                 "ON CONFLICT (group_id, owner) DO UPDATE SET member_id = EXCLUDED.member_id, "
                 "digest = EXCLUDED.digest, card = EXCLUDED.card, "
                 "version = studyhub.cards.version + 1, written_at = now() "
-                "WHERE studyhub.cards.digest <> EXCLUDED.digest"
+                "WHERE studyhub.cards.digest <> EXCLUDED.digest RETURNING version"
             ),
-            {"g": gid, "m": member_id, "d": digest, "c": json.dumps(card)},
-        )
+            {"g": gid, "m": member_id, "d": digest, "c": json.dumps(head)},
+        ).first()
+        if changed is not None:  # new or different: its sittings follow, in this transaction
+            conn.execute(
+                text("DELETE FROM studyhub.sittings WHERE group_id = :g AND owner = current_user"),
+                {"g": gid},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO studyhub.sittings (group_id, position, code, exam) "
+                    "SELECT :g, t.n, t.e ->> 'code', t.e "
+                    "FROM jsonb_array_elements(CAST(:x AS jsonb)) WITH ORDINALITY AS t (e, n)"
+                ),
+                {"g": gid, "x": json.dumps(card.get("exams", []))},
+            )
         version = conn.execute(
             text("SELECT version FROM studyhub.cards WHERE group_id = :g AND owner = current_user"),
             {"g": gid},

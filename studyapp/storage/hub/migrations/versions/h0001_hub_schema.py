@@ -77,12 +77,25 @@ STATEMENTS = [
         written_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (group_id, owner)
     )""",
+    # A card's mock exam sittings, one row each, so a screen showing one exam code reads
+    # that code's rows only (the card row holds the rest of the card).
+    """CREATE TABLE studyhub.sittings (
+        group_id bigint NOT NULL,
+        owner text NOT NULL DEFAULT current_user,
+        position integer NOT NULL,
+        code text NOT NULL,
+        exam jsonb NOT NULL,
+        PRIMARY KEY (group_id, owner, position),
+        FOREIGN KEY (group_id, owner) REFERENCES studyhub.cards (group_id, owner)
+            ON DELETE CASCADE
+    )""",
     # Row-level security on every table; no policy means no row.
     "ALTER TABLE studyhub.people ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE studyhub.groups ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE studyhub.memberships ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE studyhub.packs ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE studyhub.cards ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE studyhub.sittings ENABLE ROW LEVEL SECURITY",
     # memberships: each login sees its own rows; nobody writes them but open_group.
     "GRANT SELECT ON studyhub.memberships TO studyhub_member, studyhub_facilitator",
     """CREATE POLICY own_memberships ON studyhub.memberships FOR SELECT
@@ -130,6 +143,16 @@ STATEMENTS = [
                      WHERE m.login = current_user))""",
     """CREATE POLICY remove_own_card ON studyhub.cards FOR DELETE TO studyhub_member
         USING (owner = current_user)""",
+    # sittings: the same rule as their cards (a row needs its own card: the foreign key).
+    "GRANT SELECT, INSERT, DELETE ON studyhub.sittings TO studyhub_member",
+    "GRANT SELECT ON studyhub.sittings TO studyhub_facilitator",
+    """CREATE POLICY see_sittings ON studyhub.sittings FOR SELECT
+        USING (owner = current_user OR group_id IN
+               (SELECT g.id FROM studyhub.groups g WHERE g.leader = current_user))""",
+    """CREATE POLICY write_own_sittings ON studyhub.sittings FOR INSERT TO studyhub_member
+        WITH CHECK (owner = current_user)""",
+    """CREATE POLICY remove_own_sittings ON studyhub.sittings FOR DELETE TO studyhub_member
+        USING (owner = current_user)""",
     # open_group: the one way in. The leader gets its group; a member login joins the
     # group it names (knowing the name is what knowing the shared folder is for a folder
     # group); anyone else gets nothing. SECURITY DEFINER, so it sees session_user.
@@ -158,17 +181,20 @@ STATEMENTS = [
     # group_sittings: the other members' mock exam sittings in a group the caller belongs
     # to, naming nobody (the group's figures a member's Group screen shows). The leader
     # reads the cards themselves and gets nothing here.
-    """CREATE FUNCTION studyhub.group_sittings(p_group bigint)
+    """CREATE FUNCTION studyhub.group_sittings(p_group bigint, p_codes text[] DEFAULT NULL)
         RETURNS TABLE (n bigint, exams jsonb)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, studyhub AS $$
-        SELECT row_number() OVER (ORDER BY c.digest), c.card -> 'exams'
+        SELECT row_number() OVER (ORDER BY c.digest),
+               COALESCE((SELECT jsonb_agg(s.exam ORDER BY s.position) FROM studyhub.sittings s
+                         WHERE s.group_id = c.group_id AND s.owner = c.owner
+                           AND (p_codes IS NULL OR s.code = ANY (p_codes))), '[]'::jsonb)
         FROM studyhub.cards c
         WHERE c.group_id = p_group AND c.owner <> session_user
           AND EXISTS (SELECT 1 FROM studyhub.memberships m
                       WHERE m.group_id = p_group AND m.login = session_user)
     $$""",
-    "REVOKE ALL ON FUNCTION studyhub.group_sittings(bigint) FROM PUBLIC",
-    "GRANT EXECUTE ON FUNCTION studyhub.group_sittings(bigint) "
+    "REVOKE ALL ON FUNCTION studyhub.group_sittings(bigint, text[]) FROM PUBLIC",
+    "GRANT EXECUTE ON FUNCTION studyhub.group_sittings(bigint, text[]) "
     "TO studyhub_member, studyhub_facilitator",
 ]
 

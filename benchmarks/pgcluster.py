@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL cluster for the hub tests (and the hub benchmark).
+"""A throw-away PostgreSQL cluster for the hub benchmark and the hub tests.
 
 ``initdb`` + ``pg_ctl`` on a temporary folder, listening on 127.0.0.1 at a free port
 and on a Unix socket in that folder. As root the server runs as the ``postgres`` user
