@@ -18,6 +18,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -187,12 +188,23 @@ def _hub(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _when(moment: str | None) -> str:
+    """An ISO moment as the user's local date and time ("never" when there is none)."""
+    if not moment:
+        return "never"
+    try:
+        return datetime.fromisoformat(moment).astimezone(local_tz()).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return moment
+
+
 def _status(service: GroupService, as_json: bool, out: TextIO) -> None:
     status = service.status()
     if as_json:
         _emit(status.to_json(), out)
         return
     out.write(f"{status.name} (facilitator: {status.facilitator})\n")
+    out.write(f"Last synced: {_when(service.membership().last_sync)}\n")
     columns = skill_columns(status)
     for card in status.members:
         ready = "–" if card.readiness is None else f"{card.readiness:.0%}"

@@ -129,3 +129,25 @@ def test_a_password_in_the_address_is_refused_and_never_stored(hub, member, tmp_
         other.close()
     location = read_membership(member).location
     assert "secret" not in location and "pw-" not in location
+
+
+def test_one_code_reads_only_that_codes_sittings_on_both_back_ends(hub, member, tmp_path):
+    """read_cards(codes=…) keeps only those sittings, on the hub as on a folder."""
+    from studyapp.domain.group import ExamCard, ItemCard
+    from studyapp.services.groups.folder import FolderGroup
+
+    GroupService(member).sync()
+    port = HubGroup(read_membership(member).location)
+    (card,) = port.read_cards().cards
+    items = (ItemCard("p/q1", "data-management", ("a",), True),)
+    exams = tuple(ExamCard(code, 1, 1, "2026-12-01T10:00", items) for code in ("A-1", "B-2"))
+    from dataclasses import replace
+
+    full = replace(card, exams=exams)
+    folder = FolderGroup(tmp_path / "folder")
+    folder.root.mkdir()
+    for adapter in (port, folder):
+        adapter.write_card(full)
+        assert [e.code for e in adapter.read_cards().cards[0].exams] == ["A-1", "B-2"]
+        assert [e.code for e in adapter.read_cards(codes=["B-2"]).cards[0].exams] == ["B-2"]
+        assert adapter.read_cards(codes=[]).cards[0].exams == ()
