@@ -114,8 +114,8 @@ class HubGroup(Group):
 def group(request, cli, tmp_path, monkeypatch) -> Group:
     if request.param == "folder":
         return Group(cli, tmp_path)
-    from tests.hub.conftest import make_hub
     from benchmarks.pgcluster import shared_cluster, skip_reason
+    from tests.hub.conftest import make_hub
 
     reason = skip_reason()
     if reason is not None:
