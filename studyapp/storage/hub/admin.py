@@ -2,8 +2,8 @@
 
 The administrator connects as a role that owns the database (or a superuser) with
 CREATEROLE. A member or facilitator is a PostgreSQL LOGIN role in ``studyhub_member``
-or ``studyhub_facilitator``; its password is set by PostgreSQL (stored as a SCRAM
-hash by the server, never by StudyApp).
+or ``studyhub_facilitator``; its password is encrypted by libpq on this machine (with
+the server's ``password_encryption``, SCRAM by default) and only the verifier is sent.
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ def _quote(conn: Connection, name: str) -> str:
 
 def _literal(conn: Connection, value: str) -> str:
     return str(conn.execute(text("SELECT quote_literal(:v)"), {"v": value}).scalar_one())
+
+
+def _verifier(conn: Connection, name: str, password: str) -> str:
+    """The password as libpq encrypts it for this server (a SCRAM verifier), so the
+    plain password never travels in a statement the server might log."""
+    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+    encrypted = pgconn.encrypt_password(password.encode("utf-8"), name.encode("utf-8"))
+    return bytes(encrypted).decode("ascii")
 
 
 def _require_schema(conn: Connection, address: HubAddress) -> None:
@@ -78,7 +86,9 @@ def add_login(address: HubAddress, name: str, kind: Kind, password: str | None) 
                     f"{name} is already a {kind_now} of this hub; remove it first to change."
                 )
         if password:
-            conn.execute(text(f"ALTER ROLE {role} PASSWORD {_literal(conn, password)}"))
+            secret = _verifier(conn, name, password)
+            # exec_driver_sql: a verifier holds ':', which text() would read as a parameter
+            conn.exec_driver_sql(f"ALTER ROLE {role} PASSWORD {_literal(conn, secret)}")
         conn.execute(text(f"GRANT {GROUP_ROLE[kind]} TO {role}"))
         conn.execute(
             text(
