@@ -66,6 +66,12 @@ def make_hub(cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     """An empty database ``hub_N`` (not yet initialised); passwords via PGPASSFILE."""
     db = f"hub_{next(_numbers)}"
     cluster.psql_admin(f"CREATE DATABASE {db}")
+    # Roles are cluster-wide: logins an earlier test made (ann, fac, …) are dropped so
+    # each test starts with none (they own nothing; rows name them only as text).
+    cluster.psql_admin(
+        "DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolcanlogin "
+        f"AND rolname <> '{ADMIN}' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$"
+    )
     made = Hub(cluster, db, tmp_path / "pgpass")
     monkeypatch.setenv("PGPASSFILE", str(made.pgpass))
     monkeypatch.delenv("PGPASSWORD", raising=False)
