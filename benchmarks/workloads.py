@@ -527,6 +527,8 @@ def _read_history(profile: Any, reader: Callable[[Any], Any]) -> Any:
         return reader(session)
 
 
+from benchmarks.hub import hub_load  # noqa: E402 - its own section (issue 17)
+
 WORKLOADS: tuple[tuple[str, Callable[[Context], list[Result]]], ...] = (
     ("import", import_pack),
     ("answers", answer_loop),
@@ -535,4 +537,5 @@ WORKLOADS: tuple[tuple[str, Callable[[Context], list[Result]]], ...] = (
     ("stats", stats),
     ("fit", fsrs_fit),
     ("stall", gui_stall),
+    ("hub", hub_load),
 )

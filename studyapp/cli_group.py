@@ -2,18 +2,27 @@
 
 Commands, options and JSON keys are those of ``../shared/docs/cli-contract.md``:
 ``create``, ``join``, ``publish``, ``schedule``, ``sync [--json]``, ``status [--json]``,
-``report --out FILE [--format html|pdf]`` and ``leave``. A refused folder, card or value
-is one line on stderr and exit 1, with nothing written to the profile.
+``report --out FILE [--format html|pdf]``, ``leave``, and the PostgreSQL hub's
+administration ``hub init URL`` / ``hub add-member URL NAME`` / ``hub add-facilitator URL
+NAME`` / ``hub remove URL NAME``. A refused folder, card or value is one line on stderr
+and exit 1, with nothing written to the profile.
+
+Passwords for a hub come from libpq's usual places (``PGPASSWORD``, ``PGPASSFILE``,
+``~/.pgpass``) or are asked on the terminal through :func:`ask_password` (tests replace
+it); they are kept in memory for this run only, never in the profile.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from studyapp.domain.group import SHARES
+from studyapp.domain.group import SHARES, GroupError
 from studyapp.domain.item_analysis import FLAG_TEXT
 from studyapp.services.groups import GroupService
 from studyapp.services.groups.report import (
@@ -37,7 +46,23 @@ GROUP_COMMANDS = (
     "status",
     "report",
     "leave",
+    "hub",
 )
+HUB_COMMANDS = ("init", "add-member", "add-facilitator", "remove")
+
+
+def ask_password(question: str) -> str:
+    """Ask a password on the terminal, without echo (tests replace this function)."""
+    if not sys.stdin.isatty():
+        raise GroupError(
+            "The group hub asks for a password and there is no terminal to ask on; put it "
+            "in ~/.pgpass (or PGPASSFILE)."
+        )
+    return getpass.getpass(question)
+
+
+def _prompt(question: str) -> str:
+    return ask_password(question)  # looked up at call time, so tests can replace it
 
 
 def add_group_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -71,6 +96,20 @@ def add_group_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p.add_argument("--out", required=True, metavar="FILE")
     p.add_argument("--format", choices=REPORT_FORMATS, help="default: by the extension of FILE")
     actions.add_parser("leave", help="leave the group (your progress and packs stay)")
+    hub = actions.add_parser("hub", help="IT administrator: a PostgreSQL group hub")
+    hub_actions = hub.add_subparsers(
+        dest="hub_command", metavar="ACTION", parser_class=parser_class, required=True
+    )
+    p = hub_actions.add_parser("init", help="create the hub schema and group roles (once)")
+    p.add_argument("url", metavar="URL")
+    for action, what in (
+        ("add-member", "add a member login"),
+        ("add-facilitator", "add a facilitator login (may create and lead groups)"),
+        ("remove", "remove a login with its cards"),
+    ):
+        p = hub_actions.add_parser(action, help=what)
+        p.add_argument("url", metavar="URL")
+        p.add_argument("name", metavar="NAME")
 
 
 def _emit(document: Any, out: TextIO) -> None:
@@ -80,8 +119,13 @@ def _emit(document: Any, out: TextIO) -> None:
 
 def cmd_group(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     """Every ``group`` action (one entry in the CLI's registry per action)."""
+    from studyapp.services.groups.hub import set_password_prompt
+
+    set_password_prompt(_prompt)
     service = GroupService(profile)
     action = args.group_command
+    if action == "hub":
+        return _hub(args, out)
     if action == "create":
         m = service.create(args.folder, args.name).value
         out.write(f"Created the study group {m.group_name} in {m.location}; you lead it.\n")
@@ -120,12 +164,47 @@ def cmd_group(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _hub(args: argparse.Namespace, out: TextIO) -> int:
+    """``group hub init|add-member|add-facilitator|remove``: the administrator's commands."""
+    from studyapp.services.groups import hub
+
+    action = args.hub_command
+    if action == "init":
+        revision = hub.init_hub(args.url)
+        out.write(
+            f"The group hub is ready (schema revision {revision}). Add logins with "
+            "'studyapp group hub add-facilitator URL NAME' and 'add-member URL NAME'.\n"
+        )
+    elif action in ("add-member", "add-facilitator"):
+        name = hub.check_login(args.name)
+        kind: hub.Kind = "member" if action == "add-member" else "facilitator"
+        password = ask_password(f"Password for the new login {name} (empty: none): ")
+        new = hub.add_login(args.url, name, kind, password or None)
+        verb = "Added" if new else "Updated"
+        out.write(f"{verb} the {kind} login {name}.\n")
+    else:
+        hub.remove_login(args.url, args.name)
+        out.write(f"Removed the login {args.name} and its progress cards from the hub.\n")
+    return 0
+
+
+def _when(moment: str | None) -> str:
+    """An ISO moment as the user's local date and time ("never" when there is none)."""
+    if not moment:
+        return "never"
+    try:
+        return datetime.fromisoformat(moment).astimezone(local_tz()).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return moment
+
+
 def _status(service: GroupService, as_json: bool, out: TextIO) -> None:
     status = service.status()
     if as_json:
         _emit(status.to_json(), out)
         return
     out.write(f"{status.name} (facilitator: {status.facilitator})\n")
+    out.write(f"Last synced: {_when(service.membership().last_sync)}\n")
     columns = skill_columns(status)
     for card in status.members:
         ready = "–" if card.readiness is None else f"{card.readiness:.0%}"

@@ -5,6 +5,9 @@ facilitator creates the folder, publishes a GIFT pack and schedules a mock exam 
 each member joins, syncs (gets the pack and the code), sits the exam and shares a card;
 the facilitator's ``group status --json`` then shows all three with per-skill figures and
 the item analysis of that exam.
+
+Every test here runs twice: on a shared folder and on a PostgreSQL group hub (issue 17),
+where the same steps go to a throw-away cluster (skipped, with why, where none can run).
 """
 
 from __future__ import annotations
@@ -86,9 +89,38 @@ class Group:
         ok(self.run(who, *sit, "--accuracy", accuracy, "--submit"))
 
 
-@pytest.fixture
-def group(cli, tmp_path) -> Group:
-    return Group(cli, tmp_path)
+class HubGroup(Group):
+    """The same four profiles on a PostgreSQL hub: one address for all, each profile
+    connecting as its own login (PGUSER), passwords from PGPASSFILE."""
+
+    def __init__(self, cli, tmp_path: Path, hub, monkeypatch) -> None:
+        super().__init__(cli, tmp_path)
+        self.monkeypatch = monkeypatch
+        self.folder = hub.url(user="", group="North Region").replace("//@", "//")
+        hub_admin = ["group", "hub"]
+        ok(self.cli(*hub_admin, "init", hub.url(), data_dir_arg=tmp_path / "admin"))
+        for login in ("fac", *MEMBERS, "dee"):
+            secret = hub.remember(login)
+            kind = "add-facilitator" if login == "fac" else "add-member"
+            monkeypatch.setattr("studyapp.cli_group.ask_password", lambda _q, p=secret: p)
+            ok(self.cli(*hub_admin, kind, hub.url(), login, data_dir_arg=tmp_path / "admin"))
+
+    def run(self, who: str, *args: str):
+        self.monkeypatch.setenv("PGUSER", who)
+        return super().run(who, *args)
+
+
+@pytest.fixture(params=["folder", "hub"])
+def group(request, cli, tmp_path, monkeypatch) -> Group:
+    if request.param == "folder":
+        return Group(cli, tmp_path)
+    from benchmarks.pgcluster import shared_cluster, skip_reason
+    from tests.hub.conftest import make_hub
+
+    reason = skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    return HubGroup(cli, tmp_path, make_hub(shared_cluster(), tmp_path, monkeypatch), monkeypatch)
 
 
 def test_three_members_sync_sit_and_share_and_the_facilitator_sees_them(group):

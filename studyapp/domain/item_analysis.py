@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MIN_SITTERS = 3
@@ -57,11 +57,13 @@ class Sitting:
 
     member: str
     responses: Mapping[str, ItemResponse]
+    # Counted once: every question's analysis reads it for every sitting (a quadratic
+    # cost for a 1,000-member hub when it was summed on each read).
+    raw: int = field(init=False, compare=False)
 
-    @property
-    def raw(self) -> int:
+    def __post_init__(self) -> None:
         """Questions answered right."""
-        return sum(r.correct for r in self.responses.values())
+        object.__setattr__(self, "raw", sum(r.correct for r in self.responses.values()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ import json
 import os
 import re
 import stat
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +219,17 @@ class FolderGroup:
         return target
 
     # ------------------------------------------------------------------ cards
-    def read_cards(self) -> CardsRead:
+    def read_cards(self, codes: Collection[str] | None = None) -> CardsRead:
+        read = self._read_cards()
+        if codes is None:
+            return read
+        wanted = set(codes)
+        kept = tuple(
+            replace(c, exams=tuple(e for e in c.exams if e.code in wanted)) for c in read.cards
+        )
+        return CardsRead(kept, read.problems)
+
+    def _read_cards(self) -> CardsRead:
         folder = self._inside(CARDS_DIR, "cards folder")
         if not folder.is_dir():
             return CardsRead((), ())
@@ -248,6 +260,9 @@ class FolderGroup:
                 continue
             cards[card.member_id] = card
         return CardsRead(tuple(cards.values()), tuple(problems))
+
+    def card_problems(self) -> tuple[Problem, ...]:
+        return self.read_cards().problems
 
     def write_card(self, card: MemberCard) -> None:
         folder = self._inside(CARDS_DIR, "cards folder")

@@ -1,8 +1,9 @@
 """The group port: what the group use cases need from wherever a group lives.
 
 Two adapters serve it: :class:`~studyapp.services.groups.folder.FolderGroup` (a shared
-folder: network share, cloud-synced folder, USB stick) and, later, a PostgreSQL hub
-(issue 17). :class:`~studyapp.services.groups.service.GroupService`, the Group screen and
+folder: network share, cloud-synced folder, USB stick) and
+:class:`~studyapp.services.groups.hub.HubGroup` (a PostgreSQL hub, issue 17).
+:class:`~studyapp.services.groups.service.GroupService`, the Group screen and
 ``studyapp group`` only ever talk to this protocol, so they cannot tell which one serves
 them. Every method either does all of its work or raises
 :class:`~studyapp.domain.group.GroupError` with one plain sentence.
@@ -10,6 +11,7 @@ them. Every method either does all of its work or raises
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -61,8 +63,17 @@ class GroupPort(Protocol):
         """Copy a published pack into the folder ``into`` (checked against its digest)."""
         ...
 
-    def read_cards(self) -> CardsRead:
-        """Every member's card that can be read; the rest as problems."""
+    def read_cards(self, codes: Collection[str] | None = None) -> CardsRead:
+        """Every member's card that can be read; the rest as problems.
+
+        ``codes``: keep only the exam sittings of these (normalised) codes in each card,
+        so a screen showing one exam does not pull every sitting (None: all of them).
+        """
+        ...
+
+    def card_problems(self) -> tuple[Problem, ...]:
+        """What a sync tells about unreadable cards (the cards this profile may read in
+        full; on a hub a member does not pull the group's sittings just for this)."""
         ...
 
     def write_card(self, card: MemberCard) -> None:
@@ -78,16 +89,20 @@ HUB_SCHEMES = ("postgresql://", "postgres://")
 
 
 def open_port(location: str) -> GroupPort:
-    """The adapter for ``location``: a hub URL or a folder path."""
-    from studyapp.services.groups.folder import FolderGroup
+    """The adapter for ``location``: a hub URL or a folder path.
 
+    The hub adapter (and with it psycopg) is imported only for a hub URL, so the folder
+    back end needs nothing installed.
+    """
     if location.lower().startswith(HUB_SCHEMES):
-        raise GroupError(
-            "This StudyApp cannot join a PostgreSQL group hub yet; join the group's shared "
-            "folder instead."
-        )
+        from studyapp.services.groups.hub import HubGroup
+
+        return HubGroup(location)
     if "://" in location:
         raise GroupError(
-            f"{location!r} is not a folder; give the path of the group's shared folder."
+            f"{location!r} is not a folder; give the path of the group's shared folder "
+            "(or a postgresql:// group hub address)."
         )
+    from studyapp.services.groups.folder import FolderGroup
+
     return FolderGroup(Path(location))

@@ -306,7 +306,7 @@ class GroupService:
             port.write_card(card)
             card_written = True
         try:
-            problems += port.read_cards().problems
+            problems += port.card_problems()
         except GroupError as exc:  # the cards folder itself is refused: tell, go on
             problems.append(Problem(f"cards:{exc}", str(exc)))
         told = set(membership.reported)
