@@ -7,6 +7,7 @@ Layout (a ZIP named ``*.studypack``, or the same files in a folder)::
     questions/*.json         {"questions": [ ... ]}
     media/*                  images (PNG, JPEG, GIF, WebP)
     README.md                optional notes for people
+    REVISIONS.md             optional notes for people: what changed in which questions, and why
 
 The specification, with every field, is ``docs/pack-format.md``; the JSON Schema is
 ``studyapp/packs/pack.schema.json``. :func:`load_pack` reports every problem at once.
@@ -51,7 +52,8 @@ from studyapp.packs.source import PackFiles, read_pack_files
 
 MANIFEST = "manifest.json"
 FRAMEWORK_FILE = "framework.json"
-EXTRA_FILES = ("README.md", "lint-allow.json")  # for people and for ``pack lint``; not loaded
+# Notes for people (README, REVISIONS) and the ``pack lint`` allow list: listed, never loaded.
+EXTRA_FILES = ("README.md", "REVISIONS.md", "lint-allow.json")
 MAX_TEXT = 20_000
 MAX_TAGS = 20
 _TAG_RE = re.compile(r"^[\w][\w .:/+-]{0,63}$")

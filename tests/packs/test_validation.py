@@ -61,6 +61,17 @@ def test_hash_mismatch_and_unlisted_files(tmp_path):
     )
 
 
+def test_revisions_notes_are_accepted_but_a_stray_file_is_warned(tmp_path):
+    """REVISIONS.md, like README.md, is a listed note for people; another stray file is warned."""
+    folder = write_dir(pack([question("q1")]), tmp_path / "p")
+    (folder / "REVISIONS.md").write_text("# Revisions\n\n- q1: cue removed\n", "utf-8")
+    (folder / "NOTES.txt").write_text("scratch\n", "utf-8")
+    reseal(folder)
+    result, problems = _problems(folder)
+    assert result.valid
+    assert [(s, w) for s, w, _m in problems] == [("warning", "NOTES.txt")]
+
+
 def test_missing_media_is_an_error(tmp_path):
     """An image reference to a file the pack lacks is reported, with the reason."""
     folder = write_dir(
