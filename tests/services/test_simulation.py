@@ -140,7 +140,7 @@ def test_planner_leaves_no_question_unseen_when_time_allows():
     model = sim.Model()
     learner = sim._make_learner(questions, fw, model, random.Random(5))
     outcome = sim._simulate_learner(
-        questions, fw, learner, model, sim._planner_policy, 12, 30.0, random.Random(6), True
+        questions, fw, learner, model, sim._planner_policy, 40, 30.0, random.Random(6), True
     )
     assert outcome.unseen_on_exam_day == 0
 
