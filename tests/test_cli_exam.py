@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests import shipped
+
 CETL_100 = {
     "leadership-vision": 15,
     "strategic-planning": 15,
@@ -39,8 +41,8 @@ def test_build_prints_the_cetl_blueprint_exam_in_order(cli):
     for q in doc["questions"]:
         counts[q["skill"]] = counts.get(q["skill"], 0) + 1
     assert counts == CETL_100
-    assert doc["packs"] == {"cetl-core": "1.0.0"}
-    assert doc["share_line"] == f"{doc['code']} cetl-core@1.0.0"
+    assert doc["packs"] == {"cetl-core": shipped.VERSION}
+    assert doc["share_line"] == f"{doc['code']} cetl-core@{shipped.VERSION}"
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.settings import default_exam_date, earliest_exam_date
+from studyapp.domain.words import plural
 
 
 class WelcomeDialog(QDialog):
@@ -34,7 +35,8 @@ class WelcomeDialog(QDialog):
         self.setAccessibleName("Welcome to StudyApp")
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"Your CETL question bank is ready: {questions} questions over the 10 skill areas. "
+            f"Your CETL question bank is ready: {plural(questions, 'question')} over the 10 "
+            "skill areas. "
             "StudyApp measures your mastery in each area from your answers and steers practice "
             "toward the weak, heavily weighted ones. Two things help it plan:"
         )

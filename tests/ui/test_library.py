@@ -21,6 +21,7 @@ from studyapp.ui.controller import AppController
 from studyapp.ui.screens.library import LibraryScreen
 from studyapp.ui.screens.library_editor import EditorDialog
 from studyapp.ui.screens.library_mapping import MappingDialog
+from tests import shipped
 from tests.conftest import REPO
 from tests.dbtools import rows_of
 from tests.packs.factory import pack, question
@@ -80,7 +81,9 @@ def service(controller) -> LibraryService:
 def test_search_and_filters_narrow_the_table(library, controller, qtbot):
     """Typing a search and choosing a skill area or status reloads the table from SQL."""
     panel = library.questions
-    qtbot.waitUntil(lambda: panel.count_label.text() == "317 questions", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: panel.count_label.text() == f"{shipped.QUESTIONS:,} questions", timeout=10_000
+    )
     panel.skill.setCurrentIndex(panel.skill.findData("data-management"))
     expected = service(controller).count(LibraryQuery(skill="data-management"))
     qtbot.waitUntil(lambda: panel.count_label.text() == f"{expected} questions", timeout=10_000)
@@ -96,11 +99,20 @@ def test_search_and_filters_narrow_the_table(library, controller, qtbot):
 
 
 def test_table_fetches_more_rows_only_when_scrolled(library, qtbot):
-    """The first page holds 200 of 317 rows; scrolling to the end fetches the rest."""
+    """The first page holds 200 of the bank's rows; each scroll to the end fetches the next
+    page, until every row is there."""
     panel = library.questions
     assert panel.model.loaded() == 200
-    panel.table.scrollToBottom()
-    qtbot.waitUntil(lambda: panel.model.loaded() == 317, timeout=10_000)
+    for _page in range(shipped.QUESTIONS // 200 + 1):
+        before = panel.model.loaded()
+        panel.table.scrollToBottom()
+        qtbot.waitUntil(
+            lambda before=before: (
+                panel.model.loaded() > before or panel.model.loaded() == shipped.QUESTIONS
+            ),
+            timeout=10_000,
+        )
+    assert panel.model.loaded() == shipped.QUESTIONS
 
 
 def test_status_filter_and_suspend_button(library, controller, qtbot):
@@ -201,8 +213,8 @@ def test_remove_asks_first_and_no_keeps_the_pack(library, controller, qtbot, mon
     library.packs.table.setFocus()
     qtbot.keyClick(library.packs.table, Qt.Key.Key_Delete)
     assert len(asked) == 1
-    assert "“CETL Core Question Bank” (version 1.0.0)" in asked[0]
-    assert "317 questions" in asked[0] and "history" in asked[0]
+    assert f"“CETL Core Question Bank” (version {shipped.VERSION})" in asked[0]
+    assert f"{shipped.QUESTIONS:,} questions" in asked[0] and "history" in asked[0]
     idle(controller, qtbot)
     assert [p.id for p in PackService(controller.profile).list()] == ["cetl-core"]
     answer[0] = QMessageBox.StandardButton.Yes

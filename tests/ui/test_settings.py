@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from studyapp.ui.screens.settings import SettingsScreen
+from tests import shipped
 from tests.ui.conftest import settle
 
 
@@ -24,7 +25,9 @@ def test_first_run_welcome_stores_exam_date_and_goal(qtbot, paths, clock):
     welcome = c.welcome
     from PySide6.QtWidgets import QLabel
 
-    assert any("317 questions" in label.text() for label in welcome.findChildren(QLabel))
+    assert any(
+        f"{shipped.QUESTIONS:,} questions" in label.text() for label in welcome.findChildren(QLabel)
+    )
     welcome.has_date.setChecked(True)
     welcome.exam_date.setDate(QDate(2027, 3, 15))
     welcome.goal.setValue(45)

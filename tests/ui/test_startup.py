@@ -15,6 +15,7 @@ from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from studyapp.ui.main_window import SCREENS, screen_class
 from studyapp.ui.screens.home import HomeScreen
+from tests import shipped
 from tests.conftest import REPO
 from tests.dbtools import damage_middle_pages, fill, sha
 
@@ -248,8 +249,8 @@ def test_no_display_says_so_in_one_line(tmp_path):
 
 def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock, monkeypatch):
     """A first start shows "Setting up your profile…", then the CETL import with a real bar
-    (317 of 317), while the GUI thread keeps running; the panel goes once the profile is
-    open, and a second start shows none of it."""
+    (all of the bank's questions), while the GUI thread keeps running; the panel goes once
+    the profile is open, and a second start shows none of it."""
     from PySide6.QtCore import QTimer
 
     from studyapp.ui.widgets.setup_panel import SetupPanel
@@ -272,10 +273,11 @@ def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock,
             c.open_profile()
         timer.stop()
         texts = [text for text, *_ in shown]
+        n = shipped.QUESTIONS
         assert texts[0] == "Setting up your profile…"
         assert "Importing the CETL question bank: checking the questions…" in texts
-        assert texts[-1] == "Importing the CETL question bank: 317 of 317"
-        assert shown[-1][1:] == (317, 317, True)
+        assert texts[-1] == f"Importing the CETL question bank: {n} of {n}"
+        assert shown[-1][1:] == (n, n, True)
         assert all(visible for *_, visible in shown)
         assert not c.window.setup_panel.isVisible()
         # The GUI thread kept turning while the worker did the set-up: the timer ticked

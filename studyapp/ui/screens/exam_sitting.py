@@ -102,6 +102,8 @@ class SittingPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Everything wraps to the width it gets (the instruction too): never sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         content = QWidget()
         self.q_layout = QVBoxLayout(content)
         self.q_layout.setContentsMargins(0, 6, 0, 6)
@@ -109,7 +111,7 @@ class SittingPage(QWidget):
         self.stem = FittedText()
         self.stem.setAccessibleName("Question")
         self.q_layout.addWidget(self.stem)
-        self.instruction = plain("", bold=True)
+        self.instruction = plain("", bold=True, wrap=True)
         self.q_layout.addWidget(self.instruction)
         self.options_box = QVBoxLayout()
         self.options_box.setSpacing(8)
