@@ -183,7 +183,7 @@ def _skills(report: ProgressReport) -> str:
     stats, st = report.stats, report.statistics
     head = (
         "<tr><th width='25%'>Skill area</th><th class='num' width='10%'>Weight</th>"
-        "<th class='num' width='11%'>Mastery</th><th class='num' width='12%'>80% range</th>"
+        "<th class='num nowrap' width='11%'>Mastery</th><th class='num' width='12%'>80% range</th>"
         "<th width='12%'>&nbsp;</th><th class='num' width='11%'>Seen</th>"
         "<th class='num' width='19%'>Right, last 4 weeks</th></tr>"
     )
