@@ -174,7 +174,8 @@ def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
     )
     table = (
         '<table><tr><th>Question</th><th class="num">Right</th>'
-        '<th class="num nowrap">Discrimination</th><th>Options chosen</th><th>Looks flawed?</th></tr>'
+        '<th class="num nowrap">Discrimination</th><th>Options chosen</th>'
+        "<th>Looks flawed?</th></tr>"
         f"{rows}</table>"
         if analysis.items
         else ""
