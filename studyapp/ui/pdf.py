@@ -30,6 +30,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QGuiApplication,
     QPageLayout,
     QPageSize,
@@ -96,8 +97,8 @@ def keep_rows_on_one_page(document: QTextDocument) -> int:
         above = max(row - 1, 0)  # the first row itself moves by its top padding
         for column in range(table.columns()):
             cell = table.cellAt(above, column)
-            if cell.row() != above:
-                continue  # part of a cell spanning from a row above
+            if (cell.row(), cell.column()) != (above, column):
+                continue  # a cell spanning rows or columns: padded once, where it starts
             fmt = cell.format().toTableCellFormat()
             if row == 0:
                 fmt.setTopPadding(fmt.topPadding() + shift)
@@ -116,22 +117,30 @@ def _first_straddling_row(
     document.size()  # lays the document out
     for table in _tables(document.rootFrame()):
         for row in range(table.rows()):
-            top, bottom = float("inf"), float("-inf")
-            for column in range(table.columns()):
-                cell = table.cellAt(row, column)
-                block = cell.firstCursorPosition().block()
-                last = cell.lastCursorPosition().block()
-                while block.isValid():
-                    rect = layout.blockBoundingRect(block)
-                    top, bottom = min(top, rect.top()), max(bottom, rect.bottom())
-                    if block == last:
-                        break
-                    block = block.next()
+            top, bottom = row_extent(layout, table, row)
             if bottom <= top or bottom - top >= page:
                 continue
             if int(top // page) != int((bottom - 0.5) // page):
                 return table, row, top
     return None
+
+
+def row_extent(
+    layout: QAbstractTextDocumentLayout, table: QTextTable, row: int
+) -> tuple[float, float]:
+    """Top and bottom of the text of a table row's cells, in document coordinates."""
+    top, bottom = float("inf"), float("-inf")
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        block = cell.firstCursorPosition().block()
+        last = cell.lastCursorPosition().block()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            top, bottom = min(top, rect.top()), max(bottom, rect.bottom())
+            if block == last:
+                break
+            block = block.next()
+    return top, bottom
 
 
 def _tables(frame: QTextFrame) -> list[QTextTable]:

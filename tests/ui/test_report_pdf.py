@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,36 @@ def test_progress_report_pdf_names_the_learner_and_keeps_rows_whole(cli, qapp, t
         assert len(lines) == 1 and "pass mark" in lines[0], (code, lines)
     text = "\n".join("\n".join(p) for p in pages)
     assert re.search(r"likely \d{3}–\d{3}", text) or "not estimated yet" in text
+
+
+def test_a_moved_row_starts_at_the_next_page_top_even_below_a_spanning_row(qapp):
+    """Moving a row off a page boundary leaves no wide blank band inside a page when the
+    row above it is one cell spanning every column (padded once, not per column)."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QTextDocument, QTextTable
+
+    from studyapp.ui.pdf import keep_rows_on_one_page, row_extent
+
+    words = " ".join(["word"] * 30)
+    rows = "".join(
+        f'<tr><td colspan="3">Group {i}</td></tr>'
+        f"<tr><td>row {i}</td><td>{words}</td><td>end {i}</td></tr>"
+        for i in range(12)
+    )
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    document.setHtml(f"<table>{rows}</table>")
+    page = 400.0
+    document.setPageSize(QSizeF(300, page))
+    assert keep_rows_on_one_page(document) > 0
+    layout = document.documentLayout()
+    table = next(f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable))
+    spans = [row_extent(layout, table, row) for row in range(table.rows())]
+    moved = 0
+    for (_, above_bottom), (top, bottom) in pairwise(spans):
+        assert int(top // page) == int((bottom - 0.5) // page)  # whole on one page
+        if int(top // page) > int((above_bottom - 0.5) // page):
+            moved += 1
+        else:  # on the same page as the row above: no blank band between them
+            assert top - above_bottom < 48, (top, above_bottom)
+    assert moved > 0
