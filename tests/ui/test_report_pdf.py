@@ -167,7 +167,7 @@ def test_a_moved_row_starts_at_the_next_page_top_even_below_a_spanning_row(qapp)
     """Moving a row off a page boundary leaves no wide blank band inside a page when the
     row above it is one cell spanning every column (padded once, not per column)."""
     from PySide6.QtCore import QSizeF
-    from PySide6.QtGui import QTextDocument, QTextTable
+    from PySide6.QtGui import QFont, QTextDocument, QTextTable
 
     from studyapp.ui.pdf import keep_rows_on_one_page, row_extent
 
@@ -179,6 +179,9 @@ def test_a_moved_row_starts_at_the_next_page_top_even_below_a_spanning_row(qapp)
     )
     document = QTextDocument()
     document.setDocumentMargin(0)
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(12)  # whatever font earlier GUI tests gave the application
+    document.setDefaultFont(font)
     document.setHtml(f"<table>{rows}</table>")
     page = 400.0
     document.setPageSize(QSizeF(300, page))
