@@ -48,12 +48,23 @@ td.bar {{ padding: 0; border: none; font-size: 5pt; }}
 .big {{ font-size: 13pt; font-weight: 600; }}
 .pass {{ color: {GOOD}; font-weight: 600; }}
 .fail {{ color: {BAD}; font-weight: 600; }}
+.nowrap {{ white-space: nowrap; }}
 @media print {{ body {{ margin: 0; }} }}
 """
 
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
+
+
+def nobreak(text: str) -> str:
+    """``text`` escaped and kept on one line: a number, range, date or exam code.
+
+    Browsers and Qt's rich text (the PDF) both honour ``white-space: nowrap`` on a span;
+    Qt turns its spaces into no-break spaces, and the PDF writer wraps only at word
+    boundaries, so "62% (42%–82%)" or "562–665" is never cut in two.
+    """
+    return f'<span class="nowrap">{escape(text)}</span>'
 
 
 def local_time_text(moment: datetime, tz: tzinfo) -> str:
@@ -102,6 +113,8 @@ def _glance(report: ProgressReport) -> str:
     total = sum(s.questions for s in stats.skills)
     view = stats.view
     estimated = view.estimated if view is not None else bool(stats.reviews)
+    exam = stats.framework.exam
+    pass_of_max = nobreak(f"{exam.pass_scaled} of {exam.scale_max}")
     rows = [
         (
             "Readiness",
@@ -111,12 +124,11 @@ def _glance(report: ProgressReport) -> str:
         ),
         (
             "Estimated score",
-            f"{r.expected_scaled} of {stats.framework.exam.scale_max} "
-            f"(likely {r.scaled_low}–{r.scaled_high}; the pass mark is "
-            f"{stats.framework.exam.pass_scaled})"
+            f"{nobreak(f'{r.expected_scaled} of {exam.scale_max}')} "
+            f"(likely {nobreak(f'{r.scaled_low}–{r.scaled_high}')}; the pass mark is "
+            f"{exam.pass_scaled})"
             if estimated
-            else f"not estimated yet (the pass mark is {stats.framework.exam.pass_scaled} of "
-            f"{stats.framework.exam.scale_max})",
+            else f"not estimated yet (the pass mark is {pass_of_max})",
         ),
         (
             "Why",
@@ -141,8 +153,13 @@ def _glance(report: ProgressReport) -> str:
     ]
     if stats.exam_date is not None:
         days = stats.days_to_exam
-        when = f"{stats.exam_date.day} {stats.exam_date:%B %Y}"
-        rows.append(("Exam date", f"{when} ({days} days from now)" if days and days >= 0 else when))
+        when = nobreak(f"{stats.exam_date.day} {stats.exam_date:%B %Y}")
+        rows.append(
+            (
+                "Exam date",
+                f"{when} ({nobreak(f'{days} days')} from now)" if days and days >= 0 else when,
+            )
+        )
     body = "".join(
         f'<tr><td class="muted" width="22%">{escape(k)}</td><td>{v}</td></tr>' for k, v in rows
     )
@@ -166,7 +183,7 @@ def _skills(report: ProgressReport) -> str:
     stats, st = report.stats, report.statistics
     head = (
         "<tr><th width='25%'>Skill area</th><th class='num' width='10%'>Weight</th>"
-        "<th class='num' width='11%'>Mastery</th><th class='num' width='12%'>80% range</th>"
+        "<th class='num nowrap' width='11%'>Mastery</th><th class='num' width='12%'>80% range</th>"
         "<th width='12%'>&nbsp;</th><th class='num' width='11%'>Seen</th>"
         "<th class='num' width='19%'>Right, last 4 weeks</th></tr>"
     )
@@ -185,17 +202,17 @@ def _skills(report: ProgressReport) -> str:
             recent = f"{_pct(accuracy)} of {answers}" if accuracy is not None else "no answers"
             if s.evidence == "enough":
                 figure = (
-                    f"<td class='num'><b>{_pct(m.mean)}</b></td>"
-                    f"<td class='num'>{_pct(m.low)}–{_pct(m.high)}</td>"
+                    f"<td class='num nowrap'><b>{_pct(m.mean)}</b></td>"
+                    f"<td class='num nowrap'>{_pct(m.low)}–{_pct(m.high)}</td>"
                     f"<td>{_bar(m.low, m.mean, m.high)}</td>"
                 )
             else:
                 figure = f"<td class='muted' colspan='3'>{escape(mastery_text(s.figure))}</td>"
             rows.append(
-                f"<tr><td>{escape(s.title)}</td><td class='num'>{_pct(s.weight)}</td>"
+                f"<tr><td>{escape(s.title)}</td><td class='num nowrap'>{_pct(s.weight)}</td>"
                 f"{figure}"
-                f"<td class='num'>{s.seen}&nbsp;of&nbsp;{s.questions}</td>"
-                f"<td class='num'>{recent}</td></tr>"
+                f"<td class='num nowrap'>{s.seen} of {s.questions}</td>"
+                f"<td class='num nowrap'>{recent}</td></tr>"
             )
     return f'<table width="100%">{head}{"".join(rows)}</table>'
 
@@ -223,8 +240,9 @@ def _exams(report: ProgressReport) -> str:
             label = "above the pass mark" if verdict == "pass" else "below the pass mark"
             scaled = f'{e.scaled_score} <span class="{verdict}">({label})</span>'
         rows.append(
-            f"<tr><td>{day.day} {day:%b %Y}</td><td>{escape(e.code)}</td>"
-            f"<td class='num'>{e.length}</td><td class='num'>{raw}</td>"
+            f"<tr><td class='nowrap'>{day.day} {day:%b %Y}</td>"
+            f"<td class='nowrap'>{escape(e.code)}</td>"
+            f"<td class='num nowrap'>{e.length}</td><td class='num nowrap'>{raw}</td>"
             f"<td class='num'>{scaled}</td></tr>"
         )
     return (
@@ -244,9 +262,9 @@ def _weeks(report: ProgressReport, count: int = 8) -> str:
         right = _pct(w.accuracy) if w.accuracy is not None else "—"
         end = w.week + timedelta(days=6)
         rows.append(
-            f"<tr><td>{w.week.day} {w.week:%b} – {end.day} {end:%b %Y}</td>"
-            f"<td class='num'>{w.answers:,}</td><td class='num'>{right}</td>"
-            f"<td class='num'>{duration(w.minutes * 60)}</td></tr>"
+            f"<tr><td class='nowrap'>{w.week.day} {w.week:%b} – {end.day} {end:%b %Y}</td>"
+            f"<td class='num nowrap'>{w.answers:,}</td><td class='num nowrap'>{right}</td>"
+            f"<td class='num nowrap'>{duration(w.minutes * 60)}</td></tr>"
         )
     return f'<table width="100%">{head}{"".join(rows)}</table>'
 

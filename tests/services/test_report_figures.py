@@ -48,6 +48,6 @@ def test_report_shows_measured_areas_with_ranges_and_the_rest_in_words(profile, 
     assert measured.evidence == "enough" and clock.now() > T0
     html = render_report_html(ReportService(profile).report())
     m = measured.mastery
-    assert f"<b>{m.mean:.0%}</b></td><td class='num'>{m.low:.0%}–{m.high:.0%}</td>" in html
+    assert f"<b>{m.mean:.0%}</b></td><td class='num nowrap'>{m.low:.0%}–{m.high:.0%}</td>" in html
     assert "not practised yet" in html
     assert f"Based on {stats.reviews} answers" in html  # the reasons, as Home shows them

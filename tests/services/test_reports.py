@@ -190,7 +190,10 @@ def test_report_html_holds_the_numbers_and_nothing_external(profile, history, tm
     for s in stats.skills:
         assert f"{s.title.replace('&', '&amp;')}</td>" in html
         words = "not practised yet" if s.answers == 0 else f"too few answers ({s.answers} of 10)"
-        assert f"{s.title.replace('&', '&amp;')}</td><td class='num'>{s.weight:.0%}</td>" in html
+        assert (
+            f"{s.title.replace('&', '&amp;')}</td><td class='num nowrap'>{s.weight:.0%}</td>"
+            in html
+        )
         assert words in html
     assert f"raw pass mark of {stats.readiness.cut} of {stats.readiness.length}" in html
     assert "No mock exams yet." in html

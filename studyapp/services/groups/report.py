@@ -18,7 +18,7 @@ from studyapp.domain.group import MemberCard
 from studyapp.domain.item_analysis import FLAG_TEXT, ExamAnalysis
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups.status import GroupStatus
-from studyapp.services.report_html import STYLE
+from studyapp.services.report_html import STYLE, nobreak
 from studyapp.services.reports import (
     ExportedFile,
     PdfWriter,
@@ -29,8 +29,11 @@ from studyapp.services.reports import (
 )
 
 MEMBERS_PER_TABLE = 6
-# Numbers, ranges and exam codes never break across lines.
-EXTRA_STYLE = ".nowrap { white-space: nowrap; } p.big { margin-top: 12px; }"
+# Numbers, ranges and exam codes never break across lines: ``nowrap`` (in STYLE) on
+# their cells and spans.
+# Member columns in a smaller type so that six of them and the area titles share a
+# portrait page (the PDF cannot scroll sideways).
+EXTRA_STYLE = "p.big { margin-top: 12px; } .member { font-size: 8.5pt; }"
 
 
 def pct(x: float) -> str:
@@ -95,7 +98,9 @@ def flag_words(flags: tuple[str, ...]) -> str:
 def render_group_html(status: GroupStatus, tz: tzinfo) -> str:
     """The whole report as one UTF-8 HTML document."""
     local = status.as_of.astimezone(tz)
-    when = f"{local.day} {local:%B %Y, %H:%M} ({local.tzname() or 'local time'})"
+    when = nobreak(f"{local.day} {local:%B %Y, %H:%M}") + escape(
+        f" ({local.tzname() or 'local time'})"
+    )
     title = f"Study group report — {status.name}"
     names = ", ".join(escape(c.name) for c in status.members) or "nobody yet"
     matrix = _matrix_html(status) or "<p>No member has shared progress yet.</p>"
@@ -108,7 +113,7 @@ def render_group_html(status: GroupStatus, tz: tzinfo) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}{EXTRA_STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f'<p class="muted">Prepared with StudyApp on {escape(when)}. Facilitator: '
+        f'<p class="muted">Prepared with StudyApp on {when}. Facilitator: '
         f"{escape(status.facilitator)}. Members who share: {names}.</p>"
         f"<h2>Members and skill areas</h2>{matrix}"
         '<p class="caption">Mastery: the estimated chance of answering an exam question of '
@@ -128,29 +133,34 @@ def _matrix_html(status: GroupStatus) -> str:
     tables = []
     for start in range(0, len(members), MEMBERS_PER_TABLE):
         chunk = members[start : start + MEMBERS_PER_TABLE]
-        head = "".join(f'<th class="num">{escape(c.name)}</th>' for c in chunk)
+        share = 76 // len(chunk)  # of the page's width, the area titles taking 24%
+        head = "".join(
+            f'<th class="num member" width="{share}%">{escape(c.name)}</th>' for c in chunk
+        )
         ready = "".join(
-            f'<td class="num nowrap">{"–" if c.readiness is None else pct(c.readiness)}</td>'
+            f'<td class="num nowrap member">{"–" if c.readiness is None else pct(c.readiness)}</td>'
             for c in chunk
         )
         rows = "".join(
             f'<tr><td>{escape(title)} <span class="caption">{pct(weight)}</span></td>'
             + "".join(
-                f'<td class="num nowrap">{escape(skill_cell(c, skill_id, compact=True))}</td>'
+                '<td class="num nowrap member">'
+                f"{escape(skill_cell(c, skill_id, compact=True))}</td>"
                 for c in chunk
             )
             + "</tr>"
             for skill_id, title, weight in columns
         )
         tables.append(
-            f'<table><tr><th>Skill area <span class="caption">share of the exam</span></th>'
+            '<table width="100%"><tr><th width="24%">Skill area '
+            '<span class="caption">share of the exam</span></th>'
             f"{head}</tr><tr><td><b>Readiness</b></td>{ready}</tr>{rows}</table>"
         )
     return "<br>".join(tables)
 
 
 def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
-    when = f" (scheduled for {escape(day)})" if day else ""
+    when = f" (scheduled for {nobreak(day)})" if day else ""
     rows = "".join(
         f'<tr><td class="nowrap">{n}. <span class="caption">{escape(i.id)}</span></td>'
         f'<td class="num nowrap">{pct(i.p_correct)}</td><td class="num nowrap">'
@@ -164,7 +174,8 @@ def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
     )
     table = (
         '<table><tr><th>Question</th><th class="num">Right</th>'
-        '<th class="num">Discrimination</th><th>Options chosen</th><th>Looks flawed?</th></tr>'
+        '<th class="num nowrap">Discrimination</th><th>Options chosen</th>'
+        "<th>Looks flawed?</th></tr>"
         f"{rows}</table>"
         if analysis.items
         else ""
@@ -178,7 +189,7 @@ def _exam_html(analysis: ExamAnalysis, day: str | None) -> str:
         else ""
     )
     return (
-        f'<p class="big">{escape(analysis.code)}{when}</p><p>'
+        f'<p class="big nowrap">{nobreak(analysis.code)}{when}</p><p>'
         f"{escape(distribution(analysis))}</p>"
         f"{table}{note}"
     )
