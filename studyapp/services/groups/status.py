@@ -22,7 +22,7 @@ from studyapp.domain.group import (
     ScheduledExam,
     weakest_areas,
 )
-from studyapp.domain.item_analysis import ExamAnalysis, ItemResponse, Sitting, analyse_exam
+from studyapp.domain.item_analysis import ExamAnalysis, Sitting, analyse_exam
 from studyapp.services.groups.card import normal_code
 from studyapp.services.groups.port import CardsRead, GroupPort
 
@@ -121,7 +121,7 @@ def exam_analysis(code: str, cards: tuple[MemberCard, ...]) -> ExamAnalysis:
             sittings.append(
                 Sitting(
                     member=card.member_id,
-                    responses={i.id: ItemResponse(i.chosen, i.correct) for i in exam.items},
+                    responses={i.id: i for i in exam.items},  # read as they are
                 )
             )
     return analyse_exam(code, sittings, order)
