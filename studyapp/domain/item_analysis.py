@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 MIN_SITTERS = 3
 NEGATIVE = "negative_discrimination"
@@ -41,6 +41,18 @@ FLAG_TEXT = {
     DISTRACTOR: "the strongest members preferred a wrong option",
     EVERYONE_RIGHT: "everyone got it right",
 }
+
+
+class Response(Protocol):
+    """What the analysis reads of an answer: any object with these two attributes (an
+    :class:`ItemResponse`, or a shared card's question as read, with no copy made of
+    100,000 answers for a 1,000-member group)."""
+
+    @property
+    def chosen(self) -> tuple[str, ...]: ...
+
+    @property
+    def correct(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +68,7 @@ class Sitting:
     """One member's sitting of the exam: their answer to each question, by question id."""
 
     member: str
-    responses: Mapping[str, ItemResponse]
+    responses: Mapping[str, Response]
     # Counted once: every question's analysis reads it for every sitting (a quadratic
     # cost for a 1,000-member hub when it was summed on each read).
     raw: int = field(init=False, compare=False)
@@ -178,7 +190,7 @@ def analyse_item(
 
 def _upper_prefers_distractor(
     took: Sequence[Sitting],
-    responses: Sequence[ItemResponse],
+    responses: Sequence[Response],
     rest: Sequence[float],
     keys: set[str],
 ) -> bool:

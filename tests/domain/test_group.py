@@ -121,3 +121,42 @@ def test_scheduling_again_replaces_the_date_and_republishing_replaces_the_pack()
     g = g.with_pack(p1).with_pack(p2)
     assert g.exams == (ScheduledExam("C", "2026-12-02"),)
     assert g.packs == (p2,)
+
+
+GOOD_ITEM = {"id": "p/q1", "skill": "dm", "chosen": ["A"], "correct": True}
+
+
+def sitting(items: list[object]) -> dict[str, object]:
+    return {"code": "CETL-5-X", "raw": 1, "length": 1, "submitted_at": "", "items": items}
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        ("not an object", "is not a JSON object"),
+        ({**GOOD_ITEM, "correct": 1}, "'correct' is missing"),
+        ({**GOOD_ITEM, "id": 7}, "'id' is missing"),
+        ({**GOOD_ITEM, "skill": None}, "'skill' is missing"),
+        ({**GOOD_ITEM, "chosen": "A"}, "'chosen' is missing"),
+        ({**GOOD_ITEM, "chosen": ["A"] * 27}, "not option ids"),
+        ({**GOOD_ITEM, "chosen": ["x" * 65]}, "not option ids"),
+        ({**GOOD_ITEM, "chosen": [["A"]]}, "not option ids"),
+    ],
+)
+def test_the_fast_item_check_refuses_what_the_item_check_refuses(bad, words):
+    """A sitting's questions, checked in one loop, refuse hostile items with the same words."""
+    with pytest.raises(GroupError, match=words):
+        ItemCard.from_dict(bad)
+    with pytest.raises(GroupError, match=words):
+        ExamCard.from_dict(sitting([GOOD_ITEM, bad]))
+
+
+def test_the_fast_item_check_reads_items_as_the_item_check_does_and_caps_their_number():
+    """Accepted items equal ItemCard.from_dict's (ids cut to size); 1,001 items are refused."""
+    long = {"id": "q" * 300, "skill": "s" * 100, "chosen": [], "correct": False}
+    exam = ExamCard.from_dict(sitting([GOOD_ITEM, long]))
+    assert exam.items == (ItemCard.from_dict(GOOD_ITEM), ItemCard.from_dict(long))
+    assert exam.items[1] == ItemCard("q" * 200, "s" * 64, (), False)
+    assert hash(exam.items[0]) == hash(ItemCard("p/q1", "dm", ("A",), True))
+    with pytest.raises(GroupError, match="more than 1000 questions"):
+        ExamCard.from_dict(sitting([GOOD_ITEM] * 1001))

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.domain.group import GroupError, GroupFile, MemberCard, PublishedPack
-from studyapp.services.groups.port import CardsRead, Problem
+from studyapp.services.groups.card import normal_code
+from studyapp.services.groups.port import CardsRead, GroupView, Pick, Problem
 
 GROUP_FILE = "group.json"
 PACKS_DIR = "packs"
@@ -228,6 +229,21 @@ class FolderGroup:
             replace(c, exams=tuple(e for e in c.exams if e.code in wanted)) for c in read.cards
         )
         return CardsRead(kept, read.problems)
+
+    def read_view(self, pick: Pick) -> GroupView:
+        group = self.read_group()
+        full = self._read_cards()
+        sat: dict[str, int] = {}
+        for card in full.cards:
+            for exam in card.exams:
+                code = normal_code(exam.code)
+                sat[code] = sat.get(code, 0) + 1
+        wanted = set(pick(group))
+        kept = tuple(
+            replace(c, exams=tuple(e for e in c.exams if normal_code(e.code) in wanted))
+            for c in full.cards
+        )
+        return GroupView(group, CardsRead(kept, full.problems), sat)
 
     def _read_cards(self) -> CardsRead:
         folder = self._inside(CARDS_DIR, "cards folder")

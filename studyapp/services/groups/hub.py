@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.domain.group import ExamCard, GroupError, GroupFile, MemberCard, PublishedPack
-from studyapp.services.groups.port import CardsRead, Problem
+from studyapp.services.groups.card import normal_code
+from studyapp.services.groups.port import CardsRead, GroupView, Pick, Problem
 from studyapp.storage.hub import admin, store
 from studyapp.storage.hub.admin import Kind
 from studyapp.storage.hub.connect import HubAddress, parse_address, set_password_prompt
@@ -106,9 +107,26 @@ class HubGroup:
     def card_problems(self) -> tuple[Problem, ...]:
         return self._read(sittings=False, codes=()).problems
 
+    def read_view(self, pick: Pick) -> GroupView:
+        chosen: list[GroupFile] = []
+
+        def codes(record: Any) -> list[str]:
+            chosen.append(GroupFile.from_dict(record))
+            return sorted(pick(chosen[0]))
+
+        record, read, counts = store.read_view(self.address, self._group(), codes)
+        group = chosen[0] if chosen else GroupFile.from_dict(record)
+        sat: dict[str, int] = {}
+        for code, n in counts.items():
+            sat[normal_code(code)] = sat.get(normal_code(code), 0) + n
+        return GroupView(group, self._cards(read), sat)
+
     def _read(self, sittings: bool, codes: Collection[str] | None) -> CardsRead:
         wanted = None if codes is None else sorted(codes)
-        read = store.read_cards(self.address, self._group(), sittings, wanted)
+        return self._cards(store.read_cards(self.address, self._group(), sittings, wanted))
+
+    def _cards(self, read: store.HubCards) -> CardsRead:
+        """The rows read back from the hub as checked cards (the unreadable as problems)."""
         cards: dict[str, MemberCard] = {}
         problems: list[Problem] = []
         for data in read.cards:

@@ -11,7 +11,7 @@ them. Every method either does all of its work or raises
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -33,6 +33,21 @@ class CardsRead:
 
     cards: tuple[MemberCard, ...]
     problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """What one refresh of the Group screen needs, read together: the group record, the
+    cards with the sittings of the chosen codes only, and how many sittings of each
+    (normalised) code were shared."""
+
+    group: GroupFile
+    read: CardsRead
+    sat: dict[str, int]
+
+
+Pick = Callable[[GroupFile], Collection[str]]
+"""Chooses, from the group record, the (normalised) codes whose sittings to read."""
 
 
 class GroupPort(Protocol):
@@ -69,6 +84,11 @@ class GroupPort(Protocol):
         ``codes``: keep only the exam sittings of these (normalised) codes in each card,
         so a screen showing one exam does not pull every sitting (None: all of them).
         """
+        ...
+
+    def read_view(self, pick: Pick) -> GroupView:
+        """The group, its cards with the sittings of the codes ``pick`` chooses, and the
+        sitting count of every code; on a hub in one connection and one transaction."""
         ...
 
     def card_problems(self) -> tuple[Problem, ...]:

@@ -48,7 +48,7 @@ from studyapp.services.exams import ExamService
 from studyapp.services.groups.card import build_card
 from studyapp.services.groups.packs import import_group_pack, pack_title
 from studyapp.services.groups.port import GroupPort, Problem, open_port
-from studyapp.services.groups.status import GroupStatus, group_status
+from studyapp.services.groups.status import GroupStatus, group_status, screen_status
 from studyapp.services.profile import Profile
 from studyapp.storage.settings import read_settings, write_settings
 
@@ -357,6 +357,14 @@ class GroupService:
         group = port.read_group()
         read = port.read_cards()
         return group_status(group, membership, read, self.profile.clock.now())
+
+    def screen(self, code: str | None = None) -> GroupStatus:
+        """What the Group screen shows (:func:`~studyapp.services.groups.status.screen_status`):
+        the item analysis of ONE exam, ``code`` or the most recent one, and every scheduled
+        exam with its sitting count."""
+        membership = self.membership()
+        port = self.port_factory(membership.location)
+        return screen_status(port, membership, self.profile.clock.now(), code)
 
     def leave(self) -> Outcome[str]:
         """Leave the group: this member's card is removed from the folder (if reachable),

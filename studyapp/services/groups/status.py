@@ -9,14 +9,22 @@ members who answered it right (cards carry right/wrong, not the key).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from studyapp.domain.group import AreaNeed, GroupFile, MemberCard, Membership, weakest_areas
-from studyapp.domain.item_analysis import ExamAnalysis, ItemResponse, Sitting, analyse_exam
+from studyapp.domain.group import (
+    AreaNeed,
+    GroupFile,
+    MemberCard,
+    Membership,
+    ScheduledExam,
+    weakest_areas,
+)
+from studyapp.domain.item_analysis import ExamAnalysis, Sitting, analyse_exam
 from studyapp.services.groups.card import normal_code
-from studyapp.services.groups.port import CardsRead
+from studyapp.services.groups.port import CardsRead, GroupPort
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,15 @@ class ExamStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class ExamCount:
+    """One scheduled exam in the Group screen's list: its code, date and sittings shared."""
+
+    code: str
+    date: str | None
+    sat: int
+
+
+@dataclass(frozen=True, slots=True)
 class GroupStatus:
     """The group, its members' cards, the agenda and the scheduled exams' analyses."""
 
@@ -42,6 +59,10 @@ class GroupStatus:
     agenda: tuple[AreaNeed, ...]
     exams: tuple[ExamStatus, ...]
     skipped: tuple[str, ...]
+    counts: tuple[ExamCount, ...] = ()
+    """Every scheduled exam with its sitting count (``exams`` may analyse only some)."""
+    selected: str | None = None
+    """The code the Group screen analyses (None: every code was analysed)."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``group status --json`` document (keys only grow)."""
@@ -100,24 +121,54 @@ def exam_analysis(code: str, cards: tuple[MemberCard, ...]) -> ExamAnalysis:
             sittings.append(
                 Sitting(
                     member=card.member_id,
-                    responses={i.id: ItemResponse(i.chosen, i.correct) for i in exam.items},
+                    responses={i.id: i for i in exam.items},  # read as they are
                 )
             )
     return analyse_exam(code, sittings, order)
 
 
+def latest_code(group: GroupFile, now: datetime) -> str | None:
+    """The exam the Group screen opens on: the most recent one scheduled on or before
+    ``now``'s day, else the next one to come, else the last undated one."""
+    today = now.date().isoformat()
+    dated = sorted((e for e in group.exams if e.date), key=lambda e: (e.date or "", e.code))
+    past = [e for e in dated if (e.date or "") <= today]
+    pick: ScheduledExam | None = (
+        past[-1] if past else dated[0] if dated else (group.exams[-1] if group.exams else None)
+    )
+    return None if pick is None else normal_code(pick.code)
+
+
 def group_status(
-    group: GroupFile, membership: Membership, read: CardsRead, now: datetime
+    group: GroupFile,
+    membership: Membership,
+    read: CardsRead,
+    now: datetime,
+    only: Collection[str] | None = None,
+    sat: Mapping[str, int] | None = None,
 ) -> GroupStatus:
-    """What ``membership`` may see of ``group`` given the cards ``read``."""
+    """What ``membership`` may see of ``group`` given the cards ``read``.
+
+    ``only``: analyse these (normalised) codes only, as the Group screen does (None: every
+    scheduled code, as ``group status`` and the report do). ``sat``: the sitting count of
+    each code when ``read`` holds only some codes' sittings (None: counted in ``read``).
+    """
     cards = tuple(sorted(read.cards, key=lambda c: (c.name.casefold(), c.member_id)))
     shown = (
         cards
         if membership.role == "facilitator"
         else tuple(c for c in cards if c.member_id == membership.member_id)
     )
+    wanted = None if only is None else set(only)
     exams = tuple(
-        ExamStatus(e.date, exam_analysis(normal_code(e.code), cards)) for e in group.exams
+        ExamStatus(e.date, exam_analysis(normal_code(e.code), cards))
+        for e in group.exams
+        if wanted is None or normal_code(e.code) in wanted
+    )
+    if sat is None:
+        sat = {x.analysis.code: x.analysis.sat for x in exams}
+    counts = tuple(
+        ExamCount(normal_code(e.code), e.date, sat.get(normal_code(e.code), 0)) for e in group.exams
     )
     return GroupStatus(
         name=group.name,
@@ -128,4 +179,29 @@ def group_status(
         agenda=weakest_areas(shown),
         exams=exams,
         skipped=tuple(p.message for p in read.problems),
+        counts=counts,
+        selected=None if not only else min(only),
     )
+
+
+def screen_status(
+    port: GroupPort, membership: Membership, now: datetime, code: str | None = None
+) -> GroupStatus:
+    """The Group screen's status: everything :func:`group_status` shows, every scheduled
+    exam with its sitting count, and the item analysis of ONE code: ``code`` if it is
+    scheduled, else the most recent one (:func:`latest_code`).
+
+    One port call (on a hub one connection and one transaction), and only that code's
+    sittings are read and analysed: at 1,000 members every code at once took 22.6 s.
+    """
+    chosen: list[str | None] = []
+
+    def pick(group: GroupFile) -> tuple[str, ...]:
+        scheduled = {normal_code(e.code) for e in group.exams}
+        wanted = normal_code(code) if code else None
+        chosen.append(wanted if wanted in scheduled else latest_code(group, now))
+        return () if chosen[-1] is None else (chosen[-1],)
+
+    view = port.read_view(pick)
+    only = pick(view.group) if not chosen else (() if chosen[0] is None else (chosen[0],))
+    return group_status(view.group, membership, view.read, now, only=only, sat=view.sat)

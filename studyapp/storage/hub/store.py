@@ -16,6 +16,7 @@ here: these queries ask for "the group's cards" and get what the login may read.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,6 +184,57 @@ def read_cards(
     return HubCards(found, others)
 
 
+# How many sittings of each code were shared: the ones this login reads (its own, or
+# every card's for the leader) and the others' it may see anonymously, counted in the
+# server so that no exam's answers leave it for a count.
+_SAT = """
+SELECT code, count(*) FROM (
+    SELECT s.code FROM studyhub.sittings s WHERE s.group_id = :g
+    UNION ALL
+    SELECT e ->> 'code' FROM studyhub.group_sittings(:g, NULL) AS o,
+        jsonb_array_elements(o.exams) AS e
+) AS t WHERE code IS NOT NULL GROUP BY code
+"""
+
+
+# The screen's cards: each card row with its sittings of the chosen codes as separate
+# rows (a LEFT JOIN), so that the server neither aggregates nor re-concatenates 1,000
+# sittings of 8 KB into new jsonb values; the rows are put together here.
+_VIEW_CARDS = """
+SELECT c.owner, c.card, s.exam FROM studyhub.cards c
+LEFT JOIN studyhub.sittings s ON s.group_id = c.group_id AND s.owner = c.owner
+    AND s.code = ANY (CAST(:codes AS text[]))
+WHERE c.group_id = :g
+"""  # no ORDER BY (a sort of 1,000 cards spills to disk): rows are grouped by owner here
+
+
+def _view_cards(conn: Connection, params: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    cards: dict[str, dict[str, Any]] = {}
+    for owner, card, exam in conn.execute(text(_VIEW_CARDS), params):
+        if not isinstance(card, dict):
+            continue
+        whole = cards.setdefault(owner, {**card, "exams": []})
+        if exam is not None:
+            whole["exams"].append(exam)
+    return tuple(cards.values())
+
+
+def read_view(
+    address: HubAddress, name: str, pick: Callable[[Any], list[str]]
+) -> tuple[Any, HubCards, dict[str, int]]:
+    """One refresh of the Group screen in one connection and one transaction: the group
+    record, the cards with the sittings of the codes ``pick(record)`` chooses, and the
+    number of sittings of every code."""
+    with transaction(address) as conn:
+        gid, _name, record = _open(conn, address, name)
+        params: dict[str, Any] = {"g": gid, "codes": pick(record)}
+        sat = {str(r[0]): int(r[1]) for r in conn.execute(text(_SAT), params)}
+        found = _view_cards(conn, params)
+        rows = conn.execute(text(_SITTINGS), params).scalars()
+        others = tuple(s for s in rows if isinstance(s, list) and s)
+    return record, HubCards(found, others), sat
+
+
 def write_card(
     address: HubAddress, name: str, member_id: str, card: dict[str, Any], digest: str
 ) -> int:
@@ -239,6 +291,7 @@ __all__ = [
     "publish_pack",
     "read_cards",
     "read_group",
+    "read_view",
     "remove_card",
     "write_card",
     "write_group",

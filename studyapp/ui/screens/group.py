@@ -3,8 +3,11 @@
 What it shows comes from :meth:`GroupService.status` (read off the GUI thread, as every
 query): members × skill areas (mastery with its 80% range, or "too few answers"), the
 suggested agenda for the next meeting (the group's weakest heavily weighted areas), and
-per scheduled mock exam the score distribution and the item analysis, with the questions
-that look flawed marked. Words and figures come from
+the list of scheduled mock exams with how many members sat each, and for ONE of them (the
+one chosen in that list; at first the most recent) the score distribution and the item
+analysis, with the questions that look flawed marked: one exam is read and analysed per
+refresh (:meth:`GroupService.screen`), which keeps a 1,000-member group under a second.
+Words and figures come from
 :mod:`studyapp.services.groups.report`, so the screen, ``group status`` and the group
 report say the same thing.
 
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -54,12 +58,13 @@ if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
 
-def _load(profile: Any) -> GroupStatus | GroupError | None:
-    """The status, the reason it cannot be read, or None when in no group (worker)."""
+def _load(profile: Any, code: str | None = None) -> GroupStatus | GroupError | None:
+    """The screen's status with the analysis of ``code`` (None: the most recent exam), the
+    reason it cannot be read, or None when in no group (worker)."""
     if read_membership(profile) is None:
         return None
     try:
-        return GroupService(profile).status()
+        return GroupService(profile).screen(code)
     except GroupError as exc:
         return exc
 
@@ -135,6 +140,12 @@ class GroupScreen(Screen):
         self.agenda.setObjectName("groupAgenda")
         layout.addWidget(self.agenda)
         self.exams_title = self._section(layout, "Mock exams")
+        self.exam_pick = QComboBox()
+        self.exam_pick.setObjectName("groupExamPick")
+        self.exam_pick.setAccessibleName("Mock exam to analyse")
+        self.exam_pick.activated.connect(self._pick_exam)
+        layout.addWidget(self.exam_pick)
+        self.exam_code: str | None = None
         self.exams_box = QVBoxLayout()
         layout.addLayout(self.exams_box)
         layout.addStretch(1)
@@ -150,7 +161,15 @@ class GroupScreen(Screen):
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         self.stale = False
-        self.controller.query(_load, self._show)
+        code = self.exam_code
+        self.controller.query(lambda profile: _load(profile, code), self._show)
+
+    def _pick_exam(self, index: int) -> None:
+        """The user chose another exam in the list: read and analyse that one."""
+        code = self.exam_pick.itemData(index)
+        if isinstance(code, str) and code != self.exam_code:
+            self.exam_code = code
+            self.refresh()
 
     def _show(self, result: GroupStatus | GroupError | None) -> None:
         self.status = result if isinstance(result, GroupStatus) else None
@@ -170,6 +189,7 @@ class GroupScreen(Screen):
             self.exams_title,
         ):
             widget.setVisible(details)
+        self.exam_pick.setVisible(isinstance(result, GroupStatus) and bool(result.counts))
         self._clear_exams()
         if result is None:
             self.heading.setText("Study group")
@@ -203,10 +223,24 @@ class GroupScreen(Screen):
         self._fill_members(status)
         lines = agenda_lines(status)
         self.agenda.setText("\n".join(lines))
+        self._fill_pick(status)
         for exam in status.exams:
             self._add_exam(exam.analysis, exam.date)
-        if not status.exams:
+        if not status.counts:
             self._add_label("No mock exam is scheduled.")
+
+    def _fill_pick(self, status: GroupStatus) -> None:
+        """Every scheduled exam with how many sat it; the analysed one selected."""
+        pick = self.exam_pick
+        pick.blockSignals(True)
+        pick.clear()
+        for count in status.counts:
+            when = f", {count.date}" if count.date else ""
+            pick.addItem(f"{count.code}{when}: sat by {plural(count.sat, 'member')}", count.code)
+        at = pick.findData(status.selected)
+        pick.setCurrentIndex(max(at, 0))
+        pick.blockSignals(False)
+        self.exam_code = status.selected
 
     def _fill_members(self, status: GroupStatus) -> None:
         columns = skill_columns(status)
