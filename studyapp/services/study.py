@@ -382,10 +382,12 @@ class StudyService:
         self, session: DbSession, now: datetime, framework_id: str, cache: study_cache.StudyCache
     ) -> dict[str, list[tuple[bool, float, int]]]:
         """skill -> [(correct, age in days, count)] of submitted mock exams' questions that
-        were new to the learner when the exam began (first answered in it, or unanswered):
-        the closest thing to the real exam's unseen questions. Questions already studied
-        are left out: answering them measures recall of that question, not the skill.
-        Each exam's items are read once per service."""
+        were new to the learner when the exam began and that the learner answered: the
+        closest thing to the real exam's unseen questions. Questions already studied are
+        left out (answering them measures recall of that question, not the skill), and so
+        are unanswered ones: an exam handed in early, or left to run out, says nothing about
+        what the learner knows (on the real exam they score zero; as evidence they are
+        silence). Each exam's items are read once per service."""
         counts: dict[tuple[str, bool, int], int] = {}
         for header in submitted_exams(session):
             if header.blueprint != framework_id or header.submitted_at is None:
@@ -395,7 +397,13 @@ class StudyService:
                 stored = load_exam(session, header.id)
                 if stored is None:
                     continue
-                items = tuple(zip(stored.question_ids, stored.correct, strict=True))
+                items = tuple(
+                    (qid, correct)
+                    for qid, correct, state in zip(
+                        stored.question_ids, stored.correct, stored.sitting.items, strict=True
+                    )
+                    if state.answered
+                )
                 self._exam_items[header.id] = items
             age = max(0, (now - header.submitted_at) // timedelta(days=1))
             for qid, correct in items:

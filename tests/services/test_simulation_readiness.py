@@ -54,3 +54,28 @@ def test_a_mock_exam_below_the_pass_line_pulls_readiness_down(paths, clock, tmp_
             assert snap.masteries[skill].mean < without[skill].mean
     finally:
         profile.close()
+
+
+def test_a_mock_exam_handed_in_unanswered_is_no_evidence(paths, clock, tmp_path):
+    """A mock exam handed in with no answer (a learner trying the screen, or walking away)
+    leaves every skill's mastery as it was: unanswered questions say nothing about what
+    the learner knows (it used to count them all as wrong and drop readiness to 0%)."""
+    profile = Profile.open(paths, clock, "test")
+    try:
+        qs = [question(f"q{s[:2]}{i}", s) for s in SKILLS for i in range(15)]
+        PackService(profile).import_pack(write_dir(pack(qs), tmp_path / "p"))
+        study = StudyService(profile, tz=UTC)
+        _plan, items = study.plan(30, rng=random.Random(1))
+        for item in items:
+            study.answer(item.qid, ["a"], 25.0)
+            clock.advance(30)
+        clock.advance(86_400)
+        before = {k: m.mean for k, m in study.snapshot().masteries.items()}
+        exams = ExamService(profile)
+        view = exams.create(ExamRequest(length=20, seed=3)).value
+        exams.start(view.id)
+        exams.submit(view.id)
+        after = {k: m.mean for k, m in study.snapshot().masteries.items()}
+        assert after == before
+    finally:
+        profile.close()
