@@ -7,7 +7,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from sqlalchemy import select
+
 from studyapp.services.packs import PackService
+from studyapp.services.profile import Profile
+from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow
 from tests.packs.factory import pack, question
 
 
@@ -55,3 +59,29 @@ def damage_middle_pages(path: Path, pages: int = 3) -> None:
     with path.open("r+b") as fh:
         fh.seek(first * page_size)
         fh.write(b"\xff" * (page_size * pages))
+
+
+def remember(profile: Profile, pack_id: str, key: str) -> int:
+    """Give a question a memory state (as answering it would); returns its row id."""
+    now = profile.clock.now()
+    with profile.db.unit_of_work() as s:
+        qid = s.scalar(
+            select(QuestionRow.id)
+            .join(PackRow)
+            .where(PackRow.key == pack_id, QuestionRow.key == key)
+        )
+        s.add(
+            MemoryStateRow(
+                question_id=qid,
+                fsrs_state=2,
+                step=None,
+                stability=7.5,
+                difficulty=4.0,
+                due=now,
+                last_review=now,
+                reps=1,
+                lapses=0,
+                first_seen=now,
+            )
+        )
+    return int(qid)

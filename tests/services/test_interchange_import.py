@@ -14,9 +14,10 @@ from studyapp.config import AppPaths
 from studyapp.domain.errors import PackError
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
-from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow
+from studyapp.storage.models import MemoryStateRow
 from studyapp.storage.packs import load_questions
 from tests.conftest import REPO
+from tests.dbtools import remember
 from tests.packs.factory import pack, question, write_dir
 
 FIXTURES = REPO / "tests" / "packs" / "fixtures"
@@ -48,32 +49,6 @@ def copy_fixture(tmp_path: Path, name: str, target: str | None = None) -> Path:
     path = tmp_path / (target or name)
     path.write_bytes((FIXTURES / name).read_bytes())
     return path
-
-
-def remember(profile, pack_id: str, key: str) -> int:
-    """Give a question a memory state (as answering it would); returns its row id."""
-    now = profile.clock.now()
-    with profile.db.unit_of_work() as s:
-        qid = s.scalar(
-            select(QuestionRow.id)
-            .join(PackRow)
-            .where(PackRow.key == pack_id, QuestionRow.key == key)
-        )
-        s.add(
-            MemoryStateRow(
-                question_id=qid,
-                fsrs_state=2,
-                step=None,
-                stability=7.5,
-                difficulty=4.0,
-                due=now,
-                last_review=now,
-                reps=1,
-                lapses=0,
-                first_seen=now,
-            )
-        )
-    return int(qid)
 
 
 def stability(profile, question_row_id: int) -> float | None:

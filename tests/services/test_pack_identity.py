@@ -23,6 +23,7 @@ from studyapp.storage.library import LibraryQuery, library_page
 from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow
 from studyapp.storage.packs import load_questions
 from tests.conftest import REPO
+from tests.dbtools import remember
 from tests.packs.factory import pack, question, write_dir
 
 SHIPPED = REPO / "question_banks" / "cetl-core"
@@ -76,32 +77,6 @@ def questions_of(profile: Profile, pack_id: str) -> list:
 
 def ids_of(profile: Profile, pack_id: str) -> set[str]:
     return {q.id for q in questions_of(profile, pack_id)}
-
-
-def remember(profile: Profile, pack_id: str, key: str) -> int:
-    """Give a question a memory state (as answering it would); returns its row id."""
-    now = profile.clock.now()
-    with profile.db.unit_of_work() as s:
-        qid = s.scalar(
-            select(QuestionRow.id)
-            .join(PackRow)
-            .where(PackRow.key == pack_id, QuestionRow.key == key)
-        )
-        s.add(
-            MemoryStateRow(
-                question_id=qid,
-                fsrs_state=2,
-                step=None,
-                stability=7.5,
-                difficulty=4.0,
-                due=now,
-                last_review=now,
-                reps=1,
-                lapses=0,
-                first_seen=now,
-            )
-        )
-    return int(qid)
 
 
 def stability(profile: Profile, row_id: int) -> float | None:

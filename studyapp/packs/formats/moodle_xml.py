@@ -233,6 +233,22 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
     tags = clean_tags(plain_tags, where, out.warnings)
     key = node.child_text("idnumber").strip()
     title = _title(node.child_text("name", "text"), stem)
+
+    def draft(kind: QuestionType, options: tuple[DraftOption, ...]) -> Draft:
+        return Draft(
+            node.line,
+            name,
+            key,
+            category,
+            kind,
+            stem,
+            options,
+            explanation,
+            difficulty,
+            tags,
+            title,
+        )
+
     if qtype == "truefalse":
         by_text = {a[1].strip().lower(): a for a in answers}
         if set(by_text) != {"true", "false"}:
@@ -241,19 +257,7 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
             DraftOption(label, by_text[label.lower()][0] > 0, by_text[label.lower()][2])
             for label in ("True", "False")
         )
-        return Draft(
-            node.line,
-            name,
-            key,
-            category,
-            "single",
-            stem,
-            options,
-            explanation,
-            difficulty,
-            tags,
-            title,
-        )
+        return draft("single", options)
     single = node.child_text("single").strip().lower() not in ("false", "0", "no")
     answers = [a for a in answers if a[1].strip() or a[0] > 0]  # Moodle drops blank answers
     if len(answers) < 2:
@@ -270,27 +274,13 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
         if any(0 < a[0] < 100 - 1e-4 for a in answers):
             out.warn(f"{where}: partial credit is not kept; partly right answers count as wrong.")
         options = tuple(DraftOption(a[1], a[0] >= 100 - 1e-4, a[2]) for a in answers)
-        return Draft(
-            node.line,
-            name,
-            key,
-            category,
-            "single",
-            stem,
-            options,
-            explanation,
-            difficulty,
-            tags,
-            title,
-        )
+        return draft("single", options)
     options = tuple(DraftOption(a[1], a[0] > 0, a[2]) for a in answers)
     correct = sum(o.correct for o in options)
     if correct == 0:
         return "no answer has a positive grade, so none is correct."
     qkind: QuestionType = "multiple" if correct > 1 else "single"
-    return Draft(
-        node.line, name, key, category, qkind, stem, options, explanation, difficulty, tags, title
-    )
+    return draft(qkind, options)
 
 
 # ------------------------------------------------------------------ writing
