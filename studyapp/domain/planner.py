@@ -16,11 +16,17 @@ Default mode, in order:
    areas where possible, and no question appears twice.
 
 With an exam date ahead (the exam asks questions that are in no bank, so what counts is
-what studying transfers to each skill area): unseen questions first, interleaved across
-skills by ``weight × weakness × unseen share``; a review only for a question missed or
-probably forgotten, and while unseen questions remain only when it is worth more than a
-new question of the least valuable skill (``REPEAT_VALUE``); the daily new limit binds only
-while such reviews wait; once everything is seen, the reviews that teach most
+what studying transfers to each skill area): unseen questions first. The questions there
+is time for before the exam (the daily goal's session size × days left × ``NEW_SHARE``)
+are shared out among the skill areas for the most exam points on each area's learning
+curve (:func:`horizon_targets`: a weak area's gains come late, so a greedy choice would
+starve it); each session then gives its slots to the areas still short of their share
+where one more question gains most (exam weight × the curve's slope at the learner's
+ability), the areas with fewer than ``ENOUGH_ANSWERS`` answers first, and no area more than
+``SESSION_SKILL_SHARE`` of a session. A review only for a question missed or probably
+forgotten, and while unseen questions remain only when it is worth more than the most
+valuable new question (``REPEAT_VALUE``); the daily new limit binds only while such
+reviews wait; once everything is seen, the reviews that teach most
 (``skill value × (1 − R)``). New questions are paced to be all introduced ``BUFFER_DAYS``
 before the exam at the latest, and the target retention rises over the last ``RAMP_DAYS``
 days while intervals are capped to end before exam day.
@@ -47,7 +53,8 @@ from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 from studyapp.domain.blueprint import allocate
-from studyapp.domain.mastery import Mastery
+from studyapp.domain.evidence import ENOUGH_ANSWERS
+from studyapp.domain.mastery import GROWTH_PER_QUESTION, Mastery
 from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState
 
 Mode = Literal["default", "skill", "missed", "unseen", "cram"]
@@ -64,6 +71,15 @@ REVIEW_BELOW = 0.8
 # What a repeat of a forgotten question teaches the skill, relative to a first study
 # (docs/learning-model.md: the testing and spacing literature; an assumption).
 REPEAT_VALUE = 0.25
+# With an exam date: at most this share of a session's new questions from one skill area, so
+# sessions interleave even while one area is worth most (measured: it costs no exam score).
+SESSION_SKILL_SHARE = 0.4
+# With an exam date: the share of the daily goal's questions that can go to questions new
+# to the learner, for the plan up to the exam (the pace counts answering time only; reading
+# the feedback, reviews and mock exams take the rest).
+NEW_SHARE = 0.75
+# A blind guess at a four-option question: the floor under which ability cannot fall.
+CHANCE = 0.25
 
 
 class Candidate(NamedTuple):
@@ -129,6 +145,9 @@ class PlanInput:
     # The learner's local calendar date, against which the exam countdown and pacing are
     # read (the app's study calendar gives it); None: the date of ``now`` in UTC.
     today: date | None = None
+    # Questions the learner's daily goal holds (the session size it asks for): with the
+    # exam countdown, how many more questions there is time for before the exam.
+    daily_questions: int | None = None
 
 
 class QuestionState(NamedTuple):
@@ -177,6 +196,7 @@ def build_plan_input(
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
     index: UnseenIndex | None = None,
     today: date | None = None,
+    daily_questions: int | None = None,
 ) -> PlanInput:
     """The one way a learner's state becomes the planner's input.
 
@@ -196,6 +216,7 @@ def build_plan_input(
         parameters=tuple(parameters),
         index=index,
         today=today,
+        daily_questions=daily_questions,
     )
 
 
@@ -360,6 +381,142 @@ def _allocate_new(
     return chosen
 
 
+def _marginal_gain(weight: float, z: float) -> float:
+    """Exam points one more study of a skill is worth (up to a constant): the skill's share
+    of the exam times the slope of its logistic learning curve at ability ``z`` (logits
+    above chance). Practice moves ability by about the same number of logits per question
+    (docs/learning-model.md), so a study is worth most where the learner is halfway, and
+    in the areas that carry the most exam questions."""
+    slope = 1.0 / (1.0 + math.exp(-z))
+    return (weight or 0.01) * slope * (1.0 - slope)
+
+
+def _ability_logit(inp: PlanInput, skill: str | None) -> float:
+    """The learner's ability in ``skill`` in logits above chance (from mastery's ``p``)."""
+    p = inp.ability.get(skill or "", inp.mastery.get(skill or "", 0.45))
+    q = min(max((p - CHANCE) / (1.0 - CHANCE), 0.02), 0.98)
+    return math.log(q / (1.0 - q))
+
+
+def horizon_targets(
+    skills: Mapping[str | None, tuple[float, float, int]], capacity: int, growth: float
+) -> dict[str | None, int]:
+    """How many new questions of each skill to study before the exam, for the most exam
+    points: skill -> (exam weight, ability in logits above chance, unseen questions).
+
+    Each skill's expected exam score follows its learning curve, ``weight × σ(z + growth·k)``
+    after ``k`` more questions. The curve is S-shaped, so the best plan is not greedy (a weak
+    area gains slowly at first and most later): for a price ``λ`` per question each skill
+    takes the ``k`` that maximises ``weight × σ(z + growth·k) − λk`` (none, all, or the
+    point on the concave side where the slope equals ``λ``), and ``λ`` is searched so that
+    the total fits ``capacity``. Returns whole questions, at most ``capacity`` in all.
+    """
+    total = sum(unseen for _w, _z, unseen in skills.values())
+    if capacity >= total:
+        return {s: unseen for s, (_w, _z, unseen) in skills.items()}
+    if capacity <= 0:
+        return dict.fromkeys(skills, 0)
+
+    def sig(x: float) -> float:
+        return 1.0 / (1.0 + math.exp(-x))
+
+    def best_k(weight: float, z: float, cap: int, price: float) -> float:
+        options = [0.0, float(cap)]
+        c = price / (weight * growth)
+        if c < 0.25:
+            hi = (1.0 + math.sqrt(1.0 - 4.0 * c)) / 2.0
+            k = (math.log(hi / (1.0 - hi)) - z) / growth
+            if 0.0 < k < cap:
+                options.append(k)
+        return max(options, key=lambda k: weight * sig(z + growth * k) - price * k)
+
+    lo, hi = 0.0, max(w for w, _z, _u in skills.values()) * growth
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        used = sum(best_k(w, z, u, mid) for w, z, u in skills.values())
+        lo, hi = (mid, hi) if used > capacity else (lo, mid)
+    out = {s: int(best_k(w, z, u, hi)) for s, (w, z, u) in skills.items()}
+    # What rounding (or a skill's jump from none to many) left over goes, one question at
+    # a time, where the next one gains most.
+    for _ in range(capacity - sum(out.values())):
+        open_ = [s for s in out if out[s] < skills[s][2]]
+        if not open_:
+            break
+        best = max(
+            open_, key=lambda s: _marginal_gain(skills[s][0], skills[s][1] + growth * out[s])
+        )
+        out[best] += 1
+    return out
+
+
+def _allocate_by_gain(
+    pool: NewPool,
+    inp: PlanInput,
+    slots: int,
+    rng: random.Random,
+    skip: frozenset[int],
+    today: date,
+) -> list[tuple[int, str | None]]:
+    """Pick ``slots`` unseen questions (id, skill) for an exam of new questions.
+
+    With the daily goal known (``daily_questions``), the questions there is time for before
+    the exam are first shared out among the skills by :func:`horizon_targets`, and only
+    skills still short of their share are picked from (a weak area's gains come late on
+    its learning curve: a greedy choice alone would starve it). Each slot goes to the skill
+    where one more study gains most on the exam (:func:`_marginal_gain`), its ability
+    projected forward by ``GROWTH_PER_QUESTION`` for each question it already got in this
+    session, so gains diminish and the next area takes over. Two rules keep the plan
+    honest while evidence is thin and keep sessions mixed: skills with fewer than
+    ``ENOUGH_ANSWERS`` answered questions come first, the one with the fewest first (the
+    estimates the plan rests on need them, so a new profile's first sessions visit every
+    area), and no skill takes more than ``SESSION_SKILL_SHARE`` of the slots while another
+    has questions. Within a skill the easiest questions come first, in random order.
+    """
+    skipped = pool.skipped(skip)
+    drawers = {s: _Drawer(levels, skip, skipped.get(s, 0)) for s, levels in pool.groups.items()}
+    drawers = {s: d for s, d in drawers.items() if d.available > 0}
+    z = {s: _ability_logit(inp, s) for s in drawers}
+    weight = {s: (inp.weights.get(s, 0.0) if s else 0.0) or 0.01 for s in drawers}
+    # Answered so far: the skill's active questions minus those never answered.
+    seen = {
+        s: max(0, pool.totals.get(s, 0) - d.available - skipped.get(s, 0))
+        for s, d in drawers.items()
+    }
+    taken = dict.fromkeys(drawers, 0)
+    cap = max(1, math.ceil(slots * SESSION_SKILL_SHARE))
+    chosen: list[tuple[int, str | None]] = []
+    target: dict[str | None, int] | None = None
+    days_left = (inp.exam_date - today).days if inp.exam_date else 0
+    if inp.daily_questions and days_left > 0:
+        target = horizon_targets(
+            {s: (weight[s], z[s], d.available) for s, d in drawers.items()},
+            math.floor(inp.daily_questions * days_left * NEW_SHARE),
+            GROWTH_PER_QUESTION,
+        )
+    while len(chosen) < slots:
+        open_ = [s for s, d in drawers.items() if d.available > 0]
+        if target is not None:
+            open_ = [s for s in open_ if taken[s] < target[s]] or open_
+        if not open_:
+            break
+        under_cap = [s for s in open_ if taken[s] < cap] or open_
+        best = max(
+            under_cap,
+            key=lambda s: (
+                # Evidence first: the area with the fewest answers, while under ENOUGH.
+                -min(seen[s] + taken[s], ENOUGH_ANSWERS),
+                _marginal_gain(weight[s], z[s] + GROWTH_PER_QUESTION * taken[s]),
+                str(s),
+            ),
+        )
+        picked = drawers[best].take(1, rng)
+        if not picked:
+            continue
+        taken[best] += 1
+        chosen.append((picked[0], best))
+    return chosen
+
+
 def _totals(candidates: Sequence[Candidate]) -> dict[str | None, int]:
     totals: dict[str | None, int] = {}
     for c in candidates:
@@ -414,12 +571,10 @@ def _new_pool(inp: PlanInput, skill: str | None) -> NewPool:
     return NewPool(_merge_groups(indexed, loose), index.totals, members, loose_members)
 
 
-def _skill_value(inp: PlanInput, totals: Mapping[str | None, int], skill: str | None) -> float:
-    """A skill's share of the exam per bank question, times the learner's weakness there
-    (``1 − ability``): what one question's worth of skill transfer is worth on exam day."""
-    share = (inp.weights.get(skill or "", 0.0) or 0.01) / max(totals.get(skill, 1), 1)
-    weakness = 1.0 - inp.ability.get(skill or "", inp.mastery.get(skill or "", 0.45))
-    return share * max(weakness, 0.02)
+def _skill_value(inp: PlanInput, skill: str | None) -> float:
+    """What one study of ``skill`` is worth on an exam of new questions
+    (:func:`_marginal_gain` at the learner's ability now)."""
+    return _marginal_gain(inp.weights.get(skill or "", 0.0), _ability_logit(inp, skill))
 
 
 def worth_reviewing(c: Candidate, now: datetime) -> bool:
@@ -446,28 +601,28 @@ def _exam_targeted(
 
     The exam asks questions the learner has never seen, so what counts is transfer to each
     skill area. A first study of a question teaches a skill more than a repeat, so unseen
-    questions come first, interleaved across skills by ``weight × weakness × unseen share``
-    (:func:`_allocate_new`). A missed or forgotten question (:func:`worth_reviewing`)
+    questions come first, shared across skills for the most exam points
+    (:func:`_allocate_by_gain`). A missed or forgotten question (:func:`worth_reviewing`)
     comes back while unseen ones remain only if ``REPEAT_VALUE × skill value × (1 − R)``
-    beats a new question of the least valuable skill that still has some, and then within
+    beats a new question of the most valuable skill that still has some (the one it would
+    displace), and then within
     ``EXAM_REVIEW_SHARE`` of the session, most valuable first. The daily new limit binds
     only while reviews worth doing wait:
     re-asking a remembered question to fill a session is worth less than a new one. Once
     every question is seen, the session is the reviews with the largest
     ``skill value × (1 − R)``.
     """
-    totals = pool.totals
 
     def value(c: Candidate) -> float:
-        return _skill_value(inp, totals, c.skill) * (1.0 - c.retrievability)
+        return _skill_value(inp, c.skill) * (1.0 - c.retrievability)
 
     unseen_now = pool.available(skip)
     worth = sorted((c for c in active if worth_reviewing(c, now)), key=value, reverse=True)
     if unseen_now:
         # While unseen questions remain, a review must be worth more than a new question
         # of the least valuable skill that still has some.
-        floor = min(
-            (_skill_value(inp, totals, s) for s, levels in pool.groups.items() if levels),
+        floor = max(
+            (_skill_value(inp, s) for s, levels in pool.groups.items() if levels),
             default=0.0,
         )
         worth = [c for c in worth if REPEAT_VALUE * value(c) > floor]
@@ -475,7 +630,7 @@ def _exam_targeted(
     reviews = worth[:review_cap]
     room = size - len(reviews)
     new_cap = min(room, unseen_now, max(allowed, room - (len(worth) - len(reviews))))
-    news = _allocate_new(pool, inp, max(0, new_cap), rng, skip)
+    news = _allocate_by_gain(pool, inp, max(0, new_cap), rng, skip, inp.today or now.date())
     new_items = [PlannedItem(qid, sk, "new") for qid, sk in news]
     picked = [
         PlannedItem(c.qid, c.skill, "due" if c.due and c.due <= now else "exam") for c in reviews

@@ -53,6 +53,7 @@ from studyapp.domain.planner import (
 )
 from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
+from studyapp.services.session_size import PACE_WINDOW, pace_of, session_size
 
 START = datetime(2027, 1, 4, 18, 0, tzinfo=UTC)
 DAY_SECONDS = 86_400.0
@@ -188,6 +189,10 @@ class _Run:
         self.answers: dict[tuple[str, bool, bool], list[float]] = {}
         self.mock_answers: dict[tuple[str, bool], list[float]] = {}
         self.new_on: dict[date, int] = {}
+        # The learner's daily goal (the minutes they study) and answer times, from which
+        # the app sizes sessions (:func:`studyapp.services.session_size.session_size`).
+        self.goal_minutes = 30
+        self.response_ms: list[int] = []
 
     # ---------------------------------------------------------------- truth
     def _ability(self, skill: str, shift: float, at: float) -> float:
@@ -291,6 +296,9 @@ class _Run:
             exam_date=self.exam_day,
             parameters=DEFAULT_PARAMETERS,
             today=now.date(),  # simulated learners live in UTC
+            daily_questions=session_size(
+                self.goal_minutes, pace_of(self.response_ms[-PACE_WINDOW:])
+            ).questions,
         )
 
     def estimated_readiness(self, now: datetime) -> float:
@@ -321,6 +329,7 @@ class _Run:
         item = self.items[q.index]
         first = item.mem is None or item.mem.reps == 0
         at = (now - START).total_seconds()
+        self.response_ms.append(round(seconds * 1000))
         self.answers.setdefault((q.skill, first, correct), []).append(at)
         if first:
             self.new_on[now.date()] = self.new_on.get(now.date(), 0) + 1
@@ -447,6 +456,7 @@ def _simulate_learner(
     planner_aware: bool,
 ) -> Outcome:
     run = _Run(questions, fw, learner, model, days, rng)
+    run.goal_minutes = max(1, round(minutes))
     used = 0.0
     reached: int | None = None
     reached_minutes: float | None = None

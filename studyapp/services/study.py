@@ -288,6 +288,7 @@ class Snapshot:
     new_today: int
     retrievability: dict[int, float]
     recall: Recall
+    pace: Pace  # seconds per answer, for the daily goal's session size
 
 
 class StudyService:
@@ -345,6 +346,7 @@ class StudyService:
             evidence = cache.evidence(now)
             new_today = new_introduced_since(session, self.day_start(self.study_day(now)))
             mocks = self._mock_evidence(session, now, fw.id, cache)
+            pace = pace_of(recent_response_ms(session, PACE_WINDOW))
         recall = cache.recall(now, curve)
         retr = recall.retrievability
         masteries = self._masteries(fw, unseen.totals, recall, evidence, mocks)
@@ -358,7 +360,7 @@ class StudyService:
             pass_scaled=fw.exam.pass_scaled,
         )
         return Snapshot(
-            now, settings, fw, rows, unseen, masteries, ready, params, new_today, retr, recall
+            now, settings, fw, rows, unseen, masteries, ready, params, new_today, retr, recall, pace
         )
 
     @staticmethod
@@ -462,6 +464,7 @@ class StudyService:
             parameters=snap.parameters,
             index=unseen.index(unseen_elsewhere) if indexed else None,
             today=self.calendar.local_date(now),
+            daily_questions=session_size(settings.daily_goal_minutes, snap.pace).questions,
         )
 
     @staticmethod

@@ -18,6 +18,7 @@ from studyapp.domain.planner import (
     Candidate,
     PlanInput,
     exam_schedule,
+    horizon_targets,
     new_question_allowance,
     plan_session,
 )
@@ -176,6 +177,77 @@ def test_first_session_of_a_new_profile_interleaves_skills_with_an_exam_date():
         skills = [i.skill for i in plan.items]
         assert len(skills) == 20 and len(set(skills)) >= 8
         assert all(a != b for a, b in pairwise(skills))
+
+
+def _exam_score(skills, ks, growth=0.03):
+    """Expected exam points (up to a constant) after ``ks`` more questions per skill."""
+    import math
+
+    return sum(w * (1 / (1 + math.exp(-(z + growth * ks[s])))) for s, (w, z, _u) in skills.items())
+
+
+def test_horizon_targets_cover_everything_when_time_allows_and_fit_the_capacity():
+    """With time for the whole bank every unseen question is planned; with less, the plan
+    uses exactly the capacity and never more of a skill than it has."""
+    skills = {"a": (0.15, 0.0, 150), "b": (0.07, -1.0, 70), "c": (0.10, 1.0, 100)}
+    assert horizon_targets(skills, 1000, 0.03) == {"a": 150, "b": 70, "c": 100}
+    assert horizon_targets(skills, 0, 0.03) == {"a": 0, "b": 0, "c": 0}
+    for capacity in (1, 37, 120, 200, 319):
+        out = horizon_targets(skills, capacity, 0.03)
+        assert sum(out.values()) == capacity
+        assert all(0 <= out[s] <= skills[s][2] for s in skills)
+
+
+def test_horizon_targets_beat_a_proportional_split_and_do_not_starve_a_weak_heavy_area():
+    """The targets score at least as well on the exam as sharing the time in proportion to
+    the bank (what shuffled coverage does), and a weak but heavily weighted area, whose
+    gains come late on its learning curve, still gets a large share."""
+    skills = {
+        "heavy-weak": (0.15, -2.0, 150),
+        "heavy-mid": (0.15, 0.0, 150),
+        "light-strong": (0.07, 1.5, 70),
+        "light-weak": (0.07, -1.5, 70),
+    }
+    total = sum(u for _w, _z, u in skills.values())
+    for capacity in (100, 200, 300):
+        out = horizon_targets(skills, capacity, 0.03)
+        proportional = {s: capacity * u / total for s, (_w, _z, u) in skills.items()}
+        assert _exam_score(skills, out) >= _exam_score(skills, proportional) - 1e-9
+    out = horizon_targets(skills, 300, 0.03)
+    assert out["heavy-weak"] >= 60
+    assert out["heavy-weak"] > out["light-strong"]
+
+
+def test_exam_mode_after_the_first_answers_favours_heavy_areas_and_keeps_sessions_mixed():
+    """Once every area has enough answers, new questions go mostly to the areas worth most
+    on the exam (weight, ability halfway), yet no area takes more than 40% of a session."""
+    cands, weights = _cetl_bank(per_skill=40)
+    answered = {c.qid for c in cands if c.qid % 100 < 10}
+    cands = [
+        c._replace(seen=True, due=NOW + timedelta(days=5), retrievability=0.97)
+        if c.qid in answered
+        else c
+        for c in cands
+    ]
+    ability = dict.fromkeys(weights, 0.6)
+    inp = PlanInput(
+        cands,
+        weights,
+        dict(ability),
+        ability=ability,
+        exam_date=(NOW + timedelta(days=20)).date(),
+        daily_questions=10,
+        daily_new_limit=50,
+    )
+    counts: Counter[str] = Counter()
+    for seed in range(5):
+        plan = plan_session(inp, NOW, 20, random.Random(seed))
+        per = Counter(i.skill for i in plan.items)
+        assert max(per.values()) <= 8
+        counts.update(per)
+    heavy = counts["s0"] + counts["s1"]
+    light = counts["s7"] + counts["s8"] + counts["s9"]
+    assert heavy >= 0.6 * sum(counts.values()) and heavy >= 3 * light
 
 
 def test_exam_mode_does_not_reask_remembered_questions_while_unseen_remain():
