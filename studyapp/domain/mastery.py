@@ -22,8 +22,10 @@ Bernoulli items (normal approximation with the mastery uncertainty added), and
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from statistics import NormalDist
 
 from studyapp.domain.blueprint import allocate
@@ -49,6 +51,10 @@ MOCK_SHIFT_PRIOR_SD = 1.5
 # since the first answers (set with the simulation: it covers first studies and the repeats
 # between them; mock exams correct the level).
 GROWTH_PER_QUESTION = 0.03
+# What a repeat of a question teaches the skill, relative to a first study (the testing and
+# spacing literature; an assumption, docs/learning-model.md). The planner weighs reviews by
+# it, and growth since an answer counts repeats at this share.
+REPEAT_VALUE = 0.25
 Z80 = NormalDist().inv_cdf(0.9)
 
 
@@ -99,12 +105,20 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
     n = alpha + beta
     p = alpha / n
     p_sd = math.sqrt(p * (1 - p) / (n + 1))
-    if e.seen and e.first_attempts and GROWTH_PER_QUESTION:
-        # First answers were given along the way: on average, half of the questions seen so
-        # far were studied after them, and each taught the skill a little.
-        grown = _sigmoid(_logit(p) + GROWTH_PER_QUESTION * e.seen / 2)
-        p_sd *= grown * (1 - grown) / max(p * (1 - p), 1e-6)
-        p = grown
+    if e.first_attempts and GROWTH_PER_QUESTION:
+        # The first answers were given along the way, and each question studied since
+        # taught the skill a little: carry ``p`` forward by the growth since the answers it
+        # rests on (their weighted mean).
+        since = growth_since(e.first_attempts, e.later_attempts)
+        total = shift = 0.0
+        for _correct, age, count in e.first_attempts:
+            w = count * 0.5 ** (max(age, 0.0) / FIRST_HALF_LIFE_DAYS)
+            total += w
+            shift += w * since(age)
+        if total > 0 and shift > 0:
+            grown = _sigmoid(_logit(p) + shift / total)
+            p_sd *= grown * (1 - grown) / max(p * (1 - p), 1e-6)
+            p = grown
     coverage = min(1.0, e.seen / e.questions) if e.questions else 0.0
     if e.retention is not None:
         r_mean = e.retention
@@ -126,6 +140,26 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
 
 
 Evidence = Mapping[str, Mapping[bool, Sequence[tuple[bool, float, int]]]]
+
+
+def growth_since(
+    first: Sequence[tuple[bool, float, int]], later: Sequence[tuple[bool, float, int]]
+) -> Callable[[float], float]:
+    """The skill's growth in logits since an answer ``age`` days old: ``GROWTH_PER_QUESTION``
+    for each question studied since (a repeat at ``REPEAT_VALUE``), half for the answers of
+    the same day (on average, half of them came after)."""
+    studies: dict[float, float] = {}
+    for answers, value in ((first, 1.0), (later, REPEAT_VALUE)):
+        for _correct, age, count in answers:
+            studies[age] = studies.get(age, 0.0) + value * count
+    ages = sorted(studies)
+    before = list(accumulate((studies[a] for a in ages), initial=0.0))  # before[i]: ages[:i]
+
+    def since(age: float) -> float:
+        n = before[bisect_left(ages, age)] + 0.5 * studies.get(age, 0.0)
+        return GROWTH_PER_QUESTION * n
+
+    return since
 
 
 def estimate_masteries(
@@ -157,7 +191,13 @@ def estimate_masteries(
             )
         )
     if mocks:
-        delta, delta_sd = mock_level_shift(out, mocks)
+        since = {
+            skill_id: growth_since(
+                evidence.get(skill_id, {}).get(True, ()), evidence.get(skill_id, {}).get(False, ())
+            )
+            for skill_id, _weight in skills
+        }
+        delta, delta_sd = mock_level_shift(out, mocks, since)
         out = {k: _shifted(m, delta, delta_sd) for k, m in out.items()}
     return out
 
@@ -172,7 +212,9 @@ def _sigmoid(z: float) -> float:
 
 
 def mock_level_shift(
-    masteries: Mapping[str, Mastery], mocks: Mapping[str, Sequence[tuple[bool, float, int]]]
+    masteries: Mapping[str, Mastery],
+    mocks: Mapping[str, Sequence[tuple[bool, float, int]]],
+    since: Mapping[str, Callable[[float], float]] | None = None,
 ) -> tuple[float, float]:
     """(shift, its sd) in logits that makes the practice estimates agree with the mock exams.
 
@@ -181,7 +223,10 @@ def mock_level_shift(
     closest thing to the real exam. So mock answers set the **level** (one shift for all
     skills, a maximum a posteriori fit with a normal prior of sd ``MOCK_SHIFT_PRIOR_SD``),
     and practice keeps the **profile** across skills. Answers weigh less with age
-    (half-life ``MOCK_HALF_LIFE_DAYS``).
+    (half-life ``MOCK_HALF_LIFE_DAYS``), and an older mock is read against the skill as it
+    was then: today's estimate less the growth since (``since``: skill -> growth in logits
+    since an answer of that age, :func:`growth_since`), so studying after a mock exam is
+    not undone by it.
     """
     points = []
     for skill, answers in mocks.items():
@@ -189,9 +234,11 @@ def mock_level_shift(
         if m is None:
             continue
         base = _logit(m.p_unstudied)
+        grown = since.get(skill) if since else None
         for correct, age, count in answers:
             w = MOCK_WEIGHT * count * 0.5 ** (max(age, 0.0) / MOCK_HALF_LIFE_DAYS)
-            points.append((base, 1.0 if correct else 0.0, w))
+            then = base - grown(age) if grown else base
+            points.append((then, 1.0 if correct else 0.0, w))
     if not points:
         return 0.0, 0.0
     # Newton's method on the log posterior (concave: a few steps suffice).

@@ -54,7 +54,7 @@ from typing import Literal, NamedTuple
 
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.evidence import ENOUGH_ANSWERS
-from studyapp.domain.mastery import GROWTH_PER_QUESTION, Mastery
+from studyapp.domain.mastery import GROWTH_PER_QUESTION, REPEAT_VALUE, Mastery
 from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState
 
 Mode = Literal["default", "skill", "missed", "unseen", "cram"]
@@ -68,9 +68,6 @@ FRONT_LOAD = 0.5
 # and the retrievability under which a seen question counts as forgotten.
 EXAM_REVIEW_SHARE = 0.3
 REVIEW_BELOW = 0.8
-# What a repeat of a forgotten question teaches the skill, relative to a first study
-# (docs/learning-model.md: the testing and spacing literature; an assumption).
-REPEAT_VALUE = 0.25
 # With an exam date: at most this share of a session's new questions from one skill area, so
 # sessions interleave even while one area is worth most (measured: it costs no exam score).
 SESSION_SKILL_SHARE = 0.4

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.mastery import (
+    GROWTH_PER_QUESTION,
     SkillEvidence,
     estimate_masteries,
     estimate_mastery,
@@ -75,10 +79,44 @@ def test_recall_of_bank_questions_does_not_count_as_exam_mastery():
         SkillEvidence("lv", 0.15, 40, 40, first_attempts=first, retrievabilities=[0.95] * 40)
     )
     assert high.mean == low.mean
-    later = estimate_mastery(
-        SkillEvidence("lv", 0.15, 40, 40, first_attempts=first, later_attempts=[(True, 0.0, 200)])
+    right, wrong = (
+        estimate_mastery(
+            SkillEvidence("lv", 0.15, 40, 40, first_attempts=first, later_attempts=[(ok, 0.0, 200)])
+        )
+        for ok in (True, False)
     )
-    assert later.mean == low.mean
+    assert right.mean == wrong.mean  # how well repeats are remembered does not count
+
+
+def test_studying_after_the_first_answers_carries_the_estimate_forward():
+    """Ability grows with study: answers given before many later questions read as the
+    learner was then, so the same record with more study since reads higher; repeats count
+    at REPEAT_VALUE of a first study, and answers of the same day half way (on average half
+    of them came after)."""
+    early = [(True, 10.0, 10), (False, 10.0, 10)]
+    alone = estimate_mastery(SkillEvidence("lv", 0.15, 60, 20, first_attempts=early))
+    more_new = estimate_mastery(
+        SkillEvidence(
+            "lv", 0.15, 60, 40, first_attempts=[*early, (True, 2.0, 10), (False, 2.0, 10)]
+        )
+    )
+    more_repeats = estimate_mastery(
+        SkillEvidence("lv", 0.15, 60, 20, first_attempts=early, later_attempts=[(True, 2.0, 20)])
+    )
+    w = 10 * 0.5 ** (10 / 60)  # ten answers each way, ten days old (half-life 60 days)
+    base = (0.45 * 3 + w) / (3 + 2 * w)
+    assert alone.p_unstudied == pytest.approx(
+        1 / (1 + (1 - base) / base * math.exp(-GROWTH_PER_QUESTION * 10))
+    )
+    assert more_new.p_unstudied > more_repeats.p_unstudied > alone.p_unstudied
+    today = estimate_mastery(SkillEvidence("lv", 0.15, 60, 1, first_attempts=[(True, 0.0, 1)]))
+    assert today.p_unstudied == pytest.approx(
+        1
+        / (
+            1
+            + (1 - (0.45 * 3 + 1) / 4) / ((0.45 * 3 + 1) / 4) * math.exp(-GROWTH_PER_QUESTION * 0.5)
+        )
+    )
 
 
 @given(
@@ -112,14 +150,14 @@ def test_readiness_rises_with_mastery_and_scaled_score_is_anchored():
                     w,
                     30,
                     30,
-                    first_attempts=[(True, 0, int(p * 100)), (False, 0, 100 - int(p * 100))],
+                    first_attempts=[(True, 0, round(p * 30)), (False, 0, 30 - round(p * 30))],
                 )
             )
             for k, w in CETL.items()
         }
         return readiness(ms, CETL, length=100, cut_fraction=0.7, scale_max=800, pass_scaled=600)
 
-    weak, strong = at(0.5), at(0.9)
+    weak, strong = at(0.45), at(0.9)
     assert weak.probability < 0.05 < 0.95 < strong.probability
     assert scaled_from_raw(70, 100, 70, 800, 600) == 600
     assert scaled_from_raw(100, 100, 70, 800, 600) == 800
