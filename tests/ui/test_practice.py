@@ -19,9 +19,14 @@ from studyapp.services.packs import PackService, shipped_frameworks
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.widgets.rendered import FittedText
+from tests import shipped
 from tests.ui.conftest import settle
 
-LONG = "itm-009"  # a long 5-option multiple-answer question with two web references
+# The longest 5-option multiple-answer question with a web reference (read from the bank,
+# so the tests follow its rewrites).
+_LONG_Q = shipped.longest_with_web_reference()
+LONG = _LONG_Q["id"]
+_LINK = next(r for r in _LONG_Q["references"] if r.get("url", "").startswith("https://"))
 
 
 def _rows(paths):
@@ -255,16 +260,17 @@ def test_reference_link_opens_in_the_system_browser_when_clicked(app_controller,
         refs = practice.references
         assert refs.isVisible()
         text = refs.toPlainText()
-        assert "CISA #StopRansomware Guide (cisa.gov)" in text
+        site = _LINK["url"].split("/")[2].removeprefix("www.")
+        assert f"{_LINK['title']} ({site})" in text
         assert "https://" not in text
         assert browser.opened == []
         practice.scroll_area.ensureWidgetVisible(refs)
-        cursor = refs.document().find("CISA #StopRansomware Guide")
+        cursor = refs.document().find(_LINK["title"])
         cursor.setPosition(cursor.selectionStart() + 3)
         spot = refs.cursorRect(cursor).center()
         qtbot.mouseClick(refs.viewport(), Qt.MouseButton.LeftButton, pos=spot)
         qtbot.waitUntil(lambda: browser.opened != [], timeout=5_000)
-        assert browser.opened == ["https://www.cisa.gov/stopransomware"]
+        assert browser.opened == [_LINK["url"]]
     finally:
         for scheme in ("http", "https"):
             QDesktopServices.unsetUrlHandler(scheme)
@@ -290,7 +296,8 @@ def test_every_practice_key_in_the_registry_does_what_the_help_says(
     their option, G marks a guess, each Enter submits, each next key goes on, Ctrl+Z
     undoes, Esc ends the session."""
     c = app_controller
-    _only_questions(c, qtbot, tmp_path, [LONG, "itm-001", "itm-002", "itm-003"])
+    others = [q for q in ("itm-001", "itm-002", "itm-003", "itm-004") if q != LONG][:3]
+    _only_questions(c, qtbot, tmp_path, [LONG, *others])
     practice = _start_session(c, qtbot)
     cards = practice.cards
     for seq in shortcuts.PRACTICE_CHOOSE.sequences():
@@ -306,6 +313,8 @@ def test_every_practice_key_in_the_registry_does_what_the_help_says(
         before = practice.guessed.isChecked()
         _press(qtbot, practice, seq)
         assert practice.guessed.isChecked() is not before
+    if not any(card.checked for card in cards):  # a multiple question toggled on and off
+        _press(qtbot, practice, shortcuts.PRACTICE_CHOOSE.sequences()[0])
     submits = shortcuts.PRACTICE_SUBMIT.sequences()
     nexts = shortcuts.PRACTICE_NEXT.sequences()
     assert len(submits) == 2 and len(nexts) == 3
