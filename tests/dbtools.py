@@ -61,6 +61,30 @@ def damage_middle_pages(path: Path, pages: int = 3) -> None:
         fh.write(b"\xff" * (page_size * pages))
 
 
+def damage_table_pages(path: Path, table: str, pages: int = 3) -> None:
+    """Overwrite ``pages`` leaf pages from the middle of ``table``'s b-tree with 0xFF bytes.
+
+    Unlike :func:`damage_middle_pages`, where the damage lands does not depend on how big
+    the other tables are (the shipped bank grows and changes): a test that needs opening
+    to succeed and only a full check to find the damage picks a table opening never reads.
+    """
+    with closing(sqlite3.connect(path)) as conn:
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+        leaves = [
+            n
+            for (n,) in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                (table,),
+            )
+        ]
+    assert len(leaves) >= pages + 2, f"table {table} too small to damage ({len(leaves)} pages)"
+    first = len(leaves) // 2 - pages // 2
+    with path.open("r+b") as fh:
+        for pageno in leaves[first : first + pages]:
+            fh.seek((pageno - 1) * page_size)
+            fh.write(b"\xff" * page_size)
+
+
 def remember(profile: Profile, pack_id: str, key: str) -> int:
     """Give a question a memory state (as answering it would); returns its row id."""
     now = profile.clock.now()

@@ -17,7 +17,7 @@ from studyapp.ui.main_window import SCREENS, screen_class
 from studyapp.ui.screens.home import HomeScreen
 from tests import shipped
 from tests.conftest import REPO
-from tests.dbtools import damage_middle_pages, fill, sha
+from tests.dbtools import damage_table_pages, fill, sha
 
 
 def _start(qtbot, paths, clock) -> AppController:
@@ -123,7 +123,7 @@ def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, 
         backup = BackupService(p).backup().value.path
     finally:
         p.close()
-    damage_middle_pages(paths.database)
+    damage_table_pages(paths.database, "option")  # a table opening does not read
     damaged = sha(paths.database)
     app = make_application()
     c = _start(qtbot, paths, clock)
