@@ -27,8 +27,11 @@ Flags (plain ids; the screen and report put them in words with :data:`FLAG_TEXT`
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any, Protocol
 
 MIN_SITTERS = 3
@@ -55,6 +58,10 @@ class Response(Protocol):
     def correct(self) -> bool: ...
 
 
+_correct = attrgetter("correct")
+_chosen = attrgetter("chosen")
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResponse:
     """One member's answer to one question: the options chosen and whether it was right."""
@@ -75,7 +82,7 @@ class Sitting:
 
     def __post_init__(self) -> None:
         """Questions answered right."""
-        object.__setattr__(self, "raw", sum(r.correct for r in self.responses.values()))
+        object.__setattr__(self, "raw", sum(map(_correct, self.responses.values())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +167,12 @@ def analyse_item(
     took = [s for s in sittings if item_id in s.responses]
     responses = [s.responses[item_id] for s in took]
     n = len(took)
-    right = [r.correct for r in responses]
-    rest = [float(s.raw - r.correct) for s, r in zip(took, responses, strict=True)]
-    choices: dict[str, int] = {}
-    for r in responses:
-        for option in r.chosen:
-            choices[option] = choices.get(option, 0) + 1
-    unanswered = sum(not r.chosen for r in responses)
+    right = list(map(_correct, responses))
+    rest = [float(s.raw - r) for s, r in zip(took, right, strict=True)]
+    # Loops in C (map, chain, Counter): 100,000 answers per exam for a 1,000-member hub.
+    chosen = list(map(_chosen, responses))
+    choices = Counter(chain.from_iterable(chosen))
+    unanswered = n - sum(map(bool, chosen))
     p = sum(right) / n if n else 0.0
     disc = point_biserial(right, rest) if n >= MIN_SITTERS else None
     keys = set(key) if key is not None else {o for r in responses if r.correct for o in r.chosen}
@@ -197,16 +203,13 @@ def _upper_prefers_distractor(
     """True when the better half (by rest score) chose one wrong option more than the key."""
     if not keys:
         return False
-    order = sorted(range(len(took)), key=lambda i: (-rest[i], took[i].member))
-    upper = order[: max(1, len(order) // 2)]
-    counts: dict[str, int] = {}
-    key_count = 0
-    for i in upper:
-        chosen = set(responses[i].chosen)
-        if keys & chosen:
-            key_count += 1
-        for option in chosen - keys:
-            counts[option] = counts.get(option, 0) + 1
+    ranks = list(zip([-r for r in rest], [s.member for s in took], strict=True))
+    order = sorted(range(len(took)), key=ranks.__getitem__)
+    upper = [set(responses[i].chosen) for i in order[: max(1, len(order) // 2)]]
+    # Per member of the upper group: chose a key option (counted once), and each wrong
+    # option chosen (once per member); in C loops, as the analysis reads 100,000 answers.
+    key_count = sum(map(bool, map(keys.intersection, upper)))
+    counts = Counter(chain.from_iterable(map(set.difference, upper, repeat(keys))))
     return bool(counts) and max(counts.values()) > key_count
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from studyapp.domain.group import (
@@ -108,6 +109,9 @@ def _member_json(card: MemberCard) -> dict[str, Any]:
     }
 
 
+_item_id = attrgetter("id")  # the card's questions are read as they are, not copied
+
+
 def exam_analysis(code: str, cards: tuple[MemberCard, ...]) -> ExamAnalysis:
     """The item analysis of one code over the cards that shared a sitting of it."""
     sittings = []
@@ -121,7 +125,7 @@ def exam_analysis(code: str, cards: tuple[MemberCard, ...]) -> ExamAnalysis:
             sittings.append(
                 Sitting(
                     member=card.member_id,
-                    responses={i.id: i for i in exam.items},  # read as they are
+                    responses=dict(zip(map(_item_id, exam.items), exam.items, strict=True)),
                 )
             )
     return analyse_exam(code, sittings, order)
