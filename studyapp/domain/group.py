@@ -45,6 +45,27 @@ class NewerFormatError(GroupError):
     """A record written by a newer StudyApp."""
 
 
+class HubPasswordError(GroupError):
+    """A group hub asks for a password that was not found (``refused`` False: none in
+    ``~/.pgpass``, ``PGPASSFILE`` or ``PGPASSWORD``, and nobody to ask) or that it refused
+    (``refused`` True: the one entered in this run). ``key`` names the login on that hub,
+    for the app to keep an entered password in memory (never in the profile)."""
+
+    def __init__(self, message: str, key: tuple[str, str, str, str], refused: bool) -> None:
+        super().__init__(message)
+        self.key = key
+        self.refused = refused
+
+    @property
+    def login(self) -> str:
+        return self.key[0] or "your login"
+
+    @property
+    def where(self) -> str:
+        """The hub as people name it: ``host:port/database``."""
+        return f"{self.key[1]}:{self.key[2]}/{self.key[3]}"
+
+
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
     value = data.get(key)
     kinds = _kinds(kind)
@@ -551,6 +572,10 @@ class Membership:
     exams: tuple[ScheduledExam, ...] = ()
     group_name: str = ""
     last_sync: str | None = None
+    failed_at: str | None = None
+    """When the last sync failed, if it failed after ``last_sync`` (None: it did not)."""
+    failure: str | None = None
+    """Why it failed, as the one sentence the user was told."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -565,6 +590,8 @@ class Membership:
             "exams": [e.to_dict() for e in self.exams],
             "group_name": self.group_name,
             "last_sync": self.last_sync,
+            "failed_at": self.failed_at,
+            "failure": self.failure,
         }
 
     @classmethod
@@ -589,6 +616,8 @@ class Membership:
             exams=tuple(ScheduledExam.from_dict(e) for e in _list(data, "exams", what)),
             group_name=str(data.get("group_name") or ""),
             last_sync=_opt(data, "last_sync", str, what),
+            failed_at=_opt(data, "failed_at", str, what),
+            failure=_opt(data, "failure", str, what),
         )
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QTableWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QScrollArea, QTableWidget
 
 from studyapp.config import AppPaths
 from studyapp.domain.group import ExamCard, ItemCard, MemberCard, SkillCard
@@ -19,7 +19,7 @@ from studyapp.services.groups.folder import FolderGroup
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.screens.group import GroupScreen
-from studyapp.ui.screens.group_join import JoinDialog
+from studyapp.ui.screens.group_join import FIELD_LABEL, JoinDialog
 from tests.ui.conftest import settle
 from tests.ui.test_library import type_text
 
@@ -234,6 +234,35 @@ def test_sync_now_runs_off_the_gui_thread_and_reports_in_the_status_bar(
     assert "new pack" not in app_controller.window.statusBar().currentMessage()
 
 
+def test_the_group_screen_says_when_it_last_synced_and_why_a_sync_failed(
+    app_controller, qtbot, tmp_path, clock, monkeypatch
+):
+    """One line under the summary: "Last synced today at 09:00." after Sync now; with the
+    folder gone, Sync now shows the error and the line says when and why it failed."""
+    monkeypatch.setenv("TZ", "UTC")
+    folder = make_facilitated_folder(tmp_path, clock)
+    GroupService(app_controller.profile).join(str(folder), "Ann")
+    screen = show_group(app_controller, qtbot)
+    assert screen.sync_state.text() == "Not synced yet."
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text() == "Last synced today at 09:00.")
+    folder.rename(tmp_path / "moved")
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+    line = screen.sync_state.text()
+    assert line.startswith("Last sync failed today at 09:00: ") and "\n" not in line
+    assert str(folder) in line
+    boxes = [w for w in app_controller.window.findChildren(QMessageBox) if w.isVisible()]
+    assert len(boxes) == 1 and str(folder) in boxes[0].text()
+    boxes[0].close()
+    (tmp_path / "moved").rename(folder)
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text() == "Last synced today at 09:00.")
+
+
 def test_the_menu_has_join_sync_and_the_group_screen(app_controller, qtbot):
     """File → Study group lists Join…, Sync now and Group screen; the last one shows it."""
     window = app_controller.window
@@ -244,7 +273,7 @@ def test_the_menu_has_join_sync_and_the_group_screen(app_controller, qtbot):
 
 
 def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtbot):
-    """'Group &folder:' shows as an underlined F that focuses the folder field, not a
+    """'Group &folder or hub address:' shows an underlined F that focuses the field, not a
     literal ampersand (a form row holding a layout gets no buddy by itself)."""
     window = app_controller.window
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
@@ -253,7 +282,9 @@ def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtb
     qtbot.mouseClick(screen.join_button, Qt.MouseButton.LeftButton)
     dialog = screen.join_dialog
     assert dialog is not None
-    labels = [w for w in dialog.findChildren(QLabel) if w.text() == "Group &folder:"]
+    labels = [w for w in dialog.findChildren(QLabel) if w.text() == FIELD_LABEL]
+    assert FIELD_LABEL == "Group &folder or hub address:"
+    assert "postgresql://" in dialog.folder.placeholderText()
     assert len(labels) == 1 and labels[0].buddy() is dialog.folder
     dialog.reject()
     settle(qtbot, app_controller)

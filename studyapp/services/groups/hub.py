@@ -31,7 +31,13 @@ from studyapp.services.groups.port import CardsRead, GroupView, Pick, Problem
 from studyapp.storage.hub import admin, store
 from studyapp.storage.hub.admin import Kind
 from studyapp.storage.hub.compact import QuestionCache, SittingRow, decode_exam
-from studyapp.storage.hub.connect import HubAddress, parse_address, set_password_prompt
+from studyapp.storage.hub.connect import (
+    HubAddress,
+    forget_passwords,
+    parse_address,
+    remember_password,
+    set_password_prompt,
+)
 
 ANONYMOUS = "A member"
 MAX_PACK_BYTES = 200_000_000
@@ -221,7 +227,9 @@ __all__ = [
     "add_login",
     "card_digest",
     "check_login",
+    "forget_passwords",
     "init_hub",
+    "remember_password",
     "remove_login",
     "set_password_prompt",
 ]

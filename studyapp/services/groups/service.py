@@ -262,9 +262,23 @@ class GroupService:
         return Outcome(membership, Change.SETTINGS)
 
     def sync(self, progress: Callable[[int, int, str], None] | None = None) -> Outcome[SyncReport]:
-        """Import new or updated group packs, note the scheduled exams, write the card."""
-        step = progress or (lambda *_a: None)
+        """Import new or updated group packs, note the scheduled exams, write the card.
+
+        A sync that fails is noted in the membership (when, and the one sentence the user
+        was told), so the Group screen and ``group status`` can say why; the next sync
+        that succeeds clears it. Nothing else changes on failure.
+        """
         membership = self.membership()
+        try:
+            return self._sync(membership, progress)
+        except GroupError as exc:
+            self._save(replace(membership, failed_at=self._now(), failure=str(exc)))
+            raise
+
+    def _sync(
+        self, membership: Membership, progress: Callable[[int, int, str], None] | None
+    ) -> Outcome[SyncReport]:
+        step = progress or (lambda *_a: None)
         port = self.port_factory(membership.location)
         step(0, 0, "Reading the group folder…")
         group = port.read_group()
@@ -320,6 +334,8 @@ class GroupService:
                 exams=group.exams,
                 group_name=group.name,
                 last_sync=self._now(),
+                failed_at=None,
+                failure=None,
             )
         )
         report_value = SyncReport(

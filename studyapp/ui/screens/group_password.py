@@ -1,0 +1,112 @@
+"""Asking for a group hub's password in the app, and running a group operation with it.
+
+libpq looks for a hub password in ``~/.pgpass``, ``PGPASSFILE`` and ``PGPASSWORD``. When
+none has it, the operation (on the worker thread) fails with
+:class:`~studyapp.domain.group.HubPasswordError`; :func:`run_group_op` then asks for it in
+:class:`HubPasswordDialog` (a password field, non-blocking), keeps it in memory for this
+run only (:func:`~studyapp.services.groups.hub.remember_password`: never in the profile,
+never in the log) and runs the operation once more. A password the hub refuses is one
+line in the error dialog; it is forgotten, and nothing was changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.domain.group import HubPasswordError
+
+if TYPE_CHECKING:
+    from studyapp.ui.controller import AppController
+
+
+class HubPasswordDialog(QDialog):
+    """The password of one login on one group hub."""
+
+    def __init__(self, need: HubPasswordError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hubPasswordDialog")
+        self.setWindowTitle("Group hub password")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"The group hub {need.where} asks for the password of {need.login}. StudyApp "
+            "keeps it only until you close the app; it is never saved."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        label = QLabel("&Password:")
+        self.password = QLineEdit()
+        self.password.setObjectName("hubPassword")
+        self.password.setAccessibleName("Group hub password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        label.setBuddy(self.password)
+        layout.addWidget(label)
+        layout.addWidget(self.password)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Connect")
+        self.ok_button.setObjectName("hubPasswordOk")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(480, self.sizeHint().height())
+
+
+def ask_password(
+    parent: QWidget, need: HubPasswordError, then: Callable[[], None], cancelled: Callable[[], None]
+) -> HubPasswordDialog:
+    """Ask for the password ``need`` names (non-blocking); on Connect keep it in memory
+    for this run and call ``then``, on Cancel call ``cancelled``."""
+    dialog = HubPasswordDialog(need, parent)
+
+    def finished(code: int) -> None:
+        password = dialog.password.text()
+        dialog.password.clear()
+        dialog.deleteLater()
+        if code == QDialog.DialogCode.Accepted and password:
+            from studyapp.services.groups.hub import remember_password
+
+            remember_password(need.key, password)
+            then()
+        else:
+            cancelled()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return dialog
+
+
+def run_group_op(
+    controller: AppController,
+    parent: QWidget,
+    fn: Callable[[Any], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """``controller.run_op(fn, on_done)``; when it fails for a hub password that was not
+    found, ask for it and run ``fn`` again. Any other failure, a refused password and a
+    cancelled question go to ``on_failed``."""
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, HubPasswordError) and not exc.refused:
+            ask_password(
+                parent,
+                exc,
+                lambda: controller.run_op(fn, on_done, on_failed),
+                lambda: on_failed(exc),
+            )
+            return
+        on_failed(exc)
+
+    controller.run_op(fn, on_done, failed)
