@@ -337,3 +337,54 @@ def test_home_lists_the_groups_scheduled_exams_and_opens_the_next_one(
     exam = c.window.screen_of(ExamScreen)
     assert c.window.stack.currentWidget() is exam
     assert exam.code.text() == "CETL-5-DTH0XJQ"
+
+
+def test_join_and_password_dialogs_and_the_sync_line_fit_at_880x600_and_18pt(
+    app_controller, qtbot, tmp_path, clock, monkeypatch
+):
+    """The Join dialog (hub address typed), the hub password dialog and the Group screen
+    with a failed-sync line, light and dark, 11 and 18 pt: each dialog fits the 880x600
+    window and no label is cut; PNGs in SHOTS to look at."""
+    from studyapp.domain.group import HubPasswordError
+    from studyapp.ui.screens.group_password import HubPasswordDialog
+
+    monkeypatch.setenv("TZ", "UTC")
+    folder = make_facilitated_folder(tmp_path, clock)
+    GroupService(app_controller.profile).join(str(folder), "Ann")
+    window = app_controller.window
+    window.resize(880, 600)
+    screen = show_group(app_controller, qtbot)
+    folder.rename(tmp_path / "moved")
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    need = HubPasswordError("x", ("ann", "db.example.org", "5432", "studyhub"), refused=False)
+    for theme, size, name in (("light", 11, "light"), ("dark", 11, "dark"), ("light", 18, "18pt")):
+        app_controller.set_theme(theme, size)
+        screen.refresh()
+        settle(qtbot, app_controller)
+        qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+        window.grab().save(str(SHOTS / f"group-sync-failed-{name}.png"))
+        join = JoinDialog(window)
+        join.folder.setText("postgresql://ann@db.example.org/studyhub?group=North%20Region")
+        join.name.setText("Ann")
+        join.show()
+        password = HubPasswordDialog(need, window)
+        password.show()
+        qtbot.wait(50)
+        for dialog, shot in ((join, "join"), (password, "password")):
+            assert dialog.width() <= 880 and dialog.height() <= 600, (shot, name)
+            for label in dialog.findChildren(QLabel):
+                if label.isVisible() and label.text():
+                    assert label.width() >= min(
+                        label.sizeHint().width(), label.minimumSizeHint().width()
+                    ), (shot, label.text())
+            dialog.grab().save(str(SHOTS / f"group-{shot}-{name}.png"))
+        join.close()
+        password.close()
+        join.deleteLater()
+        password.deleteLater()
+    app_controller.set_theme("light", 11)

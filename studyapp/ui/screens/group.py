@@ -218,7 +218,9 @@ class GroupScreen(Screen):
             return
         if isinstance(result, GroupError):
             self.heading.setText("Study group")
-            self.summary.setText(f"The group cannot be shown right now: {result}")
+            told = str(result).casefold() in line.casefold()  # the sync line says why
+            reason = "." if told else f": {result}"
+            self.summary.setText(f"The group cannot be shown right now{reason}")
             if isinstance(result, HubPasswordError) and not result.refused:
                 self._ask_password(result)
             return

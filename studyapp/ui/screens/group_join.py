@@ -37,6 +37,17 @@ SHARE_CHOICES = (
 FIELD_LABEL = "Group &folder or hub address:"
 
 
+def fit_width(dialog: QDialog, width: int) -> None:
+    """Open ``dialog`` ``width`` wide and as tall as its wrapped labels need at that width
+    (a dialog's size hint alone leaves wrapped text cut at large fonts)."""
+    layout = dialog.layout()
+    width = max(width, dialog.minimumSizeHint().width())
+    height = dialog.sizeHint().height()
+    if layout is not None and layout.hasHeightForWidth():
+        height = max(height, layout.totalHeightForWidth(width))
+    dialog.resize(width, height)
+
+
 class JoinDialog(QDialog):
     """Join a study group: its shared folder, or its PostgreSQL group hub."""
 
@@ -54,6 +65,9 @@ class JoinDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
+        # Large fonts: a field goes under its label rather than pushing the dialog wider
+        # than the window (the share choices are long).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         row = QHBoxLayout()
         self.folder = QLineEdit()
         self.folder.setObjectName("groupFolder")
@@ -98,7 +112,7 @@ class JoinDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_width(self, 560)
 
     def browse(self) -> None:
         """Pick the folder with the platform's folder chooser."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.group import HubPasswordError
+from studyapp.ui.screens.group_join import fit_width
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -60,7 +61,7 @@ class HubPasswordDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(480, self.sizeHint().height())
+        fit_width(self, 480)
 
 
 def ask_password(
