@@ -45,6 +45,7 @@ from studyapp.domain.group import (
 )
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.exams import ExamService
+from studyapp.services.gcpause import gc_paused
 from studyapp.services.groups.card import build_card
 from studyapp.services.groups.packs import import_group_pack, pack_title
 from studyapp.services.groups.port import GroupPort, Problem, open_port
@@ -370,9 +371,10 @@ class GroupService:
         sees their own and the group's anonymous exam figures."""
         membership = self.membership()
         port = self.port_factory(membership.location)
-        group = port.read_group()
-        read = port.read_cards()
-        return group_status(group, membership, read, self.profile.clock.now())
+        with gc_paused():  # bulk work, as in screen_status
+            group = port.read_group()
+            read = port.read_cards()
+            return group_status(group, membership, read, self.profile.clock.now())
 
     def screen(self, code: str | None = None) -> GroupStatus:
         """What the Group screen shows (:func:`~studyapp.services.groups.status.screen_status`):
