@@ -388,3 +388,26 @@ def test_join_and_password_dialogs_and_the_sync_line_fit_at_880x600_and_18pt(
         join.deleteLater()
         password.deleteLater()
     app_controller.set_theme("light", 11)
+
+
+def test_two_needs_for_one_hub_password_share_one_dialog(app_controller, qtbot):
+    """The sync at start-up and the Group screen asking at once get one dialog; Connect
+    answers both, and the password is kept for this run only (in memory)."""
+    from studyapp.domain.group import HubPasswordError
+    from studyapp.services.groups.hub import forget_passwords
+    from studyapp.storage.hub import connect
+    from studyapp.ui.screens.group_password import ask_password
+
+    need = HubPasswordError("x", ("ann", "db.example.org", "5432", "studyhub"), refused=False)
+    answered: list[str] = []
+    window = app_controller.window
+    first = ask_password(window, need, lambda: answered.append("sync"), lambda: None)
+    second = ask_password(window, need, lambda: answered.append("screen"), lambda: None)
+    assert first is second and first.isVisible()
+    type_text(qtbot, first.password, "s3cret")
+    qtbot.mouseClick(first.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answered == ["sync", "screen"])
+    try:
+        assert connect._passwords[need.key] == "s3cret"
+    finally:
+        forget_passwords()

@@ -35,6 +35,7 @@ class HubPasswordDialog(QDialog):
 
     def __init__(self, need: HubPasswordError, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.waiting: list[tuple[Callable[[], None], Callable[[], None]]] = []
         self.setObjectName("hubPasswordDialog")
         self.setWindowTitle("Group hub password")
         layout = QVBoxLayout(self)
@@ -64,24 +65,37 @@ class HubPasswordDialog(QDialog):
         fit_width(self, 480)
 
 
+_asking: dict[tuple[str, str, str, str], HubPasswordDialog] = {}
+
+
 def ask_password(
     parent: QWidget, need: HubPasswordError, then: Callable[[], None], cancelled: Callable[[], None]
 ) -> HubPasswordDialog:
     """Ask for the password ``need`` names (non-blocking); on Connect keep it in memory
-    for this run and call ``then``, on Cancel call ``cancelled``."""
+    for this run and call ``then``, on Cancel call ``cancelled``. One dialog per login: a
+    second need while it is open (the sync at start-up and the Group screen) waits for the
+    same answer."""
+    waiting = _asking.get(need.key)
+    if waiting is not None:
+        waiting.waiting.append((then, cancelled))
+        waiting.raise_()
+        return waiting
     dialog = HubPasswordDialog(need, parent)
+    dialog.waiting.append((then, cancelled))
+    _asking[need.key] = dialog
 
     def finished(code: int) -> None:
+        _asking.pop(need.key, None)
         password = dialog.password.text()
         dialog.password.clear()
         dialog.deleteLater()
-        if code == QDialog.DialogCode.Accepted and password:
+        accepted = code == QDialog.DialogCode.Accepted and bool(password)
+        if accepted:
             from studyapp.services.groups.hub import remember_password
 
             remember_password(need.key, password)
-            then()
-        else:
-            cancelled()
+        for on_answer, on_cancel in dialog.waiting:
+            (on_answer if accepted else on_cancel)()
 
     dialog.finished.connect(finished)
     dialog.open()
