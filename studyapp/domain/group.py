@@ -296,7 +296,7 @@ def _skills(raw: list[Any]) -> tuple[SkillCard, ...]:
     for data in raw:
         if type(data) is dict:
             answers, id_, title = data.get("answers"), data.get("id"), data.get("title")
-            shares = (
+            shares: tuple[Any, ...] = (
                 data.get("weight"),
                 data.get("mastery"),
                 data.get("mastery_low"),
