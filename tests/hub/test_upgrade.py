@@ -117,3 +117,29 @@ def test_upgrading_an_old_hub_keeps_every_sitting_and_reads_the_same(hub):
     # counted in the server: every shared row, the hostile one too (as before h0002)
     assert [(c.code, c.sat) for c in seen.counts] == [(CODES[0], 3), (CODES[1], 3)]
     assert seen.exams[0].analysis == expected.exams[0].analysis
+
+
+def test_h0002_downgrades_to_documents_and_upgrades_again(hub):
+    """Down to h0001 rebuilds each sitting's JSON document; up again reads the same card."""
+    from alembic import command
+    from alembic.config import Config
+
+    from tests.hub.test_rls import card
+
+    hub_admin.init_hub(hub.url())
+    for login, kind in (("fac", "facilitator"), ("ann", "member")):
+        hub_admin.add_login(hub.url(), login, kind, hub.remember(login))
+    HubGroup(hub.url("fac")).create(GroupFile("North", "fac", "2026-12-01T09:00:00"))
+    ann = card("a1" * 16, "Ann")
+    HubGroup(hub.url("ann", group="North")).write_card(ann)
+    with transaction(parse_address(hub.url())) as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "h0001")
+    with hub.connect("hubadmin") as conn:
+        (exam,) = conn.execute("SELECT exam FROM studyhub.sittings").fetchone()
+    assert exam == ann.exams[0].to_dict()
+    assert hub_admin.init_hub(hub.url()) == "h0002"
+    (read,) = HubGroup(hub.url("fac", group="North")).read_cards().cards
+    assert read == ann
