@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from studyapp.domain.group import SHARES, GroupError
 from studyapp.domain.item_analysis import FLAG_TEXT
-from studyapp.services.groups import GroupService
+from studyapp.services.groups import GroupService, last_failure
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
@@ -205,7 +205,9 @@ def _status(service: GroupService, as_json: bool, out: TextIO) -> None:
         _emit(status.to_json(), out)
         return
     out.write(f"{status.name} (facilitator: {status.facilitator})\n")
-    out.write(sync_line(service.membership(), service.profile.clock.now(), local_tz()) + "\n")
+    profile = service.profile
+    line = sync_line(service.membership(), last_failure(profile), profile.clock.now(), local_tz())
+    out.write(line + "\n")
     columns = skill_columns(status)
     for card in status.members:
         ready = "–" if card.readiness is None else f"{card.readiness:.0%}"

@@ -611,10 +611,6 @@ class Membership:
     exams: tuple[ScheduledExam, ...] = ()
     group_name: str = ""
     last_sync: str | None = None
-    failed_at: str | None = None
-    """When the last sync failed, if it failed after ``last_sync`` (None: it did not)."""
-    failure: str | None = None
-    """Why it failed, as the one sentence the user was told."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -629,8 +625,6 @@ class Membership:
             "exams": [e.to_dict() for e in self.exams],
             "group_name": self.group_name,
             "last_sync": self.last_sync,
-            "failed_at": self.failed_at,
-            "failure": self.failure,
         }
 
     @classmethod
@@ -655,8 +649,6 @@ class Membership:
             exams=tuple(ScheduledExam.from_dict(e) for e in _list(data, "exams", what)),
             group_name=str(data.get("group_name") or ""),
             last_sync=_opt(data, "last_sync", str, what),
-            failed_at=_opt(data, "failed_at", str, what),
-            failure=_opt(data, "failure", str, what),
         )
 
 

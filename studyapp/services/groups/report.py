@@ -17,6 +17,7 @@ from pathlib import Path
 from studyapp.domain.group import MemberCard, Membership
 from studyapp.domain.item_analysis import FLAG_TEXT, ExamAnalysis
 from studyapp.services.changes import Change, Outcome
+from studyapp.services.groups.service import SyncFailure
 from studyapp.services.groups.status import GroupStatus
 from studyapp.services.report_html import STYLE, nobreak
 from studyapp.services.reports import (
@@ -71,13 +72,16 @@ def _sentence_tail(text: str) -> str:
     return text
 
 
-def sync_line(membership: Membership, now: datetime, tz: tzinfo) -> str:
+def sync_line(
+    membership: Membership, failure: SyncFailure | None, now: datetime, tz: tzinfo
+) -> str:
     """One line on this profile's last sync with its group (one source for the Group
-    screen and ``group status``): when it last synced, or when and why it last failed."""
+    screen and ``group status``): when it last synced, or, when the last sync failed
+    (``failure``), when and why."""
     try:
-        if membership.failed_at and membership.failure:
-            when = _moment(membership.failed_at, now, tz)
-            return f"Last sync failed {when}: {_sentence_tail(membership.failure)}"
+        if failure is not None:
+            when = _moment(failure.at, now, tz)
+            return f"Last sync failed {when}: {_sentence_tail(failure.reason)}"
         if membership.last_sync:
             return f"Last synced {_moment(membership.last_sync, now, tz)}."
     except ValueError:  # a moment the profile holds that is not ISO: say nothing wrong

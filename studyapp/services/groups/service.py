@@ -107,6 +107,26 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    """The last sync of a profile failed: when (ISO, UTC) and the sentence the user saw."""
+
+    at: str
+    reason: str
+
+
+_failures: dict[str, SyncFailure] = {}  # by profile folder; this run only, never stored
+
+
+def _profile_key(profile: Profile) -> str:
+    return str(profile.paths.data_dir)
+
+
+def last_failure(profile: Profile) -> SyncFailure | None:
+    """The failure of this profile's last sync in this run, if its last sync failed."""
+    return _failures.get(_profile_key(profile))
+
+
 def read_membership(profile: Profile) -> Membership | None:
     """The profile's group link, or None when it is in no group."""
     with profile.db.reader() as session:
@@ -265,16 +285,19 @@ class GroupService:
     def sync(self, progress: Callable[[int, int, str], None] | None = None) -> Outcome[SyncReport]:
         """Import new or updated group packs, note the scheduled exams, write the card.
 
-        A sync that fails is noted in the membership (when, and the one sentence the user
-        was told), so the Group screen and ``group status`` can say why; the next sync
-        that succeeds clears it. Nothing else changes on failure.
+        A sync that fails is remembered for this run of the app (:func:`last_failure`:
+        when, and the one sentence the user was told), so the Group screen can say why;
+        the next sync that succeeds forgets it. Nothing is written to the profile on
+        failure (a refused group folder changes nothing).
         """
         membership = self.membership()
         try:
-            return self._sync(membership, progress)
+            synced = self._sync(membership, progress)
         except GroupError as exc:
-            self._save(replace(membership, failed_at=self._now(), failure=str(exc)))
+            _failures[_profile_key(self.profile)] = SyncFailure(self._now(), str(exc))
             raise
+        _failures.pop(_profile_key(self.profile), None)
+        return synced
 
     def _sync(
         self, membership: Membership, progress: Callable[[int, int, str], None] | None
@@ -335,8 +358,6 @@ class GroupService:
                 exams=group.exams,
                 group_name=group.name,
                 last_sync=self._now(),
-                failed_at=None,
-                failure=None,
             )
         )
         report_value = SyncReport(

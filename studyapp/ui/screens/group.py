@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.group import GroupError, HubPasswordError
 from studyapp.services.changes import Change
-from studyapp.services.groups import GroupService, GroupStatus, SyncReport, read_membership
+from studyapp.services.groups import (
+    GroupService,
+    GroupStatus,
+    SyncReport,
+    last_failure,
+    read_membership,
+)
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
@@ -70,7 +76,7 @@ def _load(profile: Any, code: str | None = None) -> Loaded:
     membership = read_membership(profile)
     if membership is None:
         return None
-    line = sync_line(membership, profile.clock.now(), local_tz())
+    line = sync_line(membership, last_failure(profile), profile.clock.now(), local_tz())
     try:
         return line, GroupService(profile).screen(code)
     except GroupError as exc:
