@@ -11,6 +11,10 @@ Words and figures come from
 :mod:`studyapp.services.groups.report`, so the screen, ``group status`` and the group
 report say the same thing.
 
+Under the summary, one line says when this profile last synced, or when and why its last
+sync failed (:func:`~studyapp.services.groups.report.sync_line`). A hub password libpq
+cannot find is asked for (:mod:`studyapp.ui.screens.group_password`).
+
 The menu ``File → Study group`` and the sync at start-up are in
 :mod:`studyapp.ui.group_menu`.
 """
