@@ -18,19 +18,19 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from studyapp.domain.group import SHARES, GroupError
 from studyapp.domain.item_analysis import FLAG_TEXT
-from studyapp.services.groups import GroupService
+from studyapp.services.groups import GroupService, last_failure
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
     plural,
     skill_cell,
     skill_columns,
+    sync_line,
     write_group_report,
 )
 from studyapp.services.profile import Profile
@@ -118,10 +118,21 @@ def _emit(document: Any, out: TextIO) -> None:
 
 
 def cmd_group(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
-    """Every ``group`` action (one entry in the CLI's registry per action)."""
+    """Every ``group`` action (one entry in the CLI's registry per action).
+
+    A hub password libpq cannot find is asked on the terminal (:func:`ask_password`) for
+    the length of this command only; the process-wide prompt is unset afterwards.
+    """
     from studyapp.services.groups.hub import set_password_prompt
 
     set_password_prompt(_prompt)
+    try:
+        return _group(profile, args, out)
+    finally:
+        set_password_prompt(None)
+
+
+def _group(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
     service = GroupService(profile)
     action = args.group_command
     if action == "hub":
@@ -188,23 +199,15 @@ def _hub(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _when(moment: str | None) -> str:
-    """An ISO moment as the user's local date and time ("never" when there is none)."""
-    if not moment:
-        return "never"
-    try:
-        return datetime.fromisoformat(moment).astimezone(local_tz()).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return moment
-
-
 def _status(service: GroupService, as_json: bool, out: TextIO) -> None:
     status = service.status()
     if as_json:
         _emit(status.to_json(), out)
         return
     out.write(f"{status.name} (facilitator: {status.facilitator})\n")
-    out.write(f"Last synced: {_when(service.membership().last_sync)}\n")
+    profile = service.profile
+    line = sync_line(service.membership(), last_failure(profile), profile.clock.now(), local_tz())
+    out.write(line + "\n")
     columns = skill_columns(status)
     for card in status.members:
         ready = "–" if card.readiness is None else f"{card.readiness:.0%}"

@@ -16,10 +16,12 @@ group's mean mastery, weighted by the area's share of the exam, leaves most poin
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, NamedTuple
 
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.evidence import evidence_level
@@ -41,6 +43,27 @@ class GroupError(StudyAppError):
 
 class NewerFormatError(GroupError):
     """A record written by a newer StudyApp."""
+
+
+class HubPasswordError(GroupError):
+    """A group hub asks for a password that was not found (``refused`` False: none in
+    ``~/.pgpass``, ``PGPASSFILE`` or ``PGPASSWORD``, and nobody to ask) or that it refused
+    (``refused`` True: the one entered in this run). ``key`` names the login on that hub,
+    for the app to keep an entered password in memory (never in the profile)."""
+
+    def __init__(self, message: str, key: tuple[str, str, str, str], refused: bool) -> None:
+        super().__init__(message)
+        self.key = key
+        self.refused = refused
+
+    @property
+    def login(self) -> str:
+        return self.key[0] or "your login"
+
+    @property
+    def where(self) -> str:
+        """The hub as people name it: ``host:port/database``."""
+        return f"{self.key[1]}:{self.key[2]}/{self.key[3]}"
 
 
 def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
@@ -259,9 +282,52 @@ class SkillCard:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ItemCard:
-    """One question of a shared exam result: its id, skill, the options chosen, right or not."""
+_NUMBER = (int, float)
+
+
+def _skills(raw: list[Any]) -> tuple[SkillCard, ...]:
+    """A card's skill areas, checked as untrusted input in one tight loop: the checks of
+    :meth:`SkillCard.from_dict` (``answers`` a whole number from 0, ``id``/``title``
+    strings cut to 64/200 characters, the four shares numbers from 0 to 1) without its
+    helper calls and dataclass ``__init__`` (a 1,000-member group has 10,000 of them).
+    Anything else goes to :meth:`SkillCard.from_dict` for its precise message."""
+    out: list[SkillCard] = []
+    new, put = object.__new__, object.__setattr__
+    for data in raw:
+        if type(data) is dict:
+            answers, id_, title = data.get("answers"), data.get("id"), data.get("title")
+            shares: tuple[Any, ...] = (
+                data.get("weight"),
+                data.get("mastery"),
+                data.get("mastery_low"),
+                data.get("mastery_high"),
+            )
+            if (
+                type(answers) is int
+                and answers >= 0
+                and type(id_) is str
+                and type(title) is str
+                and all(type(x) in _NUMBER and 0.0 <= x <= 1.0 for x in shares)
+            ):
+                skill = new(SkillCard)
+                put(skill, "id", id_[:64])
+                put(skill, "title", title[:200])
+                for name, value in zip(("weight", "mastery", "low", "high"), shares, strict=True):
+                    put(skill, name, float(value))
+                put(skill, "answers", answers)
+                out.append(skill)
+                continue
+        out.append(SkillCard.from_dict(data))  # raises with the precise reason
+    return tuple(out)
+
+
+class ItemCard(NamedTuple):
+    """One question of a shared exam result: its id, skill, the options chosen, right or not.
+
+    A named tuple rather than a frozen dataclass: a 1,000-member group's Group screen
+    builds 100,000 of them per exam, and a tuple is built in C without a Python
+    ``__init__`` per question.
+    """
 
     id: str
     skill: str
@@ -278,21 +344,30 @@ class ItemCard:
 
     @classmethod
     def from_dict(cls, data: Any) -> ItemCard:
-        what = "A question of a shared exam"
+        what = ITEM_WHAT
         if not isinstance(data, dict):
             raise GroupError(f"{what} is not a JSON object.")
         chosen = _need(data, "chosen", list, what)
-        if len(chosen) > 26 or not all(isinstance(c, str) and len(c) <= 64 for c in chosen):
+        if len(chosen) > MAX_CHOSEN or not all(
+            isinstance(c, str) and len(c) <= OPTION_MAX for c in chosen
+        ):
             raise GroupError(f"{what} lists chosen options that are not option ids.")
         return cls(
-            id=_need(data, "id", str, what)[:200],
-            skill=_need(data, "skill", str, what)[:64],
+            id=_need(data, "id", str, what)[:ITEM_ID_MAX],
+            skill=_need(data, "skill", str, what)[:SKILL_ID_MAX],
             chosen=tuple(chosen),
             correct=_need(data, "correct", bool, what),
         )
 
 
+ITEM_WHAT = "A question of a shared exam"
+ITEM_ID_MAX = 200
+SKILL_ID_MAX = 64
+MAX_CHOSEN = 26
+OPTION_MAX = 64
 MAX_ITEMS = 1_000  # far above any exam's length: a card cannot make the app build millions
+_BITS = {"1": True, "0": False}
+_make_item = partial(tuple.__new__, ItemCard)  # in C: no Python call per question
 
 
 def _items(raw: list[Any]) -> tuple[ItemCard, ...]:
@@ -300,17 +375,15 @@ def _items(raw: list[Any]) -> tuple[ItemCard, ...]:
 
     The same checks as :meth:`ItemCard.from_dict` (a JSON object; ``id``/``skill`` strings,
     cut to 200/64 characters; ``chosen`` a list of at most 26 strings of at most 64
-    characters; ``correct`` a real bool), without a call, a dict lookup helper and a
-    frozen dataclass ``__init__`` per question: 100,000 questions are read for the Group
-    screen of a 1,000-member group, and the per-item calls were half of its time. Any
-    item that fails is sent to :meth:`ItemCard.from_dict` for its precise message.
+    characters; ``correct`` a real bool), without a call and a dict lookup helper per
+    question: 100,000 questions are read for the Group screen of a 1,000-member group.
+    Any item that fails is sent to :meth:`ItemCard.from_dict` for its precise message.
     """
     if len(raw) > MAX_ITEMS:
         raise GroupError(f"A shared exam of the card has more than {MAX_ITEMS} questions.")
     out: list[ItemCard] = []
     append = out.append
-    new = object.__new__
-    put = object.__setattr__
+    make = _make_item
     for data in raw:
         if type(data) is dict:
             id_ = data.get("id")
@@ -322,18 +395,86 @@ def _items(raw: list[Any]) -> tuple[ItemCard, ...]:
                 and type(skill) is str
                 and type(chosen) is list
                 and type(correct) is bool
-                and len(chosen) <= 26
-                and all(type(c) is str and len(c) <= 64 for c in chosen)
+                and len(chosen) <= MAX_CHOSEN
+                and all(type(c) is str and len(c) <= OPTION_MAX for c in chosen)
             ):
-                item = new(ItemCard)
-                put(item, "id", id_[:200])
-                put(item, "skill", skill[:64])
-                put(item, "chosen", tuple(chosen))
-                put(item, "correct", correct)
-                append(item)
+                append(make((id_[:ITEM_ID_MAX], skill[:SKILL_ID_MAX], tuple(chosen), correct)))
                 continue
-        append(ItemCard.from_dict(data))  # raises with the precise reason (or accepts a subclass)
+        append(ItemCard.from_dict(data))  # raises with the precise reason
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Questions:
+    """An exam's question list as a compact sitting stores it: (id, skill) per question,
+    in exam order. Every member who sat one code has the same list, so a reader checks
+    each distinct list once (:meth:`from_json`) and shares it between sittings."""
+
+    ids: tuple[str, ...]
+    skills: tuple[str, ...]
+
+    @classmethod
+    def of(cls, items: Sequence[ItemCard]) -> Questions:
+        """The question list of a sitting's items."""
+        return cls(tuple(i.id for i in items), tuple(i.skill for i in items))
+
+    @classmethod
+    def from_json(cls, data: Any) -> Questions:
+        """Checked as untrusted input: a list of at most 1,000 [id, skill] string pairs
+        (cut to 200/64 characters, as :meth:`ItemCard.from_dict` cuts them)."""
+        if not isinstance(data, list):
+            raise GroupError("A shared exam of the card has no list of questions.")
+        if len(data) > MAX_ITEMS:
+            raise GroupError(f"A shared exam of the card has more than {MAX_ITEMS} questions.")
+        ids: list[str] = []
+        skills: list[str] = []
+        for pair in data:
+            if not (
+                type(pair) is list
+                and len(pair) == 2
+                and type(pair[0]) is str
+                and type(pair[1]) is str
+            ):
+                raise GroupError(f"{ITEM_WHAT}: 'id' or 'skill' is missing or not text.")
+            ids.append(pair[0][:ITEM_ID_MAX])
+            skills.append(pair[1][:SKILL_ID_MAX])
+        return cls(tuple(ids), tuple(skills))
+
+    def to_json(self) -> list[list[str]]:
+        """The stored form: ``[[id, skill], …]``."""
+        return [[i, s] for i, s in zip(self.ids, self.skills, strict=True)]
+
+
+def _columns_items(questions: Questions, chosen: Any, correct: Any) -> tuple[ItemCard, ...]:
+    """A compact sitting's questions (see :meth:`ExamCard.from_columns`), with the checks
+    of :func:`_items` made on whole columns at once (C loops, not one Python step per
+    question)."""
+    n = len(questions.ids)
+    if type(chosen) is not list or len(chosen) != n:
+        raise GroupError(f"{ITEM_WHAT} lists chosen options that are not option ids.")
+    if type(correct) is not str or len(correct) != n or not set(correct) <= _BITS.keys():
+        raise GroupError(f"{ITEM_WHAT}: 'correct' is missing or not the right kind of value.")
+    if n:
+        options: set[Any] = {0}  # refused below unless every entry is a list of hashables
+        if set(map(type, chosen)) == {list}:
+            with contextlib.suppress(TypeError):  # an unhashable option (a list, an object)
+                options = set().union(*chosen)
+        if max(map(len, chosen)) > MAX_CHOSEN or not all(
+            type(o) is str and len(o) <= OPTION_MAX for o in options
+        ):
+            raise GroupError(f"{ITEM_WHAT} lists chosen options that are not option ids.")
+    return tuple(
+        map(
+            _make_item,
+            zip(
+                questions.ids,
+                questions.skills,
+                map(tuple, chosen),
+                map(_BITS.__getitem__, correct),
+                strict=True,
+            ),
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +509,37 @@ class ExamCard:
             submitted_at=_need(data, "submitted_at", str, what)[:40],
             items=items,
         )
+
+    @classmethod
+    def from_columns(
+        cls, head: Mapping[str, Any], questions: Questions, chosen: Any, correct: Any
+    ) -> ExamCard:
+        """A sitting stored compactly (the hub's form): ``head`` holds ``code``, ``raw``,
+        ``length`` and ``submitted_at``; ``questions`` the checked question list;
+        ``chosen`` one list of option ids per question; ``correct`` one ``"1"``/``"0"``
+        per question. Checked as untrusted input with the rules of :meth:`from_dict`,
+        and equal to what :meth:`from_dict` makes of the same sitting."""
+        what = "A shared exam of the card"
+        items = _columns_items(questions, chosen, correct)
+        return cls(
+            code=_need(head, "code", str, what)[:80],
+            raw=_need(head, "raw", int, what),
+            length=_need(head, "length", int, what),
+            submitted_at=_need(head, "submitted_at", str, what)[:40],
+            items=items,
+        )
+
+    def columns(self) -> tuple[dict[str, Any], Questions, list[list[str]], str]:
+        """The compact form :meth:`from_columns` reads: (head, questions, chosen, correct)."""
+        head = {
+            "code": self.code,
+            "raw": self.raw,
+            "length": self.length,
+            "submitted_at": self.submitted_at,
+        }
+        chosen = [list(i.chosen) for i in self.items]
+        correct = "".join("1" if i.correct else "0" for i in self.items)
+        return head, Questions.of(self.items), chosen, correct
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,7 +586,7 @@ class MemberCard:
             app_version=_need(data, "app_version", str, what)[:40],
             share=share,
             readiness=None if readiness is None else _fraction(readiness, what),
-            skills=tuple(SkillCard.from_dict(s) for s in _list(data, "skills", what)),
+            skills=_skills(_list(data, "skills", what)),
             exams=tuple(ExamCard.from_dict(e) for e in _list(data, "exams", what)),
         )
 

@@ -27,8 +27,11 @@ Flags (plain ids; the screen and report put them in words with :data:`FLAG_TEXT`
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter, neg, sub
 from typing import Any, Protocol
 
 MIN_SITTERS = 3
@@ -55,6 +58,10 @@ class Response(Protocol):
     def correct(self) -> bool: ...
 
 
+_correct = attrgetter("correct")
+_chosen = attrgetter("chosen")
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResponse:
     """One member's answer to one question: the options chosen and whether it was right."""
@@ -75,7 +82,7 @@ class Sitting:
 
     def __post_init__(self) -> None:
         """Questions answered right."""
-        object.__setattr__(self, "raw", sum(r.correct for r in self.responses.values()))
+        object.__setattr__(self, "raw", sum(map(_correct, self.responses.values())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +148,43 @@ def point_biserial(right: Sequence[bool], totals: Sequence[float]) -> float | No
     if k in (0, n):
         return None
     mean = sum(totals) / n
-    sd = math.sqrt(sum((t - mean) ** 2 for t in totals) / n)
+    # In C (map, compress): the same operations, in the same order, as a Python loop.
+    sd = math.sqrt(sum(map(pow, map(sub, totals, repeat(mean)), repeat(2))) / n)
     if sd == 0.0:
         return None
-    mean_right = sum(t for t, r in zip(totals, right, strict=True) if r) / k
+    mean_right = sum(compress(totals, right)) / k
     p = k / n
     return (mean_right - mean) / sd * math.sqrt(p / (1 - p))
+
+
+@dataclass(frozen=True, slots=True)
+class _Answers:
+    """One question's answers over the sittings that include it, in sitting order: who
+    (for the tie order), right or not, their raw score, the options chosen."""
+
+    members: list[str]
+    right: list[bool]
+    raw: list[int]
+    chosen: list[tuple[str, ...]]
+    by_member: list[int]  # positions sorted by member (the tie order of the upper half)
+
+
+def _member_order(members: list[str]) -> list[int]:
+    return sorted(range(len(members)), key=members.__getitem__)
+
+
+def _gather(item_id: str, sittings: Sequence[Sitting]) -> _Answers:
+    """Any sittings: the ones that include ``item_id``, looked up one by one."""
+    took = [s for s in sittings if item_id in s.responses]
+    responses = [s.responses[item_id] for s in took]
+    members = [s.member for s in took]
+    return _Answers(
+        members,
+        list(map(_correct, responses)),
+        [s.raw for s in took],
+        list(map(_chosen, responses)),
+        _member_order(members),
+    )
 
 
 def analyse_item(
@@ -157,23 +195,24 @@ def analyse_item(
     ``key`` (the correct option ids) is needed only for the distractor flag; without it
     the key is taken as the options chosen by members who were right.
     """
-    took = [s for s in sittings if item_id in s.responses]
-    responses = [s.responses[item_id] for s in took]
-    n = len(took)
-    right = [r.correct for r in responses]
-    rest = [float(s.raw - r.correct) for s, r in zip(took, responses, strict=True)]
-    choices: dict[str, int] = {}
-    for r in responses:
-        for option in r.chosen:
-            choices[option] = choices.get(option, 0) + 1
-    unanswered = sum(not r.chosen for r in responses)
+    return _figures(item_id, _gather(item_id, sittings), key)
+
+
+def _figures(item_id: str, answers: _Answers, key: Sequence[str] | None) -> ItemAnalysis:
+    """Every figure and flag of one question from its answers: the one place the
+    formulas live (loops in C: 100,000 answers per exam for a 1,000-member hub)."""
+    right, chosen = answers.right, answers.chosen
+    n = len(right)
+    rest = list(map(float, map(sub, answers.raw, right)))
+    choices = Counter(chain.from_iterable(chosen))
+    unanswered = n - sum(map(bool, chosen))
     p = sum(right) / n if n else 0.0
     disc = point_biserial(right, rest) if n >= MIN_SITTERS else None
-    keys = set(key) if key is not None else {o for r in responses if r.correct for o in r.chosen}
+    keys = set(key) if key is not None else set(chain.from_iterable(compress(chosen, right)))
     flags: list[str] = []
     if disc is not None and disc < 0.0:
         flags.append(NEGATIVE)
-    if n >= MIN_SITTERS and _upper_prefers_distractor(took, responses, rest, keys):
+    if n >= MIN_SITTERS and _upper_prefers_distractor(answers.by_member, chosen, rest, keys):
         flags.append(DISTRACTOR)
     if n >= 2 and all(right):
         flags.append(EVERYONE_RIGHT)
@@ -189,25 +228,55 @@ def analyse_item(
 
 
 def _upper_prefers_distractor(
-    took: Sequence[Sitting],
-    responses: Sequence[Response],
+    by_member: list[int],
+    chosen: Sequence[tuple[str, ...]],
     rest: Sequence[float],
     keys: set[str],
 ) -> bool:
-    """True when the better half (by rest score) chose one wrong option more than the key."""
+    """True when the better half (by rest score, ties by member) chose one wrong option
+    more than the key."""
     if not keys:
         return False
-    order = sorted(range(len(took)), key=lambda i: (-rest[i], took[i].member))
-    upper = order[: max(1, len(order) // 2)]
-    counts: dict[str, int] = {}
-    key_count = 0
-    for i in upper:
-        chosen = set(responses[i].chosen)
-        if keys & chosen:
-            key_count += 1
-        for option in chosen - keys:
-            counts[option] = counts.get(option, 0) + 1
+    # Highest rest score first, ties in member order: a stable sort by score of the
+    # positions already in member order (what sorting by (-rest, member) gives, with
+    # float instead of tuple comparisons).
+    order = sorted(by_member, key=list(map(neg, rest)).__getitem__)
+    upper = list(map(set, map(chosen.__getitem__, order[: max(1, len(order) // 2)])))
+    # Per member of the upper group: chose a key option (counted once), and each wrong
+    # option chosen (once per member).
+    key_count = sum(map(bool, map(keys.intersection, upper)))
+    counts = Counter(chain.from_iterable(map(set.difference, upper, repeat(keys))))
     return bool(counts) and max(counts.values()) > key_count
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Uniform sittings (the same questions in the same order): each sitting's answers as
+    a row, each question's place in it, and what every question shares (who, raw score,
+    member order), so a question's answers are one column taken in C."""
+
+    place: dict[str, int]
+    rows: list[list[Response]]
+    members: list[str]
+    raw: list[int]
+    by_member: list[int]
+
+
+def _columns(sittings: Sequence[Sitting]) -> _Rows | None:
+    """The sittings as rows when they are uniform (one exam code: the usual case)."""
+    if not sittings:
+        return None
+    first = tuple(sittings[0].responses)
+    if any(tuple(s.responses) != first for s in sittings):
+        return None
+    members = [s.member for s in sittings]
+    return _Rows(
+        {q: i for i, q in enumerate(first)},
+        [list(s.responses.values()) for s in sittings],
+        members,
+        [s.raw for s in sittings],
+        _member_order(members),
+    )
 
 
 def analyse_exam(
@@ -217,16 +286,39 @@ def analyse_exam(
     keys: Mapping[str, Sequence[str]] | None = None,
 ) -> ExamAnalysis:
     """Every question of one exam; ``order`` lists question ids in exam order (others
-    follow sorted). The sittings should be one per member (the latest)."""
+    follow sorted). The sittings should be one per member (the latest).
+
+    Sittings that all hold the same questions in the same order are read by column
+    (:func:`_columns`); any others one by one (:func:`_gather`). Both hand the same
+    answers, in the same order, to the one set of formulas (:func:`_figures`).
+    """
     ids = list(order)
     seen = set(ids)
-    for s in sittings:
+    columns = _columns(sittings)
+    for s in sittings[:1] if columns is not None else sittings:
         for item_id in sorted(s.responses):
             if item_id not in seen:
                 seen.add(item_id)
                 ids.append(item_id)
     key_of = keys or {}
-    items = tuple(analyse_item(i, sittings, key_of.get(i)) for i in ids)
+    items = tuple(
+        _figures(i, _column(i, columns) or _gather(i, sittings), key_of.get(i)) for i in ids
+    )
     length = max((len(s.responses) for s in sittings), default=len(ids))
     scores = tuple(sorted((s.raw for s in sittings), reverse=True))
     return ExamAnalysis(code=code, length=length, scores=scores, items=items)
+
+
+def _column(item_id: str, columns: _Rows | None) -> _Answers | None:
+    """The answers to ``item_id`` as one column of uniform sittings (None: not uniform,
+    or nobody has the question)."""
+    if columns is None or item_id not in columns.place:
+        return None
+    responses = list(map(itemgetter(columns.place[item_id]), columns.rows))
+    return _Answers(
+        columns.members,
+        list(map(_correct, responses)),
+        columns.raw,
+        list(map(_chosen, responses)),
+        columns.by_member,
+    )

@@ -29,7 +29,8 @@ def add_group_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
     """Add the Study group submenu to ``file_menu`` and sync the group when a profile opens.
 
     A sync at start-up that fails (the shared folder is not connected) says so in the
-    status bar, not in a dialog: the app works offline and syncs next time.
+    status bar, not in a dialog: the app works offline and syncs next time. A hub whose
+    password libpq cannot find asks for it first.
     """
     menu = file_menu.addMenu("Study &group")
     menu.setObjectName("studyGroupMenu")
@@ -63,7 +64,15 @@ def add_group_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
         window.statusBar().showMessage(report.summary() + problems, 20_000)
 
     def failed(exc: BaseException) -> None:
+        screen().stale = True  # its last-sync line says why
         window.statusBar().showMessage(f"Study group not synced: {exc}", 20_000)
 
-    controller.profile_opened.connect(lambda: controller.run_op(_sync_if_joined, done, failed))
+    def sync_at_start() -> None:
+        # A hub whose password libpq cannot find asks for it (then syncs); see
+        # studyapp.ui.screens.group_password.
+        from studyapp.ui.screens.group_password import run_group_op
+
+        run_group_op(controller, window, _sync_if_joined, done, failed)
+
+    controller.profile_opened.connect(sync_at_start)
     return menu

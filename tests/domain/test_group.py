@@ -160,3 +160,48 @@ def test_the_fast_item_check_reads_items_as_the_item_check_does_and_caps_their_n
     assert hash(exam.items[0]) == hash(ItemCard("p/q1", "dm", ("A",), True))
     with pytest.raises(GroupError, match="more than 1000 questions"):
         ExamCard.from_dict(sitting([GOOD_ITEM] * 1001))
+
+
+GOOD_SKILL = {
+    "id": "dm",
+    "title": "Data Management",
+    "weight": 0.07,
+    "mastery": 1,
+    "mastery_low": 0.0,
+    "mastery_high": 1.0,
+    "answers": 12,
+}
+
+
+def card_with(skills: list) -> dict:
+    return {**MemberCard("a" * 32, "Ann", "", "1", "all").to_dict(), "skills": skills}
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        ("not an object", "is not a JSON object"),
+        ({**GOOD_SKILL, "answers": -1}, "negative number of answers"),
+        ({**GOOD_SKILL, "answers": True}, "'answers' is missing"),
+        ({**GOOD_SKILL, "answers": 1.5}, "'answers' is missing"),
+        ({**GOOD_SKILL, "id": 7}, "'id' is missing"),
+        ({**GOOD_SKILL, "title": None}, "'title' is missing"),
+        ({**GOOD_SKILL, "mastery": 1.2}, "a share must be a number from 0 to 1"),
+        ({**GOOD_SKILL, "weight": True}, "a share must be a number from 0 to 1"),
+        ({**GOOD_SKILL, "mastery_low": "0.1"}, "a share must be a number from 0 to 1"),
+    ],
+)
+def test_the_fast_skill_check_refuses_what_the_skill_check_refuses(bad, words):
+    """A card's skills, checked in one loop, refuse hostile skills with the same words."""
+    with pytest.raises(GroupError, match=words):
+        SkillCard.from_dict(bad)
+    with pytest.raises(GroupError, match=words):
+        MemberCard.from_dict(card_with([GOOD_SKILL, bad]))
+
+
+def test_the_fast_skill_check_reads_skills_as_the_skill_check_does():
+    """Accepted skills equal SkillCard.from_dict's: ids and titles cut, shares as floats."""
+    long = {**GOOD_SKILL, "id": "i" * 100, "title": "t" * 300, "weight": 0}
+    card = MemberCard.from_dict(card_with([GOOD_SKILL, long]))
+    assert card.skills == (SkillCard.from_dict(GOOD_SKILL), SkillCard.from_dict(long))
+    assert card.skills[1].id == "i" * 64 and type(card.skills[0].mastery) is float

@@ -107,3 +107,27 @@ def test_inputs_are_not_changed():
     before = [dict(s.responses) for s in sittings]
     analyse_exam("C", sittings)
     assert [dict(s.responses) for s in sittings] == before
+
+
+def test_uniform_sittings_read_by_column_give_what_one_by_one_gives():
+    """analyse_exam reads same-order sittings by column; every figure and flag equals the
+    one-by-one path (analyse_item) on the same data, ties in score included."""
+    import random
+
+    rng = random.Random(7)
+    questions = [f"q{i}" for i in range(12)]
+    sittings = []
+    for n in range(60):
+        answers = {}
+        for q in questions:
+            option = rng.choice("ABCD")
+            answers[q] = ItemResponse((option,) if rng.random() > 0.1 else (), option == "A")
+        sittings.append(Sitting(f"m{n % 50:02d}", answers))  # some members twice: ties
+    by_column = analyse_exam("X", sittings, questions)
+    one_by_one = tuple(analyse_item(q, sittings) for q in questions)
+    assert by_column.items == one_by_one
+    assert any(i.flags for i in one_by_one)  # the flags are exercised, not all empty
+    shuffled = [*sittings[:-1], Sitting("z", dict(reversed(sittings[-1].responses.items())))]
+    assert analyse_exam("X", shuffled, questions).items == tuple(
+        analyse_item(q, shuffled) for q in questions
+    )

@@ -72,6 +72,9 @@ def make_hub(cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolcanlogin "
         f"AND rolname <> '{ADMIN}' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$"
     )
+    from studyapp.services.groups.hub import forget_passwords
+
+    forget_passwords()  # a password entered in an earlier test is not this test's
     made = Hub(cluster, db, tmp_path / "pgpass")
     monkeypatch.setenv("PGPASSFILE", str(made.pgpass))
     monkeypatch.delenv("PGPASSWORD", raising=False)

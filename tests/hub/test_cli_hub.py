@@ -73,3 +73,38 @@ def test_hub_administration_errors_are_one_line(cli, hub, monkeypatch, tmp_path)
     assert stranger.code == 1 and "not a login of this group hub" in stranger.err
     secret = cli("group", "join", hub.url("ann:pw"), "--name", "Ann", data_dir_arg=admin)
     assert secret.code == 1 and "Leave the password out" in secret.err
+
+
+def test_a_wrong_password_at_the_join_prompt_is_one_line_and_joins_nothing(
+    cli, hub, monkeypatch, tmp_path
+):
+    """group join asks (getpass) when libpq finds no password; a wrong one: exit 1, one
+    line saying the hub refused it, and the profile is in no group."""
+    from studyapp.services.groups import hub as hub_admin
+
+    hub_admin.init_hub(hub.url())
+    hub_admin.add_login(hub.url(), "fac", "facilitator", hub.remember("fac"))
+    hub_admin.add_login(hub.url(), "ann", "member", hub.password("ann"))  # not in pgpass
+    from studyapp.domain.group import GroupFile
+    from studyapp.services.groups.hub import HubGroup
+
+    HubGroup(hub.url("fac")).create(GroupFile("North", "fac", "2026-12-01T09:00:00"))
+    questions: list[str] = []
+
+    def ask(question: str) -> str:
+        questions.append(question)
+        return "not-her-password"
+
+    monkeypatch.setattr("studyapp.cli_group.ask_password", ask)
+    member = tmp_path / "ann"
+    joined = cli(
+        "group", "join", hub.url("ann", group="North"), "--name", "Ann", data_dir_arg=member
+    )
+    assert joined.code == 1 and joined.err.count("\n") == 1
+    assert "refused the password for the login ann" in joined.err
+    assert "Traceback" not in joined.err
+    assert questions == [
+        f"Password for ann on the group hub 127.0.0.1:{hub.cluster.port}/{hub.db}: "
+    ]
+    status = cli("group", "status", data_dir_arg=member)
+    assert status.code == 1 and "in no study group" in status.err

@@ -77,9 +77,15 @@ def test_a_member_reads_their_group_and_writes_only_their_own_card(hub, groups):
         assert ann.execute("SELECT group_id FROM studyhub.packs").fetchall() == [(north,)]
         owners = ann.execute("SELECT owner FROM studyhub.cards").fetchall()
         assert owners == [("ann",)]
-        sittings = ann.execute("SELECT exams FROM studyhub.group_sittings(%s)", (north,))
-        assert len(sittings.fetchall()) == 1  # bob's, naming nobody
+        sittings = ann.execute("SELECT n, chosen FROM studyhub.group_sittings(%s)", (north,))
+        assert sittings.fetchall() == [(1, '[["a"]]')]  # bob's, naming nobody
         assert ann.execute("SELECT * FROM studyhub.group_sittings(%s)", (south,)).fetchall() == []
+        counts = ann.execute("SELECT * FROM studyhub.group_sitting_counts(%s)", (north,))
+        assert counts.fetchall() == [("CETL-8-ABC", 1)]
+        assert (
+            ann.execute("SELECT * FROM studyhub.group_sitting_counts(%s)", (south,)).fetchall()
+            == []
+        )
         # her own row: allowed
         done = ann.execute("UPDATE studyhub.cards SET digest = 'd2' WHERE owner = 'ann'").rowcount
         assert done == 1
@@ -109,7 +115,15 @@ def test_a_member_reads_their_group_and_writes_only_their_own_card(hub, groups):
             "VALUES (%s, 'bob', 9, 'X', '{}')",
             (north,),
         )
+        refused(
+            ann,
+            "INSERT INTO studyhub.sittings (group_id, owner, position, code, raw, length, "
+            "submitted_at, questions, chosen, correct) "
+            "VALUES (%s, 'bob', 8, 'X', 0, 0, '', '[]', '[]', '')",
+            (north,),
+        )
         refused(ann, "UPDATE studyhub.sittings SET exam = '{}'")
+        refused(ann, "UPDATE studyhub.sittings SET chosen = '[]'")
         refused(ann, "UPDATE studyhub.groups SET record = '{}'")
         refused(ann, "INSERT INTO studyhub.groups (name, record) VALUES ('Mine', '{}')")
         refused(ann, "INSERT INTO studyhub.packs VALUES (%s, 'evil.gift', 'x', 'y')", (north,))
@@ -134,6 +148,10 @@ def test_a_facilitator_reads_every_card_of_their_group_and_nothing_of_another(hu
             == []
         )
         assert fso.execute("SELECT * FROM studyhub.group_sittings(%s)", (north,)).fetchall() == []
+        assert (
+            fso.execute("SELECT * FROM studyhub.group_sitting_counts(%s)", (north,)).fetchall()
+            == []
+        )
         assert (
             fso.execute("UPDATE studyhub.groups SET record = '{}' WHERE id = %s", (north,)).rowcount
             == 0

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QTableWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QScrollArea, QTableWidget
 
 from studyapp.config import AppPaths
 from studyapp.domain.group import ExamCard, ItemCard, MemberCard, SkillCard
@@ -19,7 +19,7 @@ from studyapp.services.groups.folder import FolderGroup
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.screens.group import GroupScreen
-from studyapp.ui.screens.group_join import JoinDialog
+from studyapp.ui.screens.group_join import FIELD_LABEL, JoinDialog
 from tests.ui.conftest import settle
 from tests.ui.test_library import type_text
 
@@ -234,6 +234,35 @@ def test_sync_now_runs_off_the_gui_thread_and_reports_in_the_status_bar(
     assert "new pack" not in app_controller.window.statusBar().currentMessage()
 
 
+def test_the_group_screen_says_when_it_last_synced_and_why_a_sync_failed(
+    app_controller, qtbot, tmp_path, clock, monkeypatch
+):
+    """One line under the summary: "Last synced today at 09:00." after Sync now; with the
+    folder gone, Sync now shows the error and the line says when and why it failed."""
+    monkeypatch.setenv("TZ", "UTC")
+    folder = make_facilitated_folder(tmp_path, clock)
+    GroupService(app_controller.profile).join(str(folder), "Ann")
+    screen = show_group(app_controller, qtbot)
+    assert screen.sync_state.text() == "Not synced yet."
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text() == "Last synced today at 09:00.")
+    folder.rename(tmp_path / "moved")
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+    line = screen.sync_state.text()
+    assert line.startswith("Last sync failed today at 09:00: ") and "\n" not in line
+    assert str(folder) in line
+    boxes = [w for w in app_controller.window.findChildren(QMessageBox) if w.isVisible()]
+    assert len(boxes) == 1 and str(folder) in boxes[0].text()
+    boxes[0].close()
+    (tmp_path / "moved").rename(folder)
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text() == "Last synced today at 09:00.")
+
+
 def test_the_menu_has_join_sync_and_the_group_screen(app_controller, qtbot):
     """File → Study group lists Join…, Sync now and Group screen; the last one shows it."""
     window = app_controller.window
@@ -244,7 +273,7 @@ def test_the_menu_has_join_sync_and_the_group_screen(app_controller, qtbot):
 
 
 def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtbot):
-    """'Group &folder:' shows as an underlined F that focuses the folder field, not a
+    """'Group &folder or hub address:' shows an underlined F that focuses the field, not a
     literal ampersand (a form row holding a layout gets no buddy by itself)."""
     window = app_controller.window
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
@@ -253,7 +282,9 @@ def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtb
     qtbot.mouseClick(screen.join_button, Qt.MouseButton.LeftButton)
     dialog = screen.join_dialog
     assert dialog is not None
-    labels = [w for w in dialog.findChildren(QLabel) if w.text() == "Group &folder:"]
+    labels = [w for w in dialog.findChildren(QLabel) if w.text() == FIELD_LABEL]
+    assert FIELD_LABEL == "Group &folder or hub address:"
+    assert "postgresql://" in dialog.folder.placeholderText()
     assert len(labels) == 1 and labels[0].buddy() is dialog.folder
     dialog.reject()
     settle(qtbot, app_controller)
@@ -306,3 +337,77 @@ def test_home_lists_the_groups_scheduled_exams_and_opens_the_next_one(
     exam = c.window.screen_of(ExamScreen)
     assert c.window.stack.currentWidget() is exam
     assert exam.code.text() == "CETL-5-DTH0XJQ"
+
+
+def test_join_and_password_dialogs_and_the_sync_line_fit_at_880x600_and_18pt(
+    app_controller, qtbot, tmp_path, clock, monkeypatch
+):
+    """The Join dialog (hub address typed), the hub password dialog and the Group screen
+    with a failed-sync line, light and dark, 11 and 18 pt: each dialog fits the 880x600
+    window and no label is cut; PNGs in SHOTS to look at."""
+    from studyapp.domain.group import HubPasswordError
+    from studyapp.ui.screens.group_password import HubPasswordDialog
+
+    monkeypatch.setenv("TZ", "UTC")
+    folder = make_facilitated_folder(tmp_path, clock)
+    GroupService(app_controller.profile).join(str(folder), "Ann")
+    window = app_controller.window
+    window.resize(880, 600)
+    screen = show_group(app_controller, qtbot)
+    folder.rename(tmp_path / "moved")
+    qtbot.mouseClick(screen.sync_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, app_controller)
+    qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    need = HubPasswordError("x", ("ann", "db.example.org", "5432", "studyhub"), refused=False)
+    for theme, size, name in (("light", 11, "light"), ("dark", 11, "dark"), ("light", 18, "18pt")):
+        app_controller.set_theme(theme, size)
+        screen.refresh()
+        settle(qtbot, app_controller)
+        qtbot.waitUntil(lambda: screen.sync_state.text().startswith("Last sync failed"))
+        window.grab().save(str(SHOTS / f"group-sync-failed-{name}.png"))
+        join = JoinDialog(window)
+        join.folder.setText("postgresql://ann@db.example.org/studyhub?group=North%20Region")
+        join.name.setText("Ann")
+        join.show()
+        password = HubPasswordDialog(need, window)
+        password.show()
+        qtbot.wait(50)
+        for dialog, shot in ((join, "join"), (password, "password")):
+            assert dialog.width() <= 880 and dialog.height() <= 600, (shot, name)
+            for label in dialog.findChildren(QLabel):
+                if label.isVisible() and label.text():
+                    assert label.width() >= min(
+                        label.sizeHint().width(), label.minimumSizeHint().width()
+                    ), (shot, label.text())
+            dialog.grab().save(str(SHOTS / f"group-{shot}-{name}.png"))
+        join.close()
+        password.close()
+        join.deleteLater()
+        password.deleteLater()
+    app_controller.set_theme("light", 11)
+
+
+def test_two_needs_for_one_hub_password_share_one_dialog(app_controller, qtbot):
+    """The sync at start-up and the Group screen asking at once get one dialog; Connect
+    answers both, and the password is kept for this run only (in memory)."""
+    from studyapp.domain.group import HubPasswordError
+    from studyapp.services.groups.hub import forget_passwords
+    from studyapp.storage.hub import connect
+    from studyapp.ui.screens.group_password import ask_password
+
+    need = HubPasswordError("x", ("ann", "db.example.org", "5432", "studyhub"), refused=False)
+    answered: list[str] = []
+    window = app_controller.window
+    first = ask_password(window, need, lambda: answered.append("sync"), lambda: None)
+    second = ask_password(window, need, lambda: answered.append("screen"), lambda: None)
+    assert first is second and first.isVisible()
+    type_text(qtbot, first.password, "s3cret")
+    qtbot.mouseClick(first.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answered == ["sync", "screen"])
+    try:
+        assert connect._passwords[need.key] == "s3cret"
+    finally:
+        forget_passwords()

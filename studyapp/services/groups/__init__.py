@@ -5,7 +5,9 @@ report (:mod:`.report`). See ``docs/study-groups.md``."""
 from studyapp.services.groups.port import GroupPort, open_port
 from studyapp.services.groups.service import (
     GroupService,
+    SyncFailure,
     SyncReport,
+    last_failure,
     read_membership,
     scheduled_exams,
 )
@@ -15,7 +17,9 @@ __all__ = [
     "GroupPort",
     "GroupService",
     "GroupStatus",
+    "SyncFailure",
     "SyncReport",
+    "last_failure",
     "open_port",
     "read_membership",
     "scheduled_exams",

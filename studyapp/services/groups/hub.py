@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,14 @@ from studyapp.services.groups.card import normal_code
 from studyapp.services.groups.port import CardsRead, GroupView, Pick, Problem
 from studyapp.storage.hub import admin, store
 from studyapp.storage.hub.admin import Kind
-from studyapp.storage.hub.connect import HubAddress, parse_address, set_password_prompt
+from studyapp.storage.hub.compact import QuestionCache, SittingRow, decode_exam
+from studyapp.storage.hub.connect import (
+    HubAddress,
+    forget_passwords,
+    parse_address,
+    remember_password,
+    set_password_prompt,
+)
 
 ANONYMOUS = "A member"
 MAX_PACK_BYTES = 200_000_000
@@ -126,40 +134,64 @@ class HubGroup:
         return self._cards(store.read_cards(self.address, self._group(), sittings, wanted))
 
     def _cards(self, read: store.HubCards) -> CardsRead:
-        """The rows read back from the hub as checked cards (the unreadable as problems)."""
-        cards: dict[str, MemberCard] = {}
+        """The rows read back from the hub as checked cards (the unreadable as problems).
+
+        Cards are kept per row, never keyed by the member id a card claims: a member may
+        write any id into their own row, and must not be able to hide another's card.
+        """
+        cards: list[MemberCard] = []
         problems: list[Problem] = []
-        for data in read.cards:
+        questions = QuestionCache()
+        for head, rows in read.cards:
             try:
-                card = MemberCard.from_dict(data)
+                card = MemberCard.from_dict({**head, "exams": []})
+                exams = tuple(decode_exam(row, questions) for row in rows)
             except GroupError as exc:
-                key = f"hub-card:{hashlib.sha256(repr(data).encode()).hexdigest()[:16]}"
+                key = f"hub-card:{hashlib.sha256(repr(head).encode()).hexdigest()[:16]}"
                 problems.append(Problem(key, f"Skipped a card in the hub: {exc}"))
                 continue
-            cards[card.member_id] = card
-        for n, exams in enumerate(read.sittings, start=1):
-            anonymous = _anonymous(n, exams)
+            cards.append(replace(card, exams=exams))
+        taken = {c.member_id for c in cards}
+        for n, rows in enumerate(read.sittings, start=1):
+            anonymous = _anonymous(n, rows, questions, taken)
             if anonymous is not None:
-                cards[anonymous.member_id] = anonymous
-        return CardsRead(tuple(cards.values()), tuple(problems))
+                cards.append(anonymous)
+        return CardsRead(tuple(cards), tuple(problems))
 
     def write_card(self, card: MemberCard) -> None:
+        head = card.to_dict()
+        head.pop("exams")
         store.write_card(
-            self.address, self._group(), card.member_id, card.to_dict(), card_digest(card)
+            self.address, self._group(), card.member_id, head, card.exams, card_digest(card)
         )
 
     def remove_card(self, member_id: str) -> None:
         store.remove_card(self.address, self._group())
 
 
-def _anonymous(n: int, exams: list[Any]) -> MemberCard | None:
+def anonymous_id(n: int, exams: Sequence[ExamCard]) -> str:
+    """A member id for another member's sittings that names nobody and cannot be taken
+    for a real member's: a hash of the sittings and their place in this read (stable
+    between reads of the same rows, so the item analysis' tie order does not move), not
+    a small counter that a member could also write into their own card."""
+    text = json.dumps([n, [e.to_dict() for e in exams]], sort_keys=True)
+    return hashlib.sha256(f"studyapp-anonymous-sittings:{text}".encode()).hexdigest()[:32]
+
+
+def _anonymous(
+    n: int, rows: list[SittingRow], questions: QuestionCache, taken: set[str]
+) -> MemberCard | None:
     """Another member's shared sittings as a card that names nobody (None if unreadable)."""
     try:
-        parsed = tuple(ExamCard.from_dict(e) for e in exams)
+        parsed = tuple(decode_exam(row, questions) for row in rows)
     except GroupError:
         return None
+    member_id = anonymous_id(n, parsed)
+    while member_id in taken:  # only by a 128-bit coincidence; still never shared
+        member_id = hashlib.sha256(member_id.encode()).hexdigest()[:32]
+    taken.add(member_id)
     return MemberCard(
-        member_id=f"{n:032x}",
+        member_id=member_id,
         name=ANONYMOUS,
         written_at="",
         app_version="",
@@ -195,7 +227,9 @@ __all__ = [
     "add_login",
     "card_digest",
     "check_login",
+    "forget_passwords",
     "init_hub",
+    "remember_password",
     "remove_login",
     "set_password_prompt",
 ]

@@ -10,13 +10,14 @@ titles, codes) is escaped: cards come from other people.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 from pathlib import Path
 
-from studyapp.domain.group import MemberCard
+from studyapp.domain.group import MemberCard, Membership
 from studyapp.domain.item_analysis import FLAG_TEXT, ExamAnalysis
 from studyapp.services.changes import Change, Outcome
+from studyapp.services.groups.service import SyncFailure
 from studyapp.services.groups.status import GroupStatus
 from studyapp.services.report_html import STYLE, nobreak
 from studyapp.services.reports import (
@@ -44,6 +45,48 @@ def pct(x: float) -> str:
 def plural(n: int, word: str) -> str:
     """``1 member``, ``2 members``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _moment(iso: str, now: datetime, tz: tzinfo) -> str:
+    """An ISO moment as people say it, in the user's time zone: "today at 14:05",
+    "yesterday at 09:30", "on 3 December at 14:05" (with the year when not this year)."""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the app writes UTC moments
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"today at {clock}"
+    if local.date() == today - timedelta(days=1):
+        return f"yesterday at {clock}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"on {local.day} {local.strftime('%B')}{year} at {clock}"
+
+
+def _sentence_tail(text: str) -> str:
+    """``text`` to follow a colon: its first word lower-cased when it is an ordinary
+    capitalised word ("The hub…" -> "the hub…"; "PostgreSQL…" stays)."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def sync_line(
+    membership: Membership, failure: SyncFailure | None, now: datetime, tz: tzinfo
+) -> str:
+    """One line on this profile's last sync with its group (one source for the Group
+    screen and ``group status``): when it last synced, or, when the last sync failed
+    (``failure``), when and why."""
+    try:
+        if failure is not None:
+            when = _moment(failure.at, now, tz)
+            return f"Last sync failed {when}: {_sentence_tail(failure.reason)}"
+        if membership.last_sync:
+            return f"Last synced {_moment(membership.last_sync, now, tz)}."
+    except ValueError:  # a moment the profile holds that is not ISO: say nothing wrong
+        pass
+    return "Not synced yet."
 
 
 def skill_cell(card: MemberCard, skill_id: str, *, compact: bool = False) -> str:

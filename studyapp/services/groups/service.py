@@ -45,6 +45,7 @@ from studyapp.domain.group import (
 )
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.exams import ExamService
+from studyapp.services.gcpause import gc_paused
 from studyapp.services.groups.card import build_card
 from studyapp.services.groups.packs import import_group_pack, pack_title
 from studyapp.services.groups.port import GroupPort, Problem, open_port
@@ -104,6 +105,26 @@ class SyncReport:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    """The last sync of a profile failed: when (ISO, UTC) and the sentence the user saw."""
+
+    at: str
+    reason: str
+
+
+_failures: dict[str, SyncFailure] = {}  # by profile folder; this run only, never stored
+
+
+def _profile_key(profile: Profile) -> str:
+    return str(profile.paths.data_dir)
+
+
+def last_failure(profile: Profile) -> SyncFailure | None:
+    """The failure of this profile's last sync in this run, if its last sync failed."""
+    return _failures.get(_profile_key(profile))
 
 
 def read_membership(profile: Profile) -> Membership | None:
@@ -262,9 +283,26 @@ class GroupService:
         return Outcome(membership, Change.SETTINGS)
 
     def sync(self, progress: Callable[[int, int, str], None] | None = None) -> Outcome[SyncReport]:
-        """Import new or updated group packs, note the scheduled exams, write the card."""
-        step = progress or (lambda *_a: None)
+        """Import new or updated group packs, note the scheduled exams, write the card.
+
+        A sync that fails is remembered for this run of the app (:func:`last_failure`:
+        when, and the one sentence the user was told), so the Group screen can say why;
+        the next sync that succeeds forgets it. Nothing is written to the profile on
+        failure (a refused group folder changes nothing).
+        """
         membership = self.membership()
+        try:
+            synced = self._sync(membership, progress)
+        except GroupError as exc:
+            _failures[_profile_key(self.profile)] = SyncFailure(self._now(), str(exc))
+            raise
+        _failures.pop(_profile_key(self.profile), None)
+        return synced
+
+    def _sync(
+        self, membership: Membership, progress: Callable[[int, int, str], None] | None
+    ) -> Outcome[SyncReport]:
+        step = progress or (lambda *_a: None)
         port = self.port_factory(membership.location)
         step(0, 0, "Reading the group folder…")
         group = port.read_group()
@@ -354,9 +392,10 @@ class GroupService:
         sees their own and the group's anonymous exam figures."""
         membership = self.membership()
         port = self.port_factory(membership.location)
-        group = port.read_group()
-        read = port.read_cards()
-        return group_status(group, membership, read, self.profile.clock.now())
+        with gc_paused():  # bulk work, as in screen_status
+            group = port.read_group()
+            read = port.read_cards()
+            return group_status(group, membership, read, self.profile.clock.now())
 
     def screen(self, code: str | None = None) -> GroupStatus:
         """What the Group screen shows (:func:`~studyapp.services.groups.status.screen_status`):

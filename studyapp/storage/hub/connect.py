@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from studyapp.domain.group import GroupError
+from studyapp.domain.group import GroupError, HubPasswordError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -31,7 +31,7 @@ CONNECT_TIMEOUT_S = 10
 PasswordPrompt = Callable[[str], str]
 
 _prompt: PasswordPrompt | None = None
-_passwords: dict[tuple[str, str, str, str], str] = {}
+_passwords: dict[tuple[str, str, str, str], str] = {}  # entered this run; memory only
 _lock = threading.Lock()
 
 
@@ -113,26 +113,85 @@ def _needs_password(exc: Exception) -> bool:
     return "no password supplied" in text or "password authentication failed" in text
 
 
+Key = tuple[str, str, str, str]
+
+
+def _key(address: HubAddress) -> Key:
+    return (address.user, address.host, address.port, address.database)
+
+
+def remember_password(key: Key, password: str) -> None:
+    """Use ``password`` for the login ``key`` names, for the rest of this run only (kept
+    in this process's memory; never written anywhere)."""
+    with _lock:
+        _passwords[key] = password
+
+
+def forget_passwords() -> None:
+    """Forget every password entered in this run."""
+    with _lock:
+        _passwords.clear()
+
+
+def _needed(address: HubAddress) -> HubPasswordError:
+    who = address.user or "your login"
+    return HubPasswordError(
+        f"The group hub {address.where} needs the password of the login {who}: enter it "
+        "when StudyApp asks, or put it in ~/.pgpass (or the file PGPASSFILE names).",
+        _key(address),
+        refused=False,
+    )
+
+
+def _refused(address: HubAddress) -> HubPasswordError:
+    who = address.user or "your login"
+    return HubPasswordError(
+        f"The group hub {address.where} refused the password for the login {who}. Check it "
+        "(the hub's administrator can set a new one) and try again; nothing was changed.",
+        _key(address),
+        refused=True,
+    )
+
+
 def connect_raw(address: HubAddress) -> Any:
-    """A psycopg connection to the hub (the password from libpq, memory or the prompt)."""
+    """A psycopg connection to the hub.
+
+    The password: the one entered earlier in this run (:func:`remember_password`), else
+    wherever libpq finds it (``PGPASSWORD``, ``PGPASSFILE``, ``~/.pgpass``), else asked
+    through the prompt when one is set (the command line sets one) and kept in memory.
+    When the server wants a password that none of these gives: :class:`HubPasswordError`
+    (``refused`` when the one entered in this run was wrong; it is forgotten).
+    """
     psycopg = _psycopg()
-    key = (address.user, address.host, address.port, address.database)
+    key = _key(address)
     extra: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "studyapp"}
     with _lock:
         known = _passwords.get(key)
-    if known is not None:
-        extra["password"] = known
     try:
-        return psycopg.connect(address.conninfo, **extra)
+        return psycopg.connect(address.conninfo, **extra, **_password(known))
     except psycopg.OperationalError as exc:
-        if _prompt is None or known is not None or not _needs_password(exc):
+        if not _needs_password(exc):
             raise
+        if known is not None:
+            with _lock:
+                _passwords.pop(key, None)
+            raise _refused(address) from None
+        if _prompt is None:
+            raise _needed(address) from None
     who = address.user or "your login"
     password = _prompt(f"Password for {who} on the group hub {address.where}: ")
-    conn = psycopg.connect(address.conninfo, password=password, **extra)
-    with _lock:
-        _passwords[key] = password
+    try:
+        conn = psycopg.connect(address.conninfo, password=password, **extra)
+    except psycopg.OperationalError as exc:
+        if _needs_password(exc):
+            raise _refused(address) from None
+        raise
+    remember_password(key, password)
     return conn
+
+
+def _password(known: str | None) -> dict[str, str]:
+    return {} if known is None else {"password": known}
 
 
 def make_engine(address: HubAddress) -> Engine:
@@ -158,11 +217,7 @@ def describe(exc: BaseException, address: HubAddress) -> GroupError:
             f"({address.user or 'default'}): {first}."
         )
     if _needs_password(original if isinstance(original, Exception) else Exception(first)):
-        return GroupError(
-            f"The group hub {address.where} did not accept the login "
-            f"{address.user or '(default)'}: put its password in ~/.pgpass (or PGPASSFILE), "
-            "or ask the hub's administrator."
-        )
+        return _needed(address)
     return GroupError(
         f"Could not reach the PostgreSQL group hub {address.where}: {first}. Nothing was lost; "
         "the next sync picks up where this one stopped."

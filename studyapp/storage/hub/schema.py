@@ -8,11 +8,12 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HUB_HEAD = "h0001"
+HUB_HEAD = "h0002"
 
 
-def upgrade(conn: Connection) -> None:
-    """Bring the hub schema in the connected database to :data:`HUB_HEAD`."""
+def upgrade(conn: Connection, target: str = "head") -> None:
+    """Bring the hub schema in the connected database to :data:`HUB_HEAD` (or to the
+    revision ``target``: tests build a hub as an older StudyApp left it)."""
     from alembic import command
     from alembic.config import Config
 
@@ -20,7 +21,7 @@ def upgrade(conn: Connection) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, target)
 
 
 def chain_head() -> str:

@@ -16,14 +16,15 @@ here: these queries ask for "the group's cards" and get what the login may read.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from studyapp.domain.group import GroupError
+from studyapp.domain.group import ExamCard, GroupError
+from studyapp.storage.hub.compact import SittingRow, encode_exam
 from studyapp.storage.hub.connect import HubAddress, describe, transaction
 
 
@@ -31,8 +32,10 @@ from studyapp.storage.hub.connect import HubAddress, describe, transaction
 class HubCards:
     """The cards a login may read in full, and the other sittings it may see anonymously."""
 
-    cards: tuple[dict[str, Any], ...]
-    sittings: tuple[list[Any], ...]
+    cards: tuple[tuple[dict[str, Any], list[SittingRow]], ...]
+    """(card row without its sittings, its sitting rows in order) per card."""
+    sittings: tuple[list[SittingRow], ...]
+    """The other members' sitting rows, one list per (unnamed) card."""
 
 
 def _state(exc: DBAPIError) -> str | None:
@@ -151,19 +154,52 @@ def fetch_pack(address: HubAddress, name: str, file: str) -> tuple[str, bytes] |
     return None if row is None else (str(row[0]), bytes(row[1]))
 
 
-# A card is its row (everything but the sittings) plus its sitting rows; ``:codes``
-# (NULL: all) keeps the sittings of those codes only, chosen by the server, so a screen
-# showing one exam reads one exam's rows.
+# A card is its row (everything but the sittings) plus its sitting rows, as separate rows
+# of a LEFT JOIN put together here (the server neither aggregates nor re-concatenates
+# 1,000 sittings into new values); ``:codes`` (NULL: all) keeps the sittings of those
+# codes only, chosen by the server, so a screen showing one exam reads one exam's rows.
 _CARDS = """
-SELECT c.card || jsonb_build_object('exams', COALESCE(
-    (SELECT jsonb_agg(s.exam ORDER BY s.position) FROM studyhub.sittings s
-     WHERE s.group_id = c.group_id AND s.owner = c.owner
-       AND (CAST(:codes AS text[]) IS NULL OR s.code = ANY (CAST(:codes AS text[])))),
-    '[]'::jsonb))
-FROM studyhub.cards c WHERE c.group_id = :g
-"""  # no ORDER BY: 1,000 cards do not fit work_mem and the sort spilled to disk; callers
-# sort (group_status sorts by name)
-_SITTINGS = "SELECT exams FROM studyhub.group_sittings(:g, CAST(:codes AS text[])) ORDER BY n"
+SELECT c.owner, c.card, s.position, s.code, s.raw, s.length, s.submitted_at, s.questions,
+    s.chosen, s.correct, s.exam
+FROM studyhub.cards c
+LEFT JOIN studyhub.sittings s ON s.group_id = c.group_id AND s.owner = c.owner
+    AND (CAST(:codes AS text[]) IS NULL OR s.code = ANY (CAST(:codes AS text[])))
+WHERE c.group_id = :g
+"""  # no ORDER BY (a sort of 1,000 cards spills to disk): rows are grouped by owner here
+_SITTINGS = """
+SELECT n, position, code, raw, length, submitted_at, questions, chosen, correct, exam
+FROM studyhub.group_sittings(:g, CAST(:codes AS text[]))
+"""  # the columns of SittingRow, in its order
+# How many sittings of each code were shared: the ones this login reads (its own, or
+# every card's for the leader) and the others' it may see anonymously, counted in the
+# server so that no exam's answers leave it for a count.
+_SAT = """
+SELECT code, sum(sat) FROM (
+    SELECT s.code, 1 AS sat FROM studyhub.sittings s WHERE s.group_id = :g
+    UNION ALL
+    SELECT o.code, o.sat FROM studyhub.group_sitting_counts(:g) AS o
+) AS t WHERE code IS NOT NULL GROUP BY code
+"""
+
+
+def _by_position(rows: list[SittingRow]) -> list[SittingRow]:
+    return sorted(rows, key=lambda r: r.position if isinstance(r.position, int) else 0)
+
+
+def _read(conn: Connection, params: dict[str, Any], sittings: bool) -> HubCards:
+    cards: dict[str, tuple[dict[str, Any], list[SittingRow]]] = {}
+    for owner, card, *columns in conn.execute(text(_CARDS), params):
+        if not isinstance(card, dict):
+            continue
+        _head, rows = cards.setdefault(owner, (card, []))
+        if columns[0] is not None:  # position: NULL when the card has no such sitting
+            rows.append(SittingRow(*columns))
+    found = tuple((head, _by_position(rows)) for head, rows in cards.values())
+    others: dict[int, list[SittingRow]] = {}
+    if sittings:
+        for n, *columns in conn.execute(text(_SITTINGS), params):
+            others.setdefault(int(n), []).append(SittingRow(*columns))
+    return HubCards(found, tuple(_by_position(others[n]) for n in sorted(others)))
 
 
 def read_cards(
@@ -171,52 +207,9 @@ def read_cards(
 ) -> HubCards:
     """The cards this login may read, and (``sittings``) the others' sittings it may see
     anonymously; ``codes``: only the exam sittings of these codes (None: all)."""
-    params: dict[str, Any] = {"codes": codes}
     with transaction(address) as conn:
         gid, _name, _record = _open(conn, address, name)
-        params["g"] = gid
-        cards = conn.execute(text(_CARDS), params).scalars()
-        found = tuple(c for c in cards if isinstance(c, dict))
-        others: tuple[list[Any], ...] = ()
-        if sittings:
-            rows = conn.execute(text(_SITTINGS), params).scalars()
-            others = tuple(s for s in rows if isinstance(s, list) and s)
-    return HubCards(found, others)
-
-
-# How many sittings of each code were shared: the ones this login reads (its own, or
-# every card's for the leader) and the others' it may see anonymously, counted in the
-# server so that no exam's answers leave it for a count.
-_SAT = """
-SELECT code, count(*) FROM (
-    SELECT s.code FROM studyhub.sittings s WHERE s.group_id = :g
-    UNION ALL
-    SELECT e ->> 'code' FROM studyhub.group_sittings(:g, NULL) AS o,
-        jsonb_array_elements(o.exams) AS e
-) AS t WHERE code IS NOT NULL GROUP BY code
-"""
-
-
-# The screen's cards: each card row with its sittings of the chosen codes as separate
-# rows (a LEFT JOIN), so that the server neither aggregates nor re-concatenates 1,000
-# sittings of 8 KB into new jsonb values; the rows are put together here.
-_VIEW_CARDS = """
-SELECT c.owner, c.card, s.exam FROM studyhub.cards c
-LEFT JOIN studyhub.sittings s ON s.group_id = c.group_id AND s.owner = c.owner
-    AND s.code = ANY (CAST(:codes AS text[]))
-WHERE c.group_id = :g
-"""  # no ORDER BY (a sort of 1,000 cards spills to disk): rows are grouped by owner here
-
-
-def _view_cards(conn: Connection, params: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-    cards: dict[str, dict[str, Any]] = {}
-    for owner, card, exam in conn.execute(text(_VIEW_CARDS), params):
-        if not isinstance(card, dict):
-            continue
-        whole = cards.setdefault(owner, {**card, "exams": []})
-        if exam is not None:
-            whole["exams"].append(exam)
-    return tuple(cards.values())
+        return _read(conn, {"g": gid, "codes": codes}, sittings)
 
 
 def read_view(
@@ -229,16 +222,27 @@ def read_view(
         gid, _name, record = _open(conn, address, name)
         params: dict[str, Any] = {"g": gid, "codes": pick(record)}
         sat = {str(r[0]): int(r[1]) for r in conn.execute(text(_SAT), params)}
-        found = _view_cards(conn, params)
-        rows = conn.execute(text(_SITTINGS), params).scalars()
-        others = tuple(s for s in rows if isinstance(s, list) and s)
-    return record, HubCards(found, others), sat
+        read = _read(conn, params, sittings=True)
+    return record, read, sat
+
+
+_INSERT_SITTING = text(
+    "INSERT INTO studyhub.sittings (group_id, position, code, raw, length, submitted_at, "
+    "questions, chosen, correct) VALUES (:g, :position, :code, :raw, :length, :submitted_at, "
+    ":questions, :chosen, :correct)"
+)
 
 
 def write_card(
-    address: HubAddress, name: str, member_id: str, card: dict[str, Any], digest: str
+    address: HubAddress,
+    name: str,
+    member_id: str,
+    card: dict[str, Any],
+    exams: Sequence[ExamCard],
+    digest: str,
 ) -> int:
-    """Push this login's card; the same digest twice changes nothing. Returns the version."""
+    """Push this login's card (``card`` without its exams, ``exams`` stored as compact
+    sitting rows); the same digest twice changes nothing. Returns the version."""
     with transaction(address) as conn:
         gid, _name, _record = _open(conn, address, name)
         head = {k: v for k, v in card.items() if k != "exams"}
@@ -258,14 +262,12 @@ def write_card(
                 text("DELETE FROM studyhub.sittings WHERE group_id = :g AND owner = current_user"),
                 {"g": gid},
             )
-            conn.execute(
-                text(
-                    "INSERT INTO studyhub.sittings (group_id, position, code, exam) "
-                    "SELECT :g, t.n, t.e ->> 'code', t.e "
-                    "FROM jsonb_array_elements(CAST(:x AS jsonb)) WITH ORDINALITY AS t (e, n)"
-                ),
-                {"g": gid, "x": json.dumps(card.get("exams", []))},
-            )
+            rows = [
+                {**encode_exam(exam), "g": gid, "position": n}
+                for n, exam in enumerate(exams, start=1)
+            ]
+            if rows:
+                conn.execute(_INSERT_SITTING, rows)
         version = conn.execute(
             text("SELECT version FROM studyhub.cards WHERE group_id = :g AND owner = current_user"),
             {"g": gid},

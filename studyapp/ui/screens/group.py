@@ -11,6 +11,10 @@ Words and figures come from
 :mod:`studyapp.services.groups.report`, so the screen, ``group status`` and the group
 report say the same thing.
 
+Under the summary, one line says when this profile last synced, or when and why its last
+sync failed (:func:`~studyapp.services.groups.report.sync_line`). A hub password libpq
+cannot find is asked for (:mod:`studyapp.ui.screens.group_password`).
+
 The menu ``File → Study group`` and the sync at start-up are in
 :mod:`studyapp.ui.group_menu`.
 """
@@ -35,9 +39,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from studyapp.domain.group import GroupError
+from studyapp.domain.group import GroupError, HubPasswordError
 from studyapp.services.changes import Change
-from studyapp.services.groups import GroupService, GroupStatus, SyncReport, read_membership
+from studyapp.services.groups import (
+    GroupService,
+    GroupStatus,
+    SyncReport,
+    last_failure,
+    read_membership,
+)
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
@@ -46,11 +56,13 @@ from studyapp.services.groups.report import (
     plural,
     skill_cell,
     skill_columns,
+    sync_line,
     write_group_report,
 )
 from studyapp.services.settings import local_tz
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.group_join import JoinDialog
+from studyapp.ui.screens.group_password import HubPasswordDialog, ask_password, run_group_op
 from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
 
@@ -58,15 +70,21 @@ if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
 
-def _load(profile: Any, code: str | None = None) -> GroupStatus | GroupError | None:
-    """The screen's status with the analysis of ``code`` (None: the most recent exam), the
-    reason it cannot be read, or None when in no group (worker)."""
-    if read_membership(profile) is None:
+Loaded = tuple[str, GroupStatus | GroupError] | None
+
+
+def _load(profile: Any, code: str | None = None) -> Loaded:
+    """(the line on the last sync, the screen's status with the analysis of ``code`` (None:
+    the most recent exam) or the reason it cannot be read), or None when in no group
+    (worker: reading a hub or a network folder may take a while)."""
+    membership = read_membership(profile)
+    if membership is None:
         return None
+    line = sync_line(membership, last_failure(profile), profile.clock.now(), local_tz())
     try:
-        return GroupService(profile).screen(code)
+        return line, GroupService(profile).screen(code)
     except GroupError as exc:
-        return exc
+        return line, exc
 
 
 def _table(headers: list[str], object_name: str) -> QTableWidget:
@@ -112,6 +130,10 @@ class GroupScreen(Screen):
         self.summary = plain("", wrap=True)
         self.summary.setObjectName("groupSummary")
         layout.addWidget(self.summary)
+        self.sync_state = plain("", wrap=True)
+        self.sync_state.setObjectName("groupSyncState")
+        self.sync_state.setAccessibleName("Last sync")
+        layout.addWidget(self.sync_state)
         buttons = QHBoxLayout()
         self.join_button = QPushButton("&Join a group…")
         self.join_button.setObjectName("groupJoin")
@@ -150,6 +172,7 @@ class GroupScreen(Screen):
         layout.addLayout(self.exams_box)
         layout.addStretch(1)
         self.join_dialog: JoinDialog | None = None
+        self.password_dialog: HubPasswordDialog | None = None
         self._show(None)
 
     @staticmethod
@@ -171,7 +194,10 @@ class GroupScreen(Screen):
             self.exam_code = code
             self.refresh()
 
-    def _show(self, result: GroupStatus | GroupError | None) -> None:
+    def _show(self, loaded: Loaded) -> None:
+        line, result = loaded if loaded is not None else ("", None)
+        self.sync_state.setText(line)
+        self.sync_state.setVisible(bool(line))
         self.status = result if isinstance(result, GroupStatus) else None
         joined = result is not None
         self.join_button.setVisible(not joined)
@@ -202,7 +228,11 @@ class GroupScreen(Screen):
             return
         if isinstance(result, GroupError):
             self.heading.setText("Study group")
-            self.summary.setText(f"The group cannot be shown right now: {result}")
+            told = str(result).casefold() in line.casefold()  # the sync line says why
+            reason = "." if told else f": {result}"
+            self.summary.setText(f"The group cannot be shown right now{reason}")
+            if isinstance(result, HubPasswordError) and not result.refused:
+                self._ask_password(result)
             return
         self._show_status(result)
 
@@ -352,14 +382,38 @@ class GroupScreen(Screen):
 
     def _join(self, dialog: JoinDialog) -> None:
         folder, name, share = dialog.values()
-        self.controller.run_op(
-            lambda p: GroupService(p).join_and_sync(folder, name, share), self._synced
-        )
+        self._run(lambda p: GroupService(p).join_and_sync(folder, name, share))
 
     def sync_now(self) -> None:
         """Sync with the group on the worker thread; the outcome goes to the status bar."""
         self._message("Syncing with the study group…")
-        self.controller.run_op(lambda p: GroupService(p).sync(), self._synced)
+        self._run(lambda p: GroupService(p).sync())
+
+    def _run(self, fn: Any) -> None:
+        """A join or sync off the GUI thread, asking for a hub password if one is needed."""
+        run_group_op(self.controller, self.window(), fn, self._synced, self._sync_failed)
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        """One clear line in the error dialog; the screen's last-sync line says it too."""
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+        self._message("")
+        self.controller.report_error(exc)
+
+    def _ask_password(self, need: HubPasswordError) -> None:
+        """The screen could not read the hub without a password: ask, then read again."""
+        if self.password_dialog is not None or not self.isVisible():
+            return
+
+        def closed() -> None:
+            self.password_dialog = None
+
+        def then() -> None:
+            closed()
+            self.refresh()
+
+        self.password_dialog = ask_password(self.window(), need, then, closed)
 
     def _synced(self, report: SyncReport | None) -> None:
         self.stale = True

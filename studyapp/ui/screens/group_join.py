@@ -1,9 +1,12 @@
-"""The Join dialog: the group's shared folder, the name the group sees, what to share.
+"""The Join dialog: the group's shared folder or hub address, the name the group sees,
+what to share.
 
-The dialog only collects the values (checked here: a folder and a name are needed); the
-joining and the first sync run as one operation off the GUI thread
-(:meth:`GroupService.join_and_sync`), whose refusal (not a group folder, a hostile one)
-comes back as one message in the error dialog.
+The dialog only collects the values (checked here: a folder or address and a name are
+needed); the joining and the first sync run as one operation off the GUI thread
+(:meth:`GroupService.join_and_sync`), whose refusal (not a group folder, a hostile one, a
+hub that cannot be reached) comes back as one message in the error dialog. A hub that
+asks for a password libpq cannot find is asked for it then
+(:mod:`studyapp.ui.screens.group_password`).
 """
 
 from __future__ import annotations
@@ -31,8 +34,22 @@ SHARE_CHOICES = (
 )
 
 
+FIELD_LABEL = "Group &folder or hub address:"
+
+
+def fit_width(dialog: QDialog, width: int) -> None:
+    """Open ``dialog`` ``width`` wide and as tall as its wrapped labels need at that width
+    (a dialog's size hint alone leaves wrapped text cut at large fonts)."""
+    layout = dialog.layout()
+    width = max(width, dialog.minimumSizeHint().width())
+    height = dialog.sizeHint().height()
+    if layout is not None and layout.hasHeightForWidth():
+        height = max(height, layout.totalHeightForWidth(width))
+    dialog.resize(width, height)
+
+
 class JoinDialog(QDialog):
-    """Join a study group's shared folder."""
+    """Join a study group: its shared folder, or its PostgreSQL group hub."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,22 +58,29 @@ class JoinDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Choose the folder your group shares (a network share, a cloud-synced folder "
-            "or a USB stick). StudyApp reads the group's packs and mock exams from it and "
-            "writes your progress card there; it never goes online itself."
+            "or a USB stick), or enter the group hub address your facilitator gave you "
+            "(postgresql://…). StudyApp reads the group's packs and mock exams there and "
+            "writes your progress card there."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
+        # Large fonts: a field goes under its label rather than pushing the dialog wider
+        # than the window (the share choices are long).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         row = QHBoxLayout()
         self.folder = QLineEdit()
         self.folder.setObjectName("groupFolder")
-        self.folder.setAccessibleName("Group folder")
+        self.folder.setAccessibleName("Group folder or hub address")
+        self.folder.setPlaceholderText("A folder, or postgresql://login@host/database?group=…")
         browse = QPushButton("&Browse…")
+        browse.setToolTip("Choose a shared folder (for a hub, type its address)")
         browse.setObjectName("groupBrowse")
         browse.clicked.connect(self.browse)
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        folder_label = QLabel("Group &folder:")
+        folder_label = QLabel(FIELD_LABEL)
+        folder_label.setWordWrap(True)
         folder_label.setBuddy(self.folder)  # a row holding a layout gets no buddy by itself
         form.addRow(folder_label, row)
         self.name = QLineEdit()
@@ -88,7 +112,7 @@ class JoinDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_width(self, 560)
 
     def browse(self) -> None:
         """Pick the folder with the platform's folder chooser."""
@@ -97,13 +121,16 @@ class JoinDialog(QDialog):
             self.folder.setText(chosen)
 
     def values(self) -> tuple[str, str, str]:
-        """(folder, display name, share) as entered."""
+        """(folder or hub address, display name, share) as entered."""
         return self.folder.text().strip(), self.name.text().strip(), str(self.share.currentData())
 
     def accept(self) -> None:
-        """Close only when a folder and a name are given; otherwise say which is missing."""
+        """Close only when a folder (or address) and a name are given; otherwise say which
+        is missing."""
         folder, name, _share = self.values()
-        missing = "the group's folder" if not folder else "your name" if not name else ""
+        missing = (
+            "the group's folder or hub address" if not folder else "your name" if not name else ""
+        )
         if missing:
             self.problem.setText(f"Enter {missing} to join.")
             self.problem.show()
