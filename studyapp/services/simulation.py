@@ -672,6 +672,11 @@ def document(
         if planner_pairs
         else None,
         "reliability": reliability(planner_pairs),
+        "planner_vs": {
+            name: paired_difference(outcomes["planner"], v, random.Random(seed + 1))
+            for name, v in outcomes.items()
+            if name != "planner"
+        },
         "model": {
             **asdict(model),
             "due_first_new_per_day": tuned if tuned is not None else "unlimited",
@@ -687,6 +692,50 @@ def document(
             "exam_overlap": model.exam_overlap,
         },
     }
+
+
+def paired_difference(
+    planner: Sequence[Outcome], other: Sequence[Outcome], rng: random.Random
+) -> dict[str, Any]:
+    """The planner minus a baseline over the same learners, with paired 95% intervals.
+
+    Each learner sits under every policy with the same dice, so the difference is measured
+    learner by learner: the bootstrap resamples learners once for both policies, which is
+    far tighter (and the right question) than comparing two separately bootstrapped
+    intervals. Minutes: the difference of the medians (a learner who never reaches the pass
+    line counts as never: an infinite difference is reported as ``None``). ``learners_ahead``
+    counts learners whose exam-day pass probability is higher under the planner,
+    ``learners_sooner`` those who reach the pass line in fewer minutes (or at all).
+    """
+    n = len(planner)
+    passes = [a.pass_probability - b.pass_probability for a, b in zip(planner, other, strict=True)]
+    mins_a = [math.inf if o.minutes_to_pass is None else o.minutes_to_pass for o in planner]
+    mins_b = [math.inf if o.minutes_to_pass is None else o.minutes_to_pass for o in other]
+    rates, medians = [], []
+    for _ in range(BOOTSTRAP):
+        pick = [rng.randrange(n) for _ in range(n)]
+        rates.append(sum(passes[i] for i in pick) / n)
+        medians.append(_gap(_median([mins_a[i] for i in pick]), _median([mins_b[i] for i in pick])))
+    rates.sort()
+    medians.sort()
+    lo, hi = int(0.025 * BOOTSTRAP), int(0.975 * BOOTSTRAP) - 1
+    minutes = _gap(_median(mins_a), _median(mins_b))
+    return {
+        "pass_rate_difference": round(sum(passes) / n, 4),
+        "pass_rate_difference_ci": [round(rates[lo], 4), round(rates[hi], 4)],
+        "minutes_to_pass_difference": _finite(minutes, 1),
+        "minutes_to_pass_difference_ci": [_finite(medians[lo], 1), _finite(medians[hi], 1)],
+        "learners_ahead": sum(1 for d in passes if d > 0),
+        "learners_sooner": sum(1 for a, b in zip(mins_a, mins_b, strict=True) if a < b),
+        "learners": n,
+    }
+
+
+def _gap(a: float, b: float) -> float:
+    """``a − b`` of two medians that may be infinite (never reached); two infinities
+    compare as ``+inf`` (unknown, reported as ``None``) so the bootstrap list still sorts."""
+    d = a - b
+    return math.inf if math.isnan(d) else d
 
 
 def tune_due_first(

@@ -167,3 +167,36 @@ def test_simulate_json_has_every_policy_intervals_and_calibration():
     for row in doc["reliability"]:
         assert set(row) == {"predicted", "observed", "n"}
     assert doc["model"]["exam_overlap"] == 0.0 and "transfer_new" in doc["model"]
+
+
+def _outcome(p: float, minutes: float | None) -> sim.Outcome:
+    return sim.Outcome(p, 70.0, None if minutes is None else 1, minutes, [])
+
+
+def test_paired_difference_is_learner_by_learner():
+    """The planner-vs-baseline difference pairs each learner with themself: its interval
+    is tight when every learner gains the same, and never-reached minutes are reported as
+    unknown, not as a number."""
+    planner = [_outcome(0.5 + i / 100, 100.0 + i) for i in range(40)]
+    other = [_outcome(0.4 + i / 100, 130.0 + i) for i in range(40)]
+    d = sim.paired_difference(planner, other, random.Random(1))
+    assert d["pass_rate_difference"] == pytest.approx(0.1)
+    assert d["pass_rate_difference_ci"] == [pytest.approx(0.1), pytest.approx(0.1)]
+    assert d["minutes_to_pass_difference"] == pytest.approx(-30.0)
+    assert d["learners_ahead"] == 40 and d["learners_sooner"] == 40 and d["learners"] == 40
+    never = [_outcome(0.1, None) for _ in range(40)]
+    d2 = sim.paired_difference(planner, never, random.Random(1))
+    assert d2["minutes_to_pass_difference"] is None
+    assert d2["learners_sooner"] == 40
+    d3 = sim.paired_difference(never, never, random.Random(1))
+    assert d3["minutes_to_pass_difference"] is None and d3["learners_sooner"] == 0
+
+
+def test_simulate_json_compares_the_planner_with_each_baseline_paired():
+    """`planner_vs` holds a paired comparison with each of the three baselines."""
+    questions, fw = sim.shipped_questions()
+    doc = sim.simulate(questions, fw, learners=2, days=8, minutes=10, seed=3)
+    assert set(doc["planner_vs"]) == {"uniform", "due_first", "shuffled"}
+    for d in doc["planner_vs"].values():
+        lo, hi = d["pass_rate_difference_ci"]
+        assert lo <= d["pass_rate_difference"] <= hi and d["learners"] == 2
