@@ -7,6 +7,7 @@ evidence is aggregated by skill, first attempt, correctness and day.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,7 @@ from studyapp.storage.models import (
     SkillAreaRow,
 )
 from studyapp.storage.question_rows import options_and_tags, question_of
-from studyapp.storage.types import from_millis, to_millis
+from studyapp.storage.types import dump_json, from_millis, to_millis
 
 DAY_MS = 86_400_000
 
@@ -409,6 +410,118 @@ def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
         else:
             session.execute(update(table).where(table.c.question_id == rec.qid).values(**values))
     return RecordedAnswer(review_id, bool(first))
+
+
+class _StoredMemory(NamedTuple):
+    """A ``memory_state`` row read on the driver, with the values the ORM types give."""
+
+    fsrs_state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended: bool
+    buried_until: datetime | None
+    leech: bool
+    first_seen: datetime
+    last_correct: bool | None
+    wrong_count: int
+
+
+_MEMORY_SQL = (
+    "SELECT fsrs_state, step, stability, difficulty, due, last_review, reps, lapses, "
+    "suspended, buried_until, leech, first_seen, last_correct, wrong_count "
+    "FROM memory_state WHERE question_id = ?"
+)
+_ANSWERED_SQL = "SELECT 1 FROM review_log WHERE question_id = ? LIMIT 1"
+_LOG_INSERT_SQL = (
+    "INSERT INTO review_log (question_id, question_ref, skill_key, answered_at, chosen, "
+    "correct, response_ms, mode, rating, guessed, first_attempt, session_id, exam_id, "
+    "memory_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_MEMORY_INSERT_SQL = (
+    "INSERT INTO memory_state (question_id, first_seen, suspended, fsrs_state, step, "
+    "stability, difficulty, due, last_review, reps, lapses, last_correct, wrong_count, "
+    "leech, buried_until) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+)
+_MEMORY_UPDATE_SQL = (
+    "UPDATE memory_state SET fsrs_state = ?, step = ?, stability = ?, difficulty = ?, "
+    "due = ?, last_review = ?, reps = ?, lapses = ?, last_correct = ?, wrong_count = ?, "
+    "leech = ?, buried_until = NULL WHERE question_id = ?"
+)
+
+
+def record_answer_direct(conn: sqlite3.Connection, rec: AnswerRecord) -> RecordedAnswer:
+    """:func:`record_answer` on a driver connection inside its transaction
+    (:meth:`~studyapp.storage.database.Database.direct_write`): the same rows, byte for
+    byte (``tests/storage/test_direct_answer.py`` compares both), in four statements the
+    driver compiles once per connection (at most: the first-attempt lookup runs only for a
+    question with no memory state)."""
+    raw = conn.execute(_MEMORY_SQL, (rec.qid,)).fetchone()
+    mem = None
+    if raw is not None:
+        mem = _StoredMemory(
+            raw[0],
+            raw[1],
+            raw[2],
+            raw[3],
+            from_millis(raw[4]),
+            None if raw[5] is None else from_millis(raw[5]),
+            raw[6],
+            raw[7],
+            bool(raw[8]),
+            None if raw[9] is None else from_millis(raw[9]),
+            bool(raw[10]),
+            from_millis(raw[11]),
+            None if raw[12] is None else bool(raw[12]),
+            raw[13],
+        )
+    first = mem is None and conn.execute(_ANSWERED_SQL, (rec.qid,)).fetchone() is None
+    before = _snapshot(mem)
+    cursor = conn.execute(
+        _LOG_INSERT_SQL,
+        (
+            rec.qid,
+            rec.question_ref,
+            rec.skill_key,
+            to_millis(rec.answered_at),
+            dump_json(list(rec.chosen)),
+            int(rec.correct),
+            rec.response_ms,
+            rec.mode,
+            rec.rating,
+            int(rec.guessed),
+            int(first),
+            rec.session_id,
+            rec.exam_id,
+            None if before is None else dump_json(before),
+        ),
+    )
+    review_id = cursor.lastrowid
+    assert review_id is not None
+    a = rec.after
+    if a is not None:
+        values = (
+            a.state,
+            a.step,
+            a.stability,
+            a.difficulty,
+            to_millis(a.due),
+            None if a.last_review is None else to_millis(a.last_review),
+            a.reps,
+            a.lapses,
+            int(rec.correct),
+            rec.wrong_count,
+            int(rec.leech),
+        )
+        if mem is None:
+            conn.execute(_MEMORY_INSERT_SQL, (rec.qid, to_millis(rec.answered_at), *values))
+        else:
+            conn.execute(_MEMORY_UPDATE_SQL, (*values, rec.qid))
+    return RecordedAnswer(int(review_id), bool(first))
 
 
 def as_stored(moment: datetime) -> datetime:
