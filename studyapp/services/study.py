@@ -586,6 +586,23 @@ class StudyService:
             pacing = pacing_note(plan.pace, goal, due_now, snap.settings.exam_date)
         return PracticePlan(plan, items, size, shortfall, pacing, snap.now, state)
 
+    def plan_ahead(
+        self,
+        size: int | None = None,
+        *,
+        mode: Mode = "default",
+        skill: str | None = None,
+        rng: random.Random | None = None,
+        new_limit: int | None = None,
+    ) -> PracticePlan:
+        """:meth:`plan_practice` for the next session, made while the learner still reads
+        the last feedback (on the worker thread, off the learner's path), then the WAL
+        checkpoint the answers put off (``Database.checkpoint``). Shown later only while
+        :meth:`plan_is_current` holds."""
+        practice = self.plan_practice(size, mode=mode, skill=skill, rng=rng, new_limit=new_limit)
+        self.profile.db.checkpoint()
+        return practice
+
     def study_state(self) -> tuple[int, int]:
         """What identifies the study data practice reads: the database's count of commits
         that touch it (this process) and the review log's newest id (any process)."""
