@@ -27,6 +27,7 @@ The review log's newest id is checked on every use as well (one index lookup).
 
 from __future__ import annotations
 
+import linecache
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
@@ -43,8 +44,9 @@ from studyapp.storage.settings import read_settings
 from studyapp.storage.study import (
     DAY_MS,
     PlanningRow,
+    PlanningTable,
     StoredQuestion,
-    load_planning_rows,
+    load_planning_table,
     newest_review_id,
     review_log_groups,
 )
@@ -61,8 +63,7 @@ class StudyCache:
     """Planning rows and review-log facts as of ``version`` (``Database.study_writes``)."""
 
     version: int
-    rows: list[PlanningRow]  # replaced in place as answers come (a snapshot's view of them)
-    position: dict[int, int]
+    rows: PlanningTable  # replaced in place as answers come (a snapshot's view of them)
     times: dict[_Key, array[int]] = field(default_factory=dict)
     count: int = 0
     last_id: int = 0
@@ -91,7 +92,7 @@ class StudyCache:
 
     def row(self, qid: int) -> PlanningRow | None:
         """The cached planning row of an active question (None: not active or unknown)."""
-        at = self.position.get(qid)
+        at = self.rows.position(qid)
         return None if at is None else self.rows[at]
 
     def settings(self, session: DbSession) -> dict[str, Any]:
@@ -105,18 +106,14 @@ class StudyCache:
         if self.unseen is None:
             by_skill: dict[str | None, dict[int, array[int]]] = {}
             members: dict[int, str | None] = {}
-            others: list[int] = []
-            totals: dict[str | None, int] = {}
-            for at, row in enumerate(self.rows):
-                totals[row.skill] = totals.get(row.skill, 0) + 1
-                if row.memory is not None:
-                    others.append(at)
-                    continue
-                members[row.qid] = row.skill
-                level = by_skill.setdefault(row.skill, {}).get(row.difficulty)
+            for _at, qid, skill, difficulty in self.rows.blanks():
+                members[qid] = skill
+                level = by_skill.setdefault(skill, {}).get(difficulty)
                 if level is None:
-                    level = by_skill[row.skill][row.difficulty] = array("q")
-                level.append(row.qid)
+                    level = by_skill[skill][difficulty] = array("q")
+                level.append(qid)
+            others = [at for at, _row in self.rows.stored()]
+            totals = self.rows.skill_counts()
             groups: dict[str | None, Levels] = {}
             for skill, levels in by_skill.items():
                 groups[skill] = tuple((d, array("q", sorted(levels[d]))) for d in sorted(levels))
@@ -213,9 +210,14 @@ def current(db: Database, session: DbSession) -> StudyCache:
         and cache.last_id == newest_review_id(session)
     ):
         return cache
+    # Free the source lines Python's linecache holds before the largest allocation of a
+    # session: in the GUI, PySide6's import hook reads the source of every module imported
+    # after it (``inspect.getsource``, to look for its feature imports) and linecache keeps
+    # it, about 20 MB of SQLAlchemy and app source that nothing reads again (tracebacks
+    # read it back on demand).
+    linecache.clearcache()
     version = db.study_writes
-    rows = load_planning_rows(session)
-    cache = StudyCache(version, rows, {row.qid: i for i, row in enumerate(rows)})
+    cache = StudyCache(version, load_planning_table(session))
     cache.last_id = newest_review_id(session)
     for skill, first, correct, times, count, ms in review_log_groups(session):
         group = array("q", sorted(map(int, times.split(",")))) if times else array("q")
@@ -251,7 +253,7 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
     cache = _CACHES.get(db)
     if pending is None or cache is None or cache.version != pending.writes_before:
         return
-    at = cache.position.get(pending.qid)
+    at = cache.rows.position(pending.qid)
     if at is not None and pending.row is not None:
         old = cache.rows[at]
         cache.rows[at] = pending.row

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast, overload
 
 from sqlalchemy import (
     Integer,
@@ -117,6 +118,154 @@ def load_planning_row(session: Session, qid: int) -> PlanningRow | None:
     return rows[0] if rows else None
 
 
+class PlanningTable(Sequence[PlanningRow]):
+    """Every active question's planning row, kept compactly (the study cache's rows).
+
+    A merged bank is mostly questions never answered (80,000 of 100,000 in the large
+    benchmark profile), whose row is fully given by id, skill and difficulty. Those are
+    kept as three arrays (8 + 2 + 2 bytes a question) and their :class:`PlanningRow` is
+    built when asked for; rows with a memory state are kept as rows. Together with the
+    position index (an array when ids are dense) this took the cache of the large profile
+    from about 55 to about 30 MB (docs/performance.md). Reads as a sequence of
+    :class:`PlanningRow` in row order; ``table[at] = row`` replaces one (an answer).
+    """
+
+    __slots__ = ("_difficulty", "_index", "_qids", "_skill_at", "_skills", "_stored", "_where")
+
+    def __init__(self) -> None:
+        self._qids = array("q")
+        self._skill_at = array("H")
+        self._difficulty = array("h")
+        self._skills: list[str | None] = []
+        self._index: dict[str | None, int] = {}
+        self._stored: dict[int, PlanningRow] = {}  # position -> row, rows with a memory
+        self._where: array[int] | dict[int, int] = {}
+
+    def append(self, row: PlanningRow) -> None:
+        """Add a row at the end (only while loading: then :meth:`index_positions`)."""
+        at = len(self._qids)
+        self._qids.append(row.qid)
+        index = self._index.get(row.skill)
+        if index is None:
+            index = self._index[row.skill] = len(self._skills)
+            self._skills.append(row.skill)
+        self._skill_at.append(index)
+        self._difficulty.append(row.difficulty)
+        if row.memory is not None:
+            self._stored[at] = row
+
+    def append_blank(self, qid: int, skill: str | None, difficulty: int) -> None:
+        """Add the row of a question with no memory state, building no row object."""
+        index = self._index.get(skill)
+        if index is None:
+            index = self._index[skill] = len(self._skills)
+            self._skills.append(skill)
+        self._qids.append(qid)
+        self._skill_at.append(index)
+        self._difficulty.append(difficulty)
+
+    def index_positions(self) -> None:
+        """Build the question id -> position index (after the last append)."""
+        qids = self._qids
+        top = max(qids, default=0)
+        if min(qids, default=0) >= 0 and top < 4 * len(qids) + 1024:
+            where = array("q", [-1]) * (top + 1)
+            for at, qid in enumerate(qids):
+                where[qid] = at
+            self._where = where
+        else:  # sparse ids (not seen in practice): a dictionary
+            self._where = {qid: at for at, qid in enumerate(qids)}
+
+    def position(self, qid: int) -> int | None:
+        """The position of question ``qid`` (None: not an active question)."""
+        where = self._where
+        if isinstance(where, dict):
+            return where.get(qid)
+        if 0 <= qid < len(where):
+            at = where[qid]
+            return at if at >= 0 else None
+        return None
+
+    def blanks(self) -> Iterator[tuple[int, int, str | None, int]]:
+        """(position, question id, skill, difficulty) of every row with no memory state,
+        by position, without building rows."""
+        stored, skills = self._stored, self._skills
+        for at, (qid, skill_at, difficulty) in enumerate(
+            zip(self._qids, self._skill_at, self._difficulty, strict=True)
+        ):
+            if at not in stored:
+                yield at, qid, skills[skill_at], difficulty
+
+    def skill_counts(self) -> dict[str | None, int]:
+        """Rows per skill, skills in order of first appearance (as counting row by row)."""
+        counts = [0] * len(self._skills)
+        for index in self._skill_at:
+            counts[index] += 1
+        return {skill: counts[i] for i, skill in enumerate(self._skills) if counts[i]}
+
+    def stored(self) -> list[tuple[int, PlanningRow]]:
+        """(position, row) of every row with a memory state, by position."""
+        return sorted(self._stored.items())
+
+    def __len__(self) -> int:
+        return len(self._qids)
+
+    def _row(self, at: int) -> PlanningRow:
+        row = self._stored.get(at)
+        if row is not None:
+            return row
+        return PlanningRow(
+            self._qids[at],
+            self._skills[self._skill_at[at]],
+            self._difficulty[at],
+            None,
+            False,
+            False,
+            None,
+            None,
+            0,
+            None,
+        )
+
+    @overload
+    def __getitem__(self, at: int) -> PlanningRow: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[PlanningRow]: ...
+
+    def __getitem__(self, at: int | slice) -> PlanningRow | list[PlanningRow]:
+        if isinstance(at, slice):
+            return [self._row(i) for i in range(*at.indices(len(self._qids)))]
+        if at < 0:
+            at += len(self._qids)
+        if not 0 <= at < len(self._qids):
+            raise IndexError(at)
+        return self._row(at)
+
+    def __setitem__(self, at: int, row: PlanningRow) -> None:
+        if row.qid != self._qids[at]:
+            raise ValueError(f"row {at} is question {self._qids[at]}, not {row.qid}")
+        if row.memory is None and row == self._row(at):
+            self._stored.pop(at, None)
+        else:
+            self._stored[at] = row
+
+    def __iter__(self) -> Iterator[PlanningRow]:
+        row = self._row
+        return (row(at) for at in range(len(self._qids)))
+
+
+def load_planning_table(session: Session) -> PlanningTable:
+    """:func:`load_planning_rows` as a :class:`PlanningTable` (equal row for row)."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    table = PlanningTable()
+    rows = _planning_rows(dbapi.execute(_active_rows_sql()), table)
+    assert rows is table
+    table.index_positions()
+    return table
+
+
 def load_planning_rows(session: Session) -> list[PlanningRow]:
     """Every active question with its skill key and memory state.
 
@@ -153,9 +302,21 @@ def planning_rows_of(session: Session, stmt: Any) -> list[PlanningRow]:
     return _planning_rows(session.execute(stmt))
 
 
-def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]:
-    out: list[PlanningRow] = []
+@overload
+def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]: ...
+
+
+@overload
+def _planning_rows(result: Iterable[Any], into: PlanningTable) -> PlanningTable: ...
+
+
+def _planning_rows(
+    result: Iterable[Any], into: PlanningTable | None = None
+) -> list[PlanningRow] | PlanningTable:
+    out: list[PlanningRow] | PlanningTable = [] if into is None else into
     append = out.append
+    blank = into.append_blank if into is not None else None
+    skills: dict[str, str] = {}  # one string per skill key, not one per row
     for (
         qid,
         skill,
@@ -176,8 +337,13 @@ def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]:
         last_correct,
         wrong_count,
     ) in result:
+        if skill is not None:
+            skill = skills.setdefault(skill, skill)
         if mem_qid is None:
-            append(PlanningRow(qid, skill, difficulty, None, False, False, None, None, 0, None))
+            if blank is not None:
+                blank(qid, skill, difficulty)
+            else:
+                append(PlanningRow(qid, skill, difficulty, None, False, False, None, None, 0, None))
             continue
         memory = MemoryState(
             state=state,
