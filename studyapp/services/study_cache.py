@@ -31,7 +31,7 @@ import linecache
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -105,9 +105,7 @@ class StudyCache:
         """The index of never-answered rows (:class:`Unseen`), built on first use."""
         if self.unseen is None:
             by_skill: dict[str | None, dict[int, array[int]]] = {}
-            members: dict[int, str | None] = {}
             for _at, qid, skill, difficulty in self.rows.blanks():
-                members[qid] = skill
                 level = by_skill.setdefault(skill, {}).get(difficulty)
                 if level is None:
                     level = by_skill[skill][difficulty] = array("q")
@@ -117,7 +115,7 @@ class StudyCache:
             groups: dict[str | None, Levels] = {}
             for skill, levels in by_skill.items():
                 groups[skill] = tuple((d, array("q", sorted(levels[d]))) for d in sorted(levels))
-            unseen = Unseen(groups, members, others, totals)
+            unseen = Unseen(groups, _Members(self.rows), others, totals)
             unseen.due_ms = array("q", [NO_TIME]) * len(self.rows)
             for at in others:
                 unseen.set_times(at, self.rows[at])
@@ -256,11 +254,13 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
     at = cache.rows.position(pending.qid)
     if at is not None and pending.row is not None:
         old = cache.rows[at]
+        if cache.unseen is not None and pending.row.memory is not None:
+            # Before the row changes: whether it was in the index is read from the rows.
+            cache.unseen.discard(pending.qid, at, old.difficulty, old.skill)
         cache.rows[at] = pending.row
         if cache.recall_state is not None:
             cache.recall_state.replace(at, old, pending.row)
         if cache.unseen is not None and pending.row.memory is not None:
-            cache.unseen.discard(pending.qid, at, pending.row.difficulty)
             cache.unseen.set_times(at, pending.row)
     cache.add_facts(pending.facts)
     cache.version = db.study_writes
@@ -296,7 +296,7 @@ class Unseen:
     """
 
     groups: dict[str | None, Levels]
-    members: dict[int, str | None]  # qid -> skill
+    members: Mapping[int, str | None]  # qid -> skill (a view of the rows: _Members)
     others: list[int]
     totals: dict[str | None, int]
     # By row position, for the rows in ``others``: the due time as integer milliseconds
@@ -308,11 +308,11 @@ class Unseen:
         """Record row ``at``'s due time (after a load or an answer)."""
         self.due_ms[at] = NO_TIME if row.memory is None else to_millis(row.memory.due)
 
-    def discard(self, qid: int, at: int, difficulty: int) -> None:
-        """The question at row ``at`` has a memory state now: it leaves the index."""
+    def discard(self, qid: int, at: int, difficulty: int, skill: str | None) -> None:
+        """The question at row ``at`` gets a memory state: it leaves the index. Called
+        before its row is replaced (membership is read from the rows)."""
         if qid not in self.members:
             return
-        skill = self.members.pop(qid)
         for d, members in self.groups[skill]:
             if d == difficulty:
                 assert isinstance(members, array)
@@ -330,6 +330,38 @@ class Unseen:
             unseen=len(self.members) + unseen_elsewhere,
             members=self.members,
         )
+
+
+class _Members(Mapping[int, "str | None"]):
+    """Question id -> skill of every row with no memory state, read from the planning
+    table itself (a dictionary of 80,000 ids took 5 MB in the large profile)."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: PlanningTable) -> None:
+        self._rows = rows
+
+    def __getitem__(self, qid: int) -> str | None:
+        at = self._rows.position(qid)
+        if at is None or not self._rows.is_blank(at):
+            raise KeyError(qid)
+        return self._rows[at].skill
+
+    def __contains__(self, qid: object) -> bool:
+        if not isinstance(qid, int):
+            return False
+        at = self._rows.position(qid)
+        return at is not None and self._rows.is_blank(at)
+
+    def __iter__(self) -> Iterator[int]:
+        return (qid for _at, qid, _skill, _d in self._rows.blanks())
+
+    def __len__(self) -> int:
+        return self._rows.blank_count()
+
+    def items(self) -> Any:
+        """(question id, skill) pairs, by row position, without building rows."""
+        return [(qid, skill) for _at, qid, skill, _d in self._rows.blanks()]
 
 
 def derived(db: Database, session: DbSession, key: str, build: Callable[[DbSession], T]) -> T:

@@ -203,6 +203,14 @@ class PlanningTable(Sequence[PlanningRow]):
             counts[index] += 1
         return {skill: counts[i] for i, skill in enumerate(self._skills) if counts[i]}
 
+    def is_blank(self, at: int) -> bool:
+        """True when row ``at`` has no memory state (kept as arrays only)."""
+        return at not in self._stored
+
+    def blank_count(self) -> int:
+        """How many rows have no memory state."""
+        return len(self._qids) - len(self._stored)
+
     def stored(self) -> list[tuple[int, PlanningRow]]:
         """(position, row) of every row with a memory state, by position."""
         return sorted(self._stored.items())
