@@ -37,6 +37,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
+from studyapp.services.age_counts import AgeCounts
 from studyapp.services.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
@@ -74,6 +75,8 @@ class StudyCache:
     recall_state: RecallState | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
+    # Per group, its answers by age in days, kept as the moment moves (services.age_counts).
+    ages: dict[_Key, AgeCounts] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
         """Append review-log rows (newer ids than any seen), keeping each group sorted."""
@@ -84,6 +87,7 @@ class StudyCache:
                 group = self.times[key] = array("q")
             if group and at_ms < group[-1]:  # a clock set back: keep the times sorted
                 insort(group, at_ms)
+                self.ages.pop(key, None)  # not an append: count this group afresh
             else:
                 group.append(at_ms)
             self.count += 1
@@ -131,17 +135,27 @@ class StudyCache:
         return self.recall_state.at(now, unseen.others)
 
     def evidence(self, now: datetime) -> Evidence:
-        """What :func:`studyapp.storage.study.load_evidence` returns for ``now``."""
+        """What :func:`studyapp.storage.study.load_evidence` returns for ``now``.
+
+        Each group's counts by age are kept (:class:`~studyapp.services.age_counts.AgeCounts`)
+        and moved on from the last moment asked, so a plan or a Home refresh costs one
+        bisection per age boundary some answer crossed since, not one per age.
+        """
         now_ms = to_millis(now)
         out: Evidence = {}
-        for skill, first, correct in sorted(self.times, key=lambda k: (k[0], k[1], k[2])):
-            group = self.times[(skill, first, correct)]
+        for key in sorted(self.times, key=lambda k: (k[0], k[1], k[2])):
+            skill, first, correct = key
+            group = self.times[key]
             if not group:
                 continue
+            counts = self.ages.get(key)
+            if counts is None:
+                counts = self.ages[key] = AgeCounts(group, now_ms)
+            ages = counts.at(group, now_ms)
+            if ages is None:  # answers after now (an earlier --now): counted plainly
+                ages = _ages(group, now_ms)
             bucket = out.setdefault(skill, {True: [], False: []})
-            bucket[first].extend(
-                (correct, float(max(age, 0)), n) for age, n in _ages(group, now_ms)
-            )
+            bucket[first].extend((correct, float(max(age, 0)), n) for age, n in ages)
         return out
 
     def answers_per_day(self, since: datetime, day_offset_ms: int) -> dict[int, tuple[int, int]]:
