@@ -206,7 +206,7 @@ def answer_loop(ctx: Context) -> list[Result]:
     answers: list[float] = []
     ahead: list[float] = []
     shown: list[float] = []
-    late = replanned = 0
+    late = replanned = came_back = 0
 
     def plan_now() -> Any:
         """Plan on time (the learner waits), skipping ahead to the next due question when
@@ -246,15 +246,23 @@ def answer_loop(ctx: Context) -> list[Result]:
 
                 def show_next(p: Any = next_plan) -> Any:
                     nonlocal replanned
-                    if not (p.items and service.plan_is_current(p)):
+                    if not service.plan_is_current(p):
                         replanned += 1
                         p = plan_now()
                     service.start_session("default", None, len(p.items))
                     return p
 
-                waited, next_plan = timed(show_next)
-                shown.append(waited)
-                waited += lag
+                if next_plan.items:
+                    waited, next_plan = timed(show_next)
+                    shown.append(waited)
+                    waited += lag
+                else:
+                    # Nothing left to practise for now (a small bank): the learner comes
+                    # back when the next question falls due, as `studyapp drill` does;
+                    # that plan is not a sample of the loop (as before this round).
+                    came_back += 1
+                    next_plan = plan_now()
+                    service.start_session("default", None, len(next_plan.items))
                 queue = list(next_plan.items)
             samples.append(spent + waited)
             clock.advance(seconds)  # type: ignore[attr-defined]
@@ -313,8 +321,9 @@ def answer_loop(ctx: Context) -> list[Result]:
             None,
             summary=shown_ms,
             note=f"once per {SESSION} answers; planned again on time {replanned} of "
-            f"{len(shown)} times",
-            extra={"replanned": replanned},
+            f"{len(shown)} times; {came_back} times nothing was left to practise for now "
+            "(the learner comes back when a question falls due: not a sample)",
+            extra={"replanned": replanned, "came_back": came_back},
         ),
         Result(
             "  planned ahead on the worker while the learner reads (not waited for)",
