@@ -17,9 +17,10 @@ import time
 import traceback
 from pathlib import Path
 
+from benchmarks.generator import SIZES
 from benchmarks.measure import Result, machine, versions
-from benchmarks.report import document, print_table, write_json
-from benchmarks.workloads import WORKLOADS, Context
+from benchmarks.report import document, print_table, scaling_rows, scaling_table, write_json
+from benchmarks.workloads import SCALING_WORKLOADS, WORKLOADS, Context
 
 
 def _log(message: str) -> None:
@@ -43,6 +44,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
         metavar="DIR",
         help="keep generated packs and profiles in DIR and reuse them (default: a temp folder)",
     )
+    parser.add_argument(
+        "--size",
+        choices=sorted(SIZES),
+        help="run every workload at this size instead of the default (large; small with --quick)",
+    )
+    parser.add_argument(
+        "--scaling",
+        metavar="SIZES",
+        help="comma-separated sizes (e.g. small,medium,large,xlarge): run the scaling "
+        f"workloads ({','.join(SCALING_WORKLOADS)}, or those of --only) at each and add the "
+        "scaling table to the output and the JSON",
+    )
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki side")
     parser.add_argument("--seed", type=int, default=None, help="generator seed")
     return parser.parse_args(argv)
@@ -65,6 +78,15 @@ def main(argv: list[str]) -> int:
     if unknown:
         sys.stderr.write(f"benchmarks: unknown workload(s): {', '.join(sorted(unknown))}\n")
         return 2
+    sizes: list[str | None] = [args.size]
+    if args.scaling:
+        sizes = list(dict.fromkeys(args.scaling.split(",")))
+        bad = [s for s in sizes if s not in SIZES]
+        if bad:
+            sys.stderr.write(f"benchmarks: unknown size(s): {', '.join(bad)}\n")
+            return 2
+        if not args.only:
+            wanted = set(SCALING_WORKLOADS)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     ctx = Context(work=work, quick=args.quick, log=_log)
@@ -76,20 +98,24 @@ def main(argv: list[str]) -> int:
     results: list[Result] = []
     failed = False
     try:
-        for name, workload in WORKLOADS:
-            if name not in wanted:
-                continue
-            _log(f"workload {name}")
-            t0 = time.perf_counter()
-            try:
-                results.extend(workload(ctx))
-            except Exception as exc:  # noqa: BLE001  # reported as that workload's line
-                failed = True
-                traceback.print_exc(file=sys.stderr)
-                results.append(
-                    Result(name, ctx.main_size, None, "", "", None, status="error", note=str(exc))
-                )
-            _log(f"  {name} took {time.perf_counter() - t0:.1f} s")
+        for size in sizes:
+            ctx.size = size
+            for name, workload in WORKLOADS:
+                if name not in wanted:
+                    continue
+                _log(f"workload {name} ({ctx.main_size})")
+                t0 = time.perf_counter()
+                try:
+                    results.extend(workload(ctx))
+                except Exception as exc:  # noqa: BLE001  # reported as that workload's line
+                    failed = True
+                    traceback.print_exc(file=sys.stderr)
+                    results.append(
+                        Result(
+                            name, ctx.main_size, None, "", "", None, status="error", note=str(exc)
+                        )
+                    )
+                _log(f"  {name} took {time.perf_counter() - t0:.1f} s")
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
@@ -107,6 +133,8 @@ def main(argv: list[str]) -> int:
             "offscreen": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         },
     )
+    if args.scaling:
+        doc["scaling"] = scaling_rows(results, [s for s in sizes if s is not None])
     if args.json:
         write_json(doc, Path(args.json))
     out = sys.stdout
@@ -117,6 +145,8 @@ def main(argv: list[str]) -> int:
         f"{' (--quick: timings reported, never failing)' if args.quick else ''}\n"
     )
     print_table(results, out)
+    if args.scaling:
+        out.write("\n" + scaling_table(doc["scaling"]) + "\n")
     return 1 if failed else 0
 
 

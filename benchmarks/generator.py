@@ -65,6 +65,7 @@ SIZES: dict[str, Size] = {
     "small": Size("small", 1_000, 10_000),
     "medium": Size("medium", 10_000, 100_000),
     "large": Size("large", 100_000, 1_000_000),
+    "xlarge": Size("xlarge", 1_000_000, 10_000_000),  # the scaling table's last row
 }
 
 

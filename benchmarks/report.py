@@ -77,3 +77,48 @@ def write_json(doc: dict[str, Any], target: Path) -> None:
 def print_table(results: Sequence[Result], out: TextIO) -> None:
     out.write(table(results) + "\n")
     out.flush()
+
+
+# (column key, the result line it comes from, what of it): the scaling table's columns.
+SCALING_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("answer_median_ms", "answer loop: answer → next question shown (median)", "value"),
+    ("answer_p99_ms", "answer loop: answer → next question shown (p99)", "value"),
+    ("anki_answer_median_ms", "answer loop: answer → next question shown (median)", "anki"),
+    ("anki_answer_p99_ms", "answer loop: answer → next question shown (p99)", "anki"),
+    ("plan_ahead_ms", "  planned ahead on the worker while the learner reads", "value"),
+    ("stats_ms", "Home/stats: mastery, readiness, forecast", "value"),
+    ("exam_build_ms", "build a 100-question blueprint mock exam", "value"),
+    ("peak_memory_mb", "peak memory, GUI open on the profile", "value"),
+)
+
+
+def scaling_rows(results: Sequence[Result], sizes: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per size: questions, answers and each :data:`SCALING_COLUMNS` figure (None
+    where that workload did not run or has no such figure)."""
+    from benchmarks.generator import SIZES
+
+    rows = []
+    for size in sizes:
+        row: dict[str, Any] = {
+            "size": size,
+            "questions": SIZES[size].questions,
+            "answers": SIZES[size].answers,
+        }
+        for key, workload, what in SCALING_COLUMNS:
+            found = next(
+                (r for r in results if r.size == size and r.workload.startswith(workload)), None
+            )
+            value = None if found is None else getattr(found, what)
+            row[key] = None if value is None else round(value, 3)
+        rows.append(row)
+    return rows
+
+
+def scaling_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The scaling rows as a plain-text table."""
+    keys = ["size", "questions", "answers", *(k for k, _w, _what in SCALING_COLUMNS)]
+    cells = [keys] + [[str(r[k]) if k == "size" else _num(r[k]) for k in keys] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(keys))]
+    return "\n".join(
+        "  ".join(c.rjust(widths[i]) for i, c in enumerate(line)).rstrip() for line in cells
+    )

@@ -135,7 +135,7 @@ def learner_history(db: Database, session: DbSession, framework_key: str) -> dic
         lambda s: {q.qid: q.ref for q in exam_pool(db, s, framework_key).by_ref.values() if q.qid},
     )
     history: dict[str, History] = {}
-    for p in study_cache.current(db, session).rows:
+    for _at, p in study_cache.current(db, session).rows.stored():  # rows with a memory
         if p.memory is None and p.last_correct is None and not p.wrong_count:
             continue
         ref = refs.get(p.qid)

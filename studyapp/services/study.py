@@ -72,19 +72,27 @@ from studyapp.services.settings import local_tz, target_framework_key
 from studyapp.services.target_scope import scope_to_framework
 from studyapp.storage.exams import DbSession, load_exam, submitted_exams
 from studyapp.storage.frameworks import load_framework, load_frameworks
-from studyapp.storage.sessions import end_session, recent_response_ms, start_session
+from studyapp.storage.sessions import (
+    end_session,
+    recent_response_ms,
+    start_session,
+    start_session_direct,
+)
 from studyapp.storage.settings import read_settings, write_settings
 from studyapp.storage.study import (
     AnswerRecord,
     PlanningRow,
+    RecordedAnswer,
     StoredQuestion,
     load_planning_row,
     load_question,
     load_questions,
     load_referenced_media,
     new_introduced_since,
+    newest_review_id,
     next_due_after,
     record_answer,
+    record_answer_direct,
     review_log_for_fitting,
     row_after_answer,
     set_suspended,
@@ -99,6 +107,8 @@ PARAMETERS_KEY = "fsrs_parameters"
 MIN_REVIEWS_TO_FIT = 400
 ANSWER_MODES = ("practice", "cram", "drill", "exam")
 UNDOABLE_MODES = ("practice", "cram", "drill")
+# How long a plan made ahead may stand for one made now (see StudyService.plan_is_current).
+AHEAD_LIMIT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +349,9 @@ class StudyService:
         params = self.parameters()
         curve = forgetting_curve(params)
         with self.profile.db.reader() as session:
-            settings = Settings.from_stored(read_settings(session))
             cache = study_cache.current(self.profile.db, session)
+            # Read through the cache, so the next answer finds the settings there.
+            settings = Settings.from_stored(cache.settings(session))
             rows = cache.rows
             unseen = cache.unseen_index()
             evidence = cache.evidence(now)
@@ -521,6 +532,7 @@ class StudyService:
         ``new_limit`` overrides the daily limit of new questions (the drill uses it).
         """
         rng = rng or random.Random()
+        state = self.study_state()
         snap = self.snapshot()
         if size is None:
             size = self.suggested_size(snap.settings).questions
@@ -572,7 +584,60 @@ class StudyService:
             goal = self.suggested_size(snap.settings)
             due_now = sum(snap.recall.due.get(s.id, 0) for s in snap.framework.skill_areas)
             pacing = pacing_note(plan.pace, goal, due_now, snap.settings.exam_date)
-        return PracticePlan(plan, items, size, shortfall, pacing)
+        return PracticePlan(plan, items, size, shortfall, pacing, snap.now, state)
+
+    def plan_ahead(
+        self,
+        size: int | None = None,
+        *,
+        mode: Mode = "default",
+        skill: str | None = None,
+        rng: random.Random | None = None,
+        new_limit: int | None = None,
+    ) -> PracticePlan:
+        """:meth:`plan_practice` for the next session, made while the learner still reads
+        the last feedback (on the worker thread, off the learner's path), then the WAL
+        checkpoint the answers put off (``Database.checkpoint``). Shown later only while
+        :meth:`plan_is_current` holds."""
+        practice = self.plan_practice(size, mode=mode, skill=skill, rng=rng, new_limit=new_limit)
+        self.profile.db.checkpoint()
+        return practice
+
+    def study_state(self) -> tuple[int, int]:
+        """What identifies the study data practice reads: the database's count of commits
+        that touch it (this process) and the review log's newest id (any process)."""
+        db = self.profile.db
+        if db.direct_writes:
+            return db.study_writes, db.newest_review_id()
+        with db.reader() as session:
+            return db.study_writes, newest_review_id(session)
+
+    def plan_is_current(self, practice: PracticePlan) -> bool:
+        """Whether a plan made ahead may be shown now in place of one made now.
+
+        What "as of now" means for a plan made a few seconds early (the practice screen
+        plans the next session on the worker thread while the learner reads the last
+        feedback; docs/performance.md): the plan is the one :meth:`plan_practice` gave at
+        its ``as_of`` instant, and it stands for a plan made now while
+
+        - nothing practice reads has changed since (no answer, undo, suspension, import or
+          settings change, in this process or another: :meth:`study_state` is the same),
+        - it is still the same study day, and at most :data:`AHEAD_LIMIT` has passed.
+
+        Within those bounds the two can differ only by what the clock alone moves: a
+        question falling due, or a burial ending, in between (it comes in the next plan),
+        and whole-day ages (retrievability, mastery evidence) that turn over in between.
+        Given the same state and the same instant, a plan made ahead and one made on time
+        are identical (``tests/services/test_plan_ahead.py``).
+        """
+        if practice.as_of is None or practice.state is None:
+            return False
+        now = self.profile.clock.now()
+        if not practice.as_of <= now <= practice.as_of + AHEAD_LIMIT:
+            return False
+        if self.study_day(now) != self.study_day(practice.as_of):
+            return False
+        return practice.state == self.study_state()
 
     def pace(self) -> Pace:
         """The learner's seconds per answer (measured, or the default until there is data)."""
@@ -601,7 +666,17 @@ class StudyService:
 
     def start_session(self, mode: str, skill: str | None, planned: int) -> int:
         """Record the start of a study session; answers given with its id belong to it."""
-        with self.profile.db.unit_of_work(study=False) as session:
+        db = self.profile.db
+        if db.direct_writes:  # on the path from a click to the first question: kept lean
+            with db.direct_write(study=False) as conn:
+                return start_session_direct(
+                    conn,
+                    mode=mode,
+                    skill=skill,
+                    planned=planned,
+                    started_at=self.profile.clock.now(),
+                )
+        with db.unit_of_work(study=False) as session:
             return start_session(
                 session,
                 mode=mode,
@@ -641,14 +716,44 @@ class StudyService:
         session_id: int | None = None,
         exam_id: int | None = None,
     ) -> Outcome[AnswerResult]:
-        """Grade, reschedule and commit one answer (cram answers leave the schedule alone)."""
+        """Grade, reschedule and commit one answer (cram answers leave the schedule alone).
+
+        With a study cache as of the last commit that knows the question (a planned one),
+        nothing is read through SQLAlchemy: the question, its planning row and the settings
+        come from the cache, the answer is written in one direct transaction
+        (:meth:`~studyapp.storage.database.Database.direct_write`: the write gate,
+        ``synchronous=FULL``, four driver statements) and applied to the cache in place.
+        Otherwise it goes through a unit of work, reading what it needs.
+        """
         db = self.profile.db
-        # With a study cache as of the last commit, the question's planning row and the
-        # settings come from it, and what the answer changes is applied to it after the
-        # commit without reading anything back: a durable answer is four statements.
         cache = study_cache.fresh(db)
+        direct = cache is not None and db.direct_writes and mode in ANSWER_MODES
+        stored = study_cache.known_question(db, qid) if direct else None
+        row = cache.row(qid) if cache is not None and stored is not None else None
+        if cache is not None and row is not None and stored is not None:
+            stored_settings = cache.stored_settings
+            if stored_settings is None:
+                with db.reader() as session:
+                    stored_settings = cache.settings(session)
+            prepared = self._prepare(
+                stored,
+                row,
+                stored_settings,
+                chosen,
+                seconds,
+                guessed=guessed,
+                mode=mode,
+                session_id=session_id,
+                exam_id=exam_id,
+                now=self.profile.clock.now(),
+            )
+            with db.direct_write() as conn:
+                recorded = record_answer_direct(conn, prepared)
+            pending = _pending(cache, row, prepared, recorded)
+            study_cache.apply_answer(db, pending)  # only once the answer is committed
+            return Outcome(_result(prepared, row, recorded, stored), Change.REVIEWS)
         with db.unit_of_work() as session:
-            result, pending = self._record(
+            result, pending_answer = self._record(
                 session,
                 qid,
                 chosen,
@@ -660,7 +765,7 @@ class StudyService:
                 now=None,
                 cache=cache,
             )
-        study_cache.apply_answer(db, pending)  # only once the answer is committed
+        study_cache.apply_answer(db, pending_answer)  # only once the answer is committed
         return Outcome(result, Change.REVIEWS)
 
     def record_answer_in(
@@ -719,6 +824,43 @@ class StudyService:
             raise StudyAppError(
                 f"Question {qid} no longer exists (its pack may have been removed)."
             )
+        stored_settings = cache.settings(session) if cache else read_settings(session)
+        row = cache.row(qid) if cache else None
+        row = row or load_planning_row(session, qid)
+        rec = self._prepare(
+            stored,
+            row,
+            stored_settings,
+            chosen,
+            seconds,
+            guessed=guessed,
+            mode=mode,
+            session_id=session_id,
+            exam_id=exam_id,
+            now=now,
+        )
+        recorded = record_answer(session, rec)
+        pending = None
+        if cache is not None and row is not None:
+            pending = _pending(cache, row, rec, recorded)
+        return _result(rec, row, recorded, stored), pending
+
+    def _prepare(
+        self,
+        stored: StoredQuestion,
+        row: PlanningRow | None,
+        stored_settings: dict[str, Any],
+        chosen: Sequence[str],
+        seconds: float,
+        *,
+        guessed: bool,
+        mode: str,
+        session_id: int | None,
+        exam_id: int | None,
+        now: datetime,
+    ) -> AnswerRecord:
+        """What an answer writes: graded, rated, rescheduled (the one grading path of both
+        ways of recording). ``row``: the question's planning row before it (None: unknown)."""
         q = stored.question
         option_ids = {o.id for o in q.options}
         picked = tuple(dict.fromkeys(chosen))
@@ -729,15 +871,12 @@ class StudyService:
         correct = q.is_correct(set(picked))
         words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
         rating = rate_answer(correct, guessed, seconds, words)
-        stored_settings = cache.settings(session) if cache else read_settings(session)
         snap_settings = Settings.from_stored(stored_settings)
         exam_date = date.fromisoformat(snap_settings.exam_date) if snap_settings.exam_date else None
         retention, max_days = exam_schedule(
             self.study_day(now), exam_date, snap_settings.desired_retention
         )
         params = _fitted_parameters(stored_settings.get(PARAMETERS_KEY))
-        row = cache.row(qid) if cache else None
-        row = row or load_planning_row(session, qid)
         before: MemoryState | None = (
             row.memory if row and row.memory and row.memory.reps > 0 else None
         )
@@ -753,8 +892,8 @@ class StudyService:
                 max_interval_days=max_days,
             )
             wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
-        rec = AnswerRecord(
-            qid=qid,
+        return AnswerRecord(
+            qid=stored.qid,
             question_ref=stored.ref,
             skill_key=stored.skill or "unassigned",
             answered_at=now,
@@ -770,36 +909,6 @@ class StudyService:
             session_id=session_id,
             exam_id=exam_id,
         )
-        recorded = record_answer(session, rec)
-        pending = None
-        if cache is not None and row is not None:
-            pending = study_cache.PendingAnswer(
-                qid,
-                row_after_answer(row, rec),
-                (
-                    (
-                        recorded.review_id,
-                        rec.skill_key,
-                        int(recorded.first_attempt),
-                        int(correct),
-                        to_millis(now),
-                        rec.response_ms,
-                    ),
-                ),
-                cache.version,
-            )
-        result = AnswerResult(
-            review_id=recorded.review_id,
-            qid=qid,
-            correct=correct,
-            chosen=picked,
-            correct_ids=tuple(o.id for o in q.options if o.correct),
-            rating=int(rating),
-            next_due=after.due if after else None,
-            leech=is_leech,
-            became_leech=is_leech and not (row.leech if row else False),
-        )
-        return result, pending
 
     def undo_last(self) -> Outcome[int | None]:
         """Undo the newest practice answer exactly; the value is its question id or None."""
@@ -948,6 +1057,10 @@ class PracticePlan:
     # With an exam date: set when the pace of new questions it needs, with today's
     # reviews, does not fit in the daily goal (see ``session_size.pacing_note``).
     pacing: str | None = None
+    # The instant it was planned as of, and the study data it saw (see
+    # ``StudyService.plan_is_current``): a plan made ahead is shown only while both hold.
+    as_of: datetime | None = None
+    state: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -973,6 +1086,47 @@ def unseen_count(inp: PlanInput, skill: str | None) -> int:
     if skill is None:
         chosen = list(groups.values())
     return loose + sum(len(qids) for levels in chosen for _d, qids in levels)
+
+
+def _pending(
+    cache: study_cache.StudyCache,
+    row: PlanningRow,
+    rec: AnswerRecord,
+    recorded: RecordedAnswer,
+) -> study_cache.PendingAnswer:
+    """What a recorded answer changes in the study cache, to apply once it is committed."""
+    return study_cache.PendingAnswer(
+        rec.qid,
+        row_after_answer(row, rec),
+        (
+            (
+                recorded.review_id,
+                rec.skill_key,
+                int(recorded.first_attempt),
+                int(rec.correct),
+                to_millis(rec.answered_at),
+                rec.response_ms,
+            ),
+        ),
+        cache.version,
+    )
+
+
+def _result(
+    rec: AnswerRecord, row: PlanningRow | None, recorded: RecordedAnswer, stored: StoredQuestion
+) -> AnswerResult:
+    """The feedback of a recorded answer."""
+    return AnswerResult(
+        review_id=recorded.review_id,
+        qid=rec.qid,
+        correct=rec.correct,
+        chosen=rec.chosen,
+        correct_ids=tuple(o.id for o in stored.question.options if o.correct),
+        rating=rec.rating,
+        next_due=rec.after.due if rec.after else None,
+        leech=rec.leech,
+        became_leech=rec.leech and not (row.leech if row else False),
+    )
 
 
 def _answers_per_day(

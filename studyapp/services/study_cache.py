@@ -27,15 +27,18 @@ The review log's newest id is checked on every use as well (one index lookup).
 
 from __future__ import annotations
 
+import linecache
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
+from studyapp.services.age_counts import AgeCounts
+from studyapp.services.gcpause import release_gently
 from studyapp.services.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
@@ -43,8 +46,9 @@ from studyapp.storage.settings import read_settings
 from studyapp.storage.study import (
     DAY_MS,
     PlanningRow,
+    PlanningTable,
     StoredQuestion,
-    load_planning_rows,
+    load_planning_table,
     newest_review_id,
     review_log_groups,
 )
@@ -61,8 +65,7 @@ class StudyCache:
     """Planning rows and review-log facts as of ``version`` (``Database.study_writes``)."""
 
     version: int
-    rows: list[PlanningRow]  # replaced in place as answers come (a snapshot's view of them)
-    position: dict[int, int]
+    rows: PlanningTable  # replaced in place as answers come (a snapshot's view of them)
     times: dict[_Key, array[int]] = field(default_factory=dict)
     count: int = 0
     last_id: int = 0
@@ -73,6 +76,8 @@ class StudyCache:
     recall_state: RecallState | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
+    # Per group, its answers by age in days, kept as the moment moves (services.age_counts).
+    ages: dict[_Key, AgeCounts] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
         """Append review-log rows (newer ids than any seen), keeping each group sorted."""
@@ -83,6 +88,7 @@ class StudyCache:
                 group = self.times[key] = array("q")
             if group and at_ms < group[-1]:  # a clock set back: keep the times sorted
                 insort(group, at_ms)
+                self.ages.pop(key, None)  # not an append: count this group afresh
             else:
                 group.append(at_ms)
             self.count += 1
@@ -91,7 +97,7 @@ class StudyCache:
 
     def row(self, qid: int) -> PlanningRow | None:
         """The cached planning row of an active question (None: not active or unknown)."""
-        at = self.position.get(qid)
+        at = self.rows.position(qid)
         return None if at is None else self.rows[at]
 
     def settings(self, session: DbSession) -> dict[str, Any]:
@@ -104,23 +110,17 @@ class StudyCache:
         """The index of never-answered rows (:class:`Unseen`), built on first use."""
         if self.unseen is None:
             by_skill: dict[str | None, dict[int, array[int]]] = {}
-            members: dict[int, str | None] = {}
-            others: list[int] = []
-            totals: dict[str | None, int] = {}
-            for at, row in enumerate(self.rows):
-                totals[row.skill] = totals.get(row.skill, 0) + 1
-                if row.memory is not None:
-                    others.append(at)
-                    continue
-                members[row.qid] = row.skill
-                level = by_skill.setdefault(row.skill, {}).get(row.difficulty)
+            for _at, qid, skill, difficulty in self.rows.blanks():
+                level = by_skill.setdefault(skill, {}).get(difficulty)
                 if level is None:
-                    level = by_skill[row.skill][row.difficulty] = array("q")
-                level.append(row.qid)
+                    level = by_skill[skill][difficulty] = array("q")
+                level.append(qid)
+            others = [at for at, _row in self.rows.stored()]
+            totals = self.rows.skill_counts()
             groups: dict[str | None, Levels] = {}
             for skill, levels in by_skill.items():
                 groups[skill] = tuple((d, array("q", sorted(levels[d]))) for d in sorted(levels))
-            unseen = Unseen(groups, members, others, totals)
+            unseen = Unseen(groups, _Members(self.rows), others, totals)
             unseen.due_ms = array("q", [NO_TIME]) * len(self.rows)
             for at in others:
                 unseen.set_times(at, self.rows[at])
@@ -136,17 +136,27 @@ class StudyCache:
         return self.recall_state.at(now, unseen.others)
 
     def evidence(self, now: datetime) -> Evidence:
-        """What :func:`studyapp.storage.study.load_evidence` returns for ``now``."""
+        """What :func:`studyapp.storage.study.load_evidence` returns for ``now``.
+
+        Each group's counts by age are kept (:class:`~studyapp.services.age_counts.AgeCounts`)
+        and moved on from the last moment asked, so a plan or a Home refresh costs one
+        bisection per age boundary some answer crossed since, not one per age.
+        """
         now_ms = to_millis(now)
         out: Evidence = {}
-        for skill, first, correct in sorted(self.times, key=lambda k: (k[0], k[1], k[2])):
-            group = self.times[(skill, first, correct)]
+        for key in sorted(self.times, key=lambda k: (k[0], k[1], k[2])):
+            skill, first, correct = key
+            group = self.times[key]
             if not group:
                 continue
+            counts = self.ages.get(key)
+            if counts is None:
+                counts = self.ages[key] = AgeCounts(group, now_ms)
+            ages = counts.at(group, now_ms)
+            if ages is None:  # answers after now (an earlier --now): counted plainly
+                ages = _ages(group, now_ms)
             bucket = out.setdefault(skill, {True: [], False: []})
-            bucket[first].extend(
-                (correct, float(max(age, 0)), n) for age, n in _ages(group, now_ms)
-            )
+            bucket[first].extend((correct, float(max(age, 0)), n) for age, n in ages)
         return out
 
     def answers_per_day(self, since: datetime, day_offset_ms: int) -> dict[int, tuple[int, int]]:
@@ -213,9 +223,15 @@ def current(db: Database, session: DbSession) -> StudyCache:
         and cache.last_id == newest_review_id(session)
     ):
         return cache
+    # Free the source lines Python's linecache holds before the largest allocation of a
+    # session: in the GUI, PySide6's import hook reads the source of every module imported
+    # after it (``inspect.getsource``, to look for its feature imports) and linecache keeps
+    # it, about 20 MB of SQLAlchemy and app source that nothing reads again (tracebacks
+    # read it back on demand). One file at a time: clearing it in one call freed 200,000
+    # strings without letting the GUI thread run (the import stall benchmark saw 120 ms).
+    _drop_source_lines()
     version = db.study_writes
-    rows = load_planning_rows(session)
-    cache = StudyCache(version, rows, {row.qid: i for i, row in enumerate(rows)})
+    cache = StudyCache(version, load_planning_table(session))
     cache.last_id = newest_review_id(session)
     for skill, first, correct, times, count, ms in review_log_groups(session):
         group = array("q", sorted(map(int, times.split(",")))) if times else array("q")
@@ -224,6 +240,16 @@ def current(db: Database, session: DbSession) -> StudyCache:
         cache.ms_total += ms
     _CACHES[db] = cache
     return cache
+
+
+def _drop_source_lines() -> None:
+    """Empty :mod:`linecache` file by file, each file's lines freed in steps."""
+    for name in list(linecache.cache):
+        entry = linecache.cache.pop(name, None)
+        if entry is not None and len(entry) > 2 and isinstance(entry[2], list):
+            lines = entry[2]
+            del entry
+            release_gently(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,14 +277,16 @@ def apply_answer(db: Database, pending: PendingAnswer | None) -> None:
     cache = _CACHES.get(db)
     if pending is None or cache is None or cache.version != pending.writes_before:
         return
-    at = cache.position.get(pending.qid)
+    at = cache.rows.position(pending.qid)
     if at is not None and pending.row is not None:
         old = cache.rows[at]
+        if cache.unseen is not None and pending.row.memory is not None:
+            # Before the row changes: whether it was in the index is read from the rows.
+            cache.unseen.discard(pending.qid, at, old.difficulty, old.skill)
         cache.rows[at] = pending.row
         if cache.recall_state is not None:
             cache.recall_state.replace(at, old, pending.row)
         if cache.unseen is not None and pending.row.memory is not None:
-            cache.unseen.discard(pending.qid, at, pending.row.difficulty)
             cache.unseen.set_times(at, pending.row)
     cache.add_facts(pending.facts)
     cache.version = db.study_writes
@@ -294,7 +322,7 @@ class Unseen:
     """
 
     groups: dict[str | None, Levels]
-    members: dict[int, str | None]  # qid -> skill
+    members: Mapping[int, str | None]  # qid -> skill (a view of the rows: _Members)
     others: list[int]
     totals: dict[str | None, int]
     # By row position, for the rows in ``others``: the due time as integer milliseconds
@@ -306,11 +334,11 @@ class Unseen:
         """Record row ``at``'s due time (after a load or an answer)."""
         self.due_ms[at] = NO_TIME if row.memory is None else to_millis(row.memory.due)
 
-    def discard(self, qid: int, at: int, difficulty: int) -> None:
-        """The question at row ``at`` has a memory state now: it leaves the index."""
+    def discard(self, qid: int, at: int, difficulty: int, skill: str | None) -> None:
+        """The question at row ``at`` gets a memory state: it leaves the index. Called
+        before its row is replaced (membership is read from the rows)."""
         if qid not in self.members:
             return
-        skill = self.members.pop(qid)
         for d, members in self.groups[skill]:
             if d == difficulty:
                 assert isinstance(members, array)
@@ -328,6 +356,38 @@ class Unseen:
             unseen=len(self.members) + unseen_elsewhere,
             members=self.members,
         )
+
+
+class _Members(Mapping[int, "str | None"]):
+    """Question id -> skill of every row with no memory state, read from the planning
+    table itself (a dictionary of 80,000 ids took 5 MB in the large profile)."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: PlanningTable) -> None:
+        self._rows = rows
+
+    def __getitem__(self, qid: int) -> str | None:
+        at = self._rows.position(qid)
+        if at is None or not self._rows.is_blank(at):
+            raise KeyError(qid)
+        return self._rows[at].skill
+
+    def __contains__(self, qid: object) -> bool:
+        if not isinstance(qid, int):
+            return False
+        at = self._rows.position(qid)
+        return at is not None and self._rows.is_blank(at)
+
+    def __iter__(self) -> Iterator[int]:
+        return (qid for _at, qid, _skill, _d in self._rows.blanks())
+
+    def __len__(self) -> int:
+        return self._rows.blank_count()
+
+    def items(self) -> Any:
+        """(question id, skill) pairs, by row position, without building rows."""
+        return [(qid, skill) for _at, qid, skill, _d in self._rows.blanks()]
 
 
 def derived(db: Database, session: DbSession, key: str, build: Callable[[DbSession], T]) -> T:

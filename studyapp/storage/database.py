@@ -85,6 +85,8 @@ class Database:
         self._scope = threading.local()
         event.listen(engine, "commit", self._count_write)
         self._keeper = _keeper_connection(path)
+        self._direct = threading.Lock()  # one direct transaction at a time on the keeper
+        self._uncheckpointed = 0  # direct commits since the last checkpoint
         self.gate: WriteGate | None = None
         event.listen(engine, "before_cursor_execute", self._hold_writes)
 
@@ -178,6 +180,90 @@ class Database:
         finally:
             self._scope.study = outer
 
+    @property
+    def direct_writes(self) -> bool:
+        """True when :meth:`direct_write` can be used (the kept connection is open)."""
+        return self._keeper is not None
+
+    @contextmanager
+    def direct_write(self, *, study: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction on the kept driver connection, for the few hot writes.
+
+        The same promises as :meth:`unit_of_work`, without SQLAlchemy's per-statement and
+        per-session work (about 2 ms of Python per answer, and a new connection per unit of
+        work under NullPool): it waits for the :class:`WriteGate`'s verdict before it
+        begins (and raises the refusal, nothing written), ``BEGIN IMMEDIATE`` ... ``COMMIT``
+        with ``synchronous=FULL`` (one fsync of the WAL), rolls back on any exception, turns
+        a write the environment refuses into :class:`WriteFailedError`, and counts the
+        commit in :attr:`writes` and (unless ``study=False``) :attr:`study_writes`, as the
+        commit listener does for sessions. The statements run through the driver's own
+        statement cache (each SQL text is compiled once per connection).
+        """
+        gate = self.gate
+        if gate is not None:
+            if gate.allowed:
+                self.gate = None
+            else:
+                gate.wait()
+        with self._direct:
+            conn = self._keeper
+            if conn is None:
+                raise ProfileError(f"The database {self.path} is closed.")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                reason = write_failure_reason(exc)
+                if reason is None:
+                    raise
+                raise WriteFailedError(
+                    f"Could not save the change to {self.path}: {reason}. Nothing was changed."
+                ) from exc
+            self.writes += 1
+            if study:
+                self.study_writes += 1
+            self._uncheckpointed += 1
+            if self._uncheckpointed >= INLINE_CHECKPOINT_AFTER:
+                self._checkpoint(conn)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database now (passive: never waits for readers).
+
+        The kept connection does not checkpoint on commit (``wal_autocheckpoint=0``): a
+        checkpoint writes ~1,000 pages and fsyncs the database, tens of milliseconds that
+        would land on one answer in about 150. It runs here instead, when the caller is off
+        the learner's path (the practice screen calls it after planning the next session
+        ahead), or after :data:`INLINE_CHECKPOINT_AFTER` direct commits without one.
+        Sessions' connections keep SQLite's automatic checkpoint.
+        """
+        with self._direct:
+            conn = self._keeper
+            if conn is not None:
+                self._checkpoint(conn)
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            return  # only housekeeping: SQLite checkpoints on close anyway
+        self._uncheckpointed = 0
+
+    def newest_review_id(self) -> int:
+        """The review log's newest id (0 when empty), read on the kept connection: one
+        index lookup without opening a session (a plan made ahead checks it is current)."""
+        conn = self._keeper
+        if conn is None:
+            raise ProfileError(f"The database {self.path} is closed.")
+        with self._direct:
+            row = conn.execute("SELECT max(id) FROM review_log").fetchone()
+        return int(row[0] or 0)
+
     def touches_study(self) -> None:
         """Inside a ``study=False`` unit of work: it writes study data after all."""
         self._scope.study = True
@@ -195,10 +281,15 @@ class Database:
     def close(self) -> None:
         """Release every connection (checkpointing the WAL on the last one)."""
         self.engine.dispose()
-        if self._keeper is not None:
-            keeper, self._keeper = self._keeper, None
-            keeper.close()
+        with self._direct:
+            if self._keeper is not None:
+                keeper, self._keeper = self._keeper, None
+                keeper.close()
 
+
+# Direct commits after which one checkpoints inline, if nothing called Database.checkpoint
+# (about 1,400 WAL pages of answers: SQLite's own default threshold is 1,000 pages).
+INLINE_CHECKPOINT_AFTER = 200
 
 _READS = ("SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "EXPLAIN")
 
@@ -220,18 +311,29 @@ def _touch(engine: Engine) -> None:
 
 
 def _keeper_connection(path: Path) -> sqlite3.Connection | None:
-    """An idle connection held while the database is open, closed by :meth:`Database.close`.
+    """A connection held while the database is open, closed by :meth:`Database.close`.
 
     Sessions use one connection per checkout (NullPool). When the last connection to a WAL
     database closes, SQLite checkpoints the WAL and deletes it; without this keeper every
     session did so, which cost two extra fsyncs per answer (about 10-25 ms here; see
-    docs/performance.md). The keeper runs no transaction, so it never blocks a checkpoint.
+    docs/performance.md). Outside :meth:`Database.direct_write` it runs no transaction, so it
+    never blocks a checkpoint.
     """
     try:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except sqlite3.Error:
         return None  # only a speed-up: sessions open their own connections anyway
     try:
+        # The pragmas every connection gets (storage.engine): it also carries the hot writes
+        # (Database.direct_write), which must be as durable as any other.
+        # No automatic checkpoint on its commits: see Database.checkpoint.
+        for pragma in (
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=5000",
+            "wal_autocheckpoint=0",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # attach to the WAL now
     except sqlite3.Error:
         conn.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyapp.storage.models import ReviewLogRow, StudySessionRow
+from studyapp.storage.types import to_millis
 
 
 def start_session(
@@ -18,6 +20,20 @@ def start_session(
     session.add(row)
     session.flush()
     return row.id
+
+
+def start_session_direct(
+    conn: sqlite3.Connection, *, mode: str, skill: str | None, planned: int, started_at: datetime
+) -> int:
+    """:func:`start_session` on a driver connection inside its transaction
+    (``Database.direct_write``): the same row, one prepared statement."""
+    cursor = conn.execute(
+        "INSERT INTO study_session (mode, skill_key, started_at, ended_at, planned) "
+        "VALUES (?, ?, ?, NULL, ?)",
+        (mode, skill, to_millis(started_at), planned),
+    )
+    assert cursor.lastrowid is not None
+    return int(cursor.lastrowid)
 
 
 def end_session(session: Session, session_id: int, ended_at: datetime) -> bool:

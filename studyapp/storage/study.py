@@ -7,11 +7,13 @@ evidence is aggregated by skill, first attempt, correctness and day.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast, overload
 
 from sqlalchemy import (
     Integer,
@@ -41,7 +43,7 @@ from studyapp.storage.models import (
     SkillAreaRow,
 )
 from studyapp.storage.question_rows import options_and_tags, question_of
-from studyapp.storage.types import from_millis, to_millis
+from studyapp.storage.types import dump_json, from_millis, to_millis
 
 DAY_MS = 86_400_000
 
@@ -116,6 +118,162 @@ def load_planning_row(session: Session, qid: int) -> PlanningRow | None:
     return rows[0] if rows else None
 
 
+class PlanningTable(Sequence[PlanningRow]):
+    """Every active question's planning row, kept compactly (the study cache's rows).
+
+    A merged bank is mostly questions never answered (80,000 of 100,000 in the large
+    benchmark profile), whose row is fully given by id, skill and difficulty. Those are
+    kept as three arrays (8 + 2 + 2 bytes a question) and their :class:`PlanningRow` is
+    built when asked for; rows with a memory state are kept as rows. Together with the
+    position index (an array when ids are dense) this took the cache of the large profile
+    from about 55 to about 30 MB (docs/performance.md). Reads as a sequence of
+    :class:`PlanningRow` in row order; ``table[at] = row`` replaces one (an answer).
+    """
+
+    __slots__ = ("_difficulty", "_index", "_qids", "_skill_at", "_skills", "_stored", "_where")
+
+    def __init__(self) -> None:
+        self._qids = array("q")
+        self._skill_at = array("H")
+        self._difficulty = array("h")
+        self._skills: list[str | None] = []
+        self._index: dict[str | None, int] = {}
+        self._stored: dict[int, PlanningRow] = {}  # position -> row, rows with a memory
+        self._where: array[int] | dict[int, int] = {}
+
+    def append(self, row: PlanningRow) -> None:
+        """Add a row at the end (only while loading: then :meth:`index_positions`)."""
+        at = len(self._qids)
+        self._qids.append(row.qid)
+        index = self._index.get(row.skill)
+        if index is None:
+            index = self._index[row.skill] = len(self._skills)
+            self._skills.append(row.skill)
+        self._skill_at.append(index)
+        self._difficulty.append(row.difficulty)
+        if row.memory is not None:
+            self._stored[at] = row
+
+    def append_blank(self, qid: int, skill: str | None, difficulty: int) -> None:
+        """Add the row of a question with no memory state, building no row object."""
+        index = self._index.get(skill)
+        if index is None:
+            index = self._index[skill] = len(self._skills)
+            self._skills.append(skill)
+        self._qids.append(qid)
+        self._skill_at.append(index)
+        self._difficulty.append(difficulty)
+
+    def index_positions(self) -> None:
+        """Build the question id -> position index (after the last append)."""
+        qids = self._qids
+        top = max(qids, default=0)
+        if min(qids, default=0) >= 0 and top < 4 * len(qids) + 1024:
+            where = array("q", [-1]) * (top + 1)
+            for at, qid in enumerate(qids):
+                where[qid] = at
+            self._where = where
+        else:  # sparse ids (not seen in practice): a dictionary
+            self._where = {qid: at for at, qid in enumerate(qids)}
+
+    def position(self, qid: int) -> int | None:
+        """The position of question ``qid`` (None: not an active question)."""
+        where = self._where
+        if isinstance(where, dict):
+            return where.get(qid)
+        if 0 <= qid < len(where):
+            at = where[qid]
+            return at if at >= 0 else None
+        return None
+
+    def blanks(self) -> Iterator[tuple[int, int, str | None, int]]:
+        """(position, question id, skill, difficulty) of every row with no memory state,
+        by position, without building rows."""
+        stored, skills = self._stored, self._skills
+        for at, (qid, skill_at, difficulty) in enumerate(
+            zip(self._qids, self._skill_at, self._difficulty, strict=True)
+        ):
+            if at not in stored:
+                yield at, qid, skills[skill_at], difficulty
+
+    def skill_counts(self) -> dict[str | None, int]:
+        """Rows per skill, skills in order of first appearance (as counting row by row)."""
+        counts = [0] * len(self._skills)
+        for index in self._skill_at:
+            counts[index] += 1
+        return {skill: counts[i] for i, skill in enumerate(self._skills) if counts[i]}
+
+    def is_blank(self, at: int) -> bool:
+        """True when row ``at`` has no memory state (kept as arrays only)."""
+        return at not in self._stored
+
+    def blank_count(self) -> int:
+        """How many rows have no memory state."""
+        return len(self._qids) - len(self._stored)
+
+    def stored(self) -> list[tuple[int, PlanningRow]]:
+        """(position, row) of every row with a memory state, by position."""
+        return sorted(self._stored.items())
+
+    def __len__(self) -> int:
+        return len(self._qids)
+
+    def _row(self, at: int) -> PlanningRow:
+        row = self._stored.get(at)
+        if row is not None:
+            return row
+        return PlanningRow(
+            self._qids[at],
+            self._skills[self._skill_at[at]],
+            self._difficulty[at],
+            None,
+            False,
+            False,
+            None,
+            None,
+            0,
+            None,
+        )
+
+    @overload
+    def __getitem__(self, at: int) -> PlanningRow: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[PlanningRow]: ...
+
+    def __getitem__(self, at: int | slice) -> PlanningRow | list[PlanningRow]:
+        if isinstance(at, slice):
+            return [self._row(i) for i in range(*at.indices(len(self._qids)))]
+        if at < 0:
+            at += len(self._qids)
+        if not 0 <= at < len(self._qids):
+            raise IndexError(at)
+        return self._row(at)
+
+    def __setitem__(self, at: int, row: PlanningRow) -> None:
+        if row.qid != self._qids[at]:
+            raise ValueError(f"row {at} is question {self._qids[at]}, not {row.qid}")
+        if row.memory is None and row == self._row(at):
+            self._stored.pop(at, None)
+        else:
+            self._stored[at] = row
+
+    def __iter__(self) -> Iterator[PlanningRow]:
+        row = self._row
+        return (row(at) for at in range(len(self._qids)))
+
+
+def load_planning_table(session: Session) -> PlanningTable:
+    """:func:`load_planning_rows` as a :class:`PlanningTable` (equal row for row)."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    table = PlanningTable()
+    rows = _planning_rows(dbapi.execute(_active_rows_sql()), table)
+    assert rows is table
+    table.index_positions()
+    return table
+
+
 def load_planning_rows(session: Session) -> list[PlanningRow]:
     """Every active question with its skill key and memory state.
 
@@ -152,9 +310,21 @@ def planning_rows_of(session: Session, stmt: Any) -> list[PlanningRow]:
     return _planning_rows(session.execute(stmt))
 
 
-def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]:
-    out: list[PlanningRow] = []
+@overload
+def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]: ...
+
+
+@overload
+def _planning_rows(result: Iterable[Any], into: PlanningTable) -> PlanningTable: ...
+
+
+def _planning_rows(
+    result: Iterable[Any], into: PlanningTable | None = None
+) -> list[PlanningRow] | PlanningTable:
+    out: list[PlanningRow] | PlanningTable = [] if into is None else into
     append = out.append
+    blank = into.append_blank if into is not None else None
+    skills: dict[str, str] = {}  # one string per skill key, not one per row
     for (
         qid,
         skill,
@@ -175,8 +345,13 @@ def _planning_rows(result: Iterable[Any]) -> list[PlanningRow]:
         last_correct,
         wrong_count,
     ) in result:
+        if skill is not None:
+            skill = skills.setdefault(skill, skill)
         if mem_qid is None:
-            append(PlanningRow(qid, skill, difficulty, None, False, False, None, None, 0, None))
+            if blank is not None:
+                blank(qid, skill, difficulty)
+            else:
+                append(PlanningRow(qid, skill, difficulty, None, False, False, None, None, 0, None))
             continue
         memory = MemoryState(
             state=state,
@@ -409,6 +584,118 @@ def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
         else:
             session.execute(update(table).where(table.c.question_id == rec.qid).values(**values))
     return RecordedAnswer(review_id, bool(first))
+
+
+class _StoredMemory(NamedTuple):
+    """A ``memory_state`` row read on the driver, with the values the ORM types give."""
+
+    fsrs_state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended: bool
+    buried_until: datetime | None
+    leech: bool
+    first_seen: datetime
+    last_correct: bool | None
+    wrong_count: int
+
+
+_MEMORY_SQL = (
+    "SELECT fsrs_state, step, stability, difficulty, due, last_review, reps, lapses, "
+    "suspended, buried_until, leech, first_seen, last_correct, wrong_count "
+    "FROM memory_state WHERE question_id = ?"
+)
+_ANSWERED_SQL = "SELECT 1 FROM review_log WHERE question_id = ? LIMIT 1"
+_LOG_INSERT_SQL = (
+    "INSERT INTO review_log (question_id, question_ref, skill_key, answered_at, chosen, "
+    "correct, response_ms, mode, rating, guessed, first_attempt, session_id, exam_id, "
+    "memory_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_MEMORY_INSERT_SQL = (
+    "INSERT INTO memory_state (question_id, first_seen, suspended, fsrs_state, step, "
+    "stability, difficulty, due, last_review, reps, lapses, last_correct, wrong_count, "
+    "leech, buried_until) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+)
+_MEMORY_UPDATE_SQL = (
+    "UPDATE memory_state SET fsrs_state = ?, step = ?, stability = ?, difficulty = ?, "
+    "due = ?, last_review = ?, reps = ?, lapses = ?, last_correct = ?, wrong_count = ?, "
+    "leech = ?, buried_until = NULL WHERE question_id = ?"
+)
+
+
+def record_answer_direct(conn: sqlite3.Connection, rec: AnswerRecord) -> RecordedAnswer:
+    """:func:`record_answer` on a driver connection inside its transaction
+    (:meth:`~studyapp.storage.database.Database.direct_write`): the same rows, byte for
+    byte (``tests/storage/test_direct_answer.py`` compares both), in four statements the
+    driver compiles once per connection (at most: the first-attempt lookup runs only for a
+    question with no memory state)."""
+    raw = conn.execute(_MEMORY_SQL, (rec.qid,)).fetchone()
+    mem = None
+    if raw is not None:
+        mem = _StoredMemory(
+            raw[0],
+            raw[1],
+            raw[2],
+            raw[3],
+            from_millis(raw[4]),
+            None if raw[5] is None else from_millis(raw[5]),
+            raw[6],
+            raw[7],
+            bool(raw[8]),
+            None if raw[9] is None else from_millis(raw[9]),
+            bool(raw[10]),
+            from_millis(raw[11]),
+            None if raw[12] is None else bool(raw[12]),
+            raw[13],
+        )
+    first = mem is None and conn.execute(_ANSWERED_SQL, (rec.qid,)).fetchone() is None
+    before = _snapshot(mem)
+    cursor = conn.execute(
+        _LOG_INSERT_SQL,
+        (
+            rec.qid,
+            rec.question_ref,
+            rec.skill_key,
+            to_millis(rec.answered_at),
+            dump_json(list(rec.chosen)),
+            int(rec.correct),
+            rec.response_ms,
+            rec.mode,
+            rec.rating,
+            int(rec.guessed),
+            int(first),
+            rec.session_id,
+            rec.exam_id,
+            None if before is None else dump_json(before),
+        ),
+    )
+    review_id = cursor.lastrowid
+    assert review_id is not None
+    a = rec.after
+    if a is not None:
+        values = (
+            a.state,
+            a.step,
+            a.stability,
+            a.difficulty,
+            to_millis(a.due),
+            None if a.last_review is None else to_millis(a.last_review),
+            a.reps,
+            a.lapses,
+            int(rec.correct),
+            rec.wrong_count,
+            int(rec.leech),
+        )
+        if mem is None:
+            conn.execute(_MEMORY_INSERT_SQL, (rec.qid, to_millis(rec.answered_at), *values))
+        else:
+            conn.execute(_MEMORY_UPDATE_SQL, (*values, rec.qid))
+    return RecordedAnswer(int(review_id), bool(first))
 
 
 def as_stored(moment: datetime) -> datetime:

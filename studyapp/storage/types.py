@@ -27,6 +27,11 @@ def from_millis(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
+def dump_json(value: Any) -> str:
+    """``value`` as :class:`JSONText` stores it (the one serialisation of JSON columns)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 class UTCMillis(TypeDecorator[datetime]):
     """A UTC-aware ``datetime`` stored as INTEGER milliseconds."""
 
@@ -47,9 +52,7 @@ class JSONText(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return None if value is None else dump_json(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)

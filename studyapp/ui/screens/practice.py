@@ -12,6 +12,7 @@ question and the options, and the page scrolls so that they are in view.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -52,6 +53,8 @@ from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
 
+log = logging.getLogger(__name__)
+
 # (label in the drop-down, planner mode, what it does: shown under the drop-down, so the
 # labels stay short enough for the minimum window at large fonts)
 MODES: tuple[tuple[str, Mode, str], ...] = (
@@ -70,6 +73,17 @@ class _Planned:
     practice: PracticePlan
     stats: StatsReport
     session_id: int | None  # the recorded study session (None: nothing to practise)
+    ahead: bool = False  # the session planned ahead was shown (see PracticeScreen.start)
+
+
+@dataclass
+class _Ahead:
+    """The next session, planned on the worker thread while the learner reads the last
+    feedback and the summary. Filled and read only on the worker thread (its one queue
+    runs them in order), so "Practice more" finds it there without a round trip."""
+
+    key: tuple[Mode, str | None, int]  # (mode, skill, size) it was planned for
+    planned: tuple[PracticePlan, StatsReport] | None = None
 
 
 @dataclass
@@ -106,6 +120,9 @@ class PracticeScreen(Screen):
         self.mode: Mode = "default"
         self.timer = QElapsedTimer()
         self.busy = False
+        self._ahead: _Ahead | None = None
+        # Whether the session on screen is the one planned ahead (False: planned on click).
+        self.ahead_used = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -300,25 +317,63 @@ class PracticeScreen(Screen):
         self.skill_box.setEnabled(self.mode_box.currentData() == "skill")
         self.mode_note.setText(MODES[max(self.mode_box.currentIndex(), 0)][2])
 
+    def _start_key(self) -> tuple[Mode, str | None, int]:
+        """(mode, skill, size) as the start page's controls ask for them now."""
+        mode: Mode = self.mode_box.currentData()
+        skill = self.skill_box.currentData() if mode == "skill" else None
+        return mode, skill, self.size_box.value()
+
+    def _plan_ahead(self) -> None:
+        """Plan the next session on the worker while the learner reads (issue 21).
+
+        Queued after the last answer of a session (and when a session is ended early), so
+        it sees every answer; "Practice more" shows it only if the service says it still
+        stands for a plan made now (``StudyService.plan_is_current``). Each call replaces
+        the slot: after an undo and a new answer the newest plan is the one kept.
+        Speculative: a failure here is logged, and the plan made on click reports it.
+        """
+        if self.controller.profile is None:
+            return
+        slot = _Ahead(self._start_key())
+        self._ahead = slot
+        mode, skill, size = slot.key
+
+        def work(profile: Any) -> None:
+            try:
+                service = StudyService(profile)
+                practice = service.plan_ahead(size, mode=mode, skill=skill)
+                slot.planned = (practice, service.stats())
+            except Exception:  # speculative work: the click plans again
+                log.warning("planning the next session ahead failed", exc_info=True)
+
+        self.controller.query(work, lambda _none: None)
+
     def start(self) -> None:
-        """Plan a session with the chosen mode and show its first question."""
+        """Show the next session's first question: the one planned ahead if it still
+        stands, else a session planned now with the chosen mode."""
         if self.busy or self.controller.profile is None:
             return
         self.busy = True
-        self.mode = self.mode_box.currentData()
-        mode: Mode = self.mode
-        skill = self.skill_box.currentData() if mode == "skill" else None
-        size = self.size_box.value()
+        key = self._start_key()
+        mode, skill, size = key
+        self.mode = mode
+        slot = self._ahead if self._ahead is not None and self._ahead.key == key else None
+        self._ahead = None
         self.start_note.setText("Planning your session…")
 
         def work(profile: Any) -> _Planned:
             service = StudyService(profile)
-            stats = service.stats()
-            practice = service.plan_practice(size, mode=mode, skill=skill)
+            ahead = slot.planned if slot is not None else None
+            used = ahead is not None and service.plan_is_current(ahead[0])
+            if ahead is not None and used:
+                practice, stats = ahead
+            else:
+                stats = service.stats()
+                practice = service.plan_practice(size, mode=mode, skill=skill)
             session = (
                 service.start_session(mode, skill, len(practice.items)) if practice.items else None
             )
-            return _Planned(practice, stats, session)
+            return _Planned(practice, stats, session, used)
 
         self.controller.query(work, self._planned)
 
@@ -326,6 +381,7 @@ class PracticeScreen(Screen):
         self.busy = False
         practice = result.practice
         self.session_id = result.session_id
+        self.ahead_used = result.ahead
         said = tuple(n for n in (practice.shortfall, practice.pacing) if n)
         self.begin(practice.items, result.stats, notes=practice.plan.notes, said=said)
 
@@ -445,6 +501,8 @@ class PracticeScreen(Screen):
             self.busy = False
             self.log.answers.append((item, result, seconds))
             self._feedback(item, result)
+            if self.index == len(self.items) - 1:
+                self._plan_ahead()  # while the learner reads this last feedback
 
         def failed(exc: BaseException) -> None:
             self.busy = False
@@ -532,6 +590,8 @@ class PracticeScreen(Screen):
         if not self.log.answers:
             self.pages.setCurrentWidget(self.start_page)
             return
+        if self._ahead is None:  # ended early: plan the next one while the summary shows
+            self._plan_ahead()
         self.controller.query(lambda p: StudyService(p).stats(), self._summarise)
 
     def _summarise(self, stats: StatsReport) -> None:
