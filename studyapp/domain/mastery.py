@@ -55,6 +55,8 @@ GROWTH_PER_QUESTION = 0.03
 # spacing literature; an assumption, docs/learning-model.md). The planner weighs reviews by
 # it, and growth since an answer counts repeats at this share.
 REPEAT_VALUE = 0.25
+# A blind guess at a four-option question: what an answer gets right with nothing known.
+GUESS = 0.25
 Z80 = NormalDist().inv_cdf(0.9)
 
 
@@ -88,6 +90,10 @@ class Mastery:
     p_unstudied: float
     retention: float
     coverage: float
+    # The part of ``sd`` that every skill area shares (the mock exams' level shift is one
+    # shift for all areas): :func:`readiness` adds these up across areas instead of in
+    # quadrature, since they err together.
+    shared_sd: float = 0.0
 
 
 def estimate_mastery(e: SkillEvidence) -> Mastery:
@@ -116,8 +122,8 @@ def estimate_mastery(e: SkillEvidence) -> Mastery:
             total += w
             shift += w * since(age)
         if total > 0 and shift > 0:
-            grown = _sigmoid(_logit(p) + shift / total)
-            p_sd *= grown * (1 - grown) / max(p * (1 - p), 1e-6)
+            grown = _grow(p, shift / total)
+            p_sd *= _slope(grown) / max(_slope(p), 1e-6)
             p = grown
     coverage = min(1.0, e.seen / e.questions) if e.questions else 0.0
     if e.retention is not None:
@@ -202,6 +208,35 @@ def estimate_masteries(
     return out
 
 
+def _known(p: float) -> float:
+    """The share of ``p`` above the guessing floor ``GUESS``, kept off 0 and 1 (an
+    estimate at or below chance still has somewhere to grow)."""
+    return min(max((p - GUESS) / (1 - GUESS), 0.01), 0.99)
+
+
+def _beyond_guess(p: float) -> float:
+    """The logit of :func:`_known`: where growth and the mock exams' shift act."""
+    return _logit(_known(p))
+
+
+def _above_guess(z: float) -> float:
+    """``P(right)`` at ``z`` logits of knowledge: the guess floor plus the known part."""
+    return GUESS + (1 - GUESS) * _sigmoid(z)
+
+
+def _grow(p: float, dz: float) -> float:
+    """``p`` moved by ``dz`` logits of knowledge (growth is on what is known, not on the
+    lucky guesses); continuous where :func:`_known` clamps."""
+    z = _beyond_guess(p)
+    return min(max(p + (_above_guess(z + dz) - _above_guess(z)), 0.0), 1.0)
+
+
+def _slope(p: float) -> float:
+    """``dp/dz`` of :func:`_above_guess` at ``p``."""
+    q = _known(p)
+    return (1 - GUESS) * q * (1 - q)
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
@@ -233,7 +268,7 @@ def mock_level_shift(
         m = masteries.get(skill)
         if m is None:
             continue
-        base = _logit(m.p_unstudied)
+        base = _beyond_guess(m.p_unstudied)
         grown = since.get(skill) if since else None
         for correct, age, count in answers:
             w = MOCK_WEIGHT * count * 0.5 ** (max(age, 0.0) / MOCK_HALF_LIFE_DAYS)
@@ -247,9 +282,13 @@ def mock_level_shift(
     for _ in range(30):
         grad, hess = -prior * delta, prior
         for base, y, w in points:
-            q = _sigmoid(base + delta)
-            grad += w * (y - q)
-            hess += w * q * (1 - q)
+            # An answer is right with P = GUESS + (1 − GUESS)·σ(z): the gradient and the
+            # curvature of its log likelihood in the shift.
+            s = _sigmoid(base + delta)
+            q = GUESS + (1 - GUESS) * s
+            dq = (1 - GUESS) * s * (1 - s)
+            grad += w * dq * (y - q) / max(q * (1 - q), 1e-9)
+            hess += w * dq * dq / max(q * (1 - q), 1e-9)
         step = grad / hess
         delta += step
         if abs(step) < 1e-9:
@@ -259,11 +298,12 @@ def mock_level_shift(
 
 def _shifted(m: Mastery, delta: float, delta_sd: float) -> Mastery:
     """``m`` with its ``p`` moved by ``delta`` logits (and the shift's uncertainty added)."""
-    p = _sigmoid(_logit(m.p_unstudied) + delta)
+    p = _grow(m.p_unstudied, delta)
     lift = EXAM_OVERLAP * m.coverage * m.retention
     mean = p + lift * (1 - p)
-    scale = p * (1 - p) / max(m.p_unstudied * (1 - m.p_unstudied), 1e-6)
-    sd = math.hypot(m.sd * scale, (1 - lift) * p * (1 - p) * delta_sd)
+    scale = _slope(p) / max(_slope(m.p_unstudied), 1e-6)
+    shared = math.hypot(m.shared_sd * scale, (1 - lift) * _slope(p) * delta_sd)
+    sd = math.hypot(math.sqrt(max(m.sd**2 - m.shared_sd**2, 0.0)) * scale, shared)
     return replace(
         m,
         mean=mean,
@@ -271,6 +311,7 @@ def _shifted(m: Mastery, delta: float, delta_sd: float) -> Mastery:
         high=min(1.0, mean + Z80 * sd),
         sd=sd,
         p_unstudied=p,
+        shared_sd=shared,
     )
 
 
@@ -308,12 +349,16 @@ def readiness(
 ) -> Readiness:
     """Roll skill masteries up by the blueprint into a pass probability."""
     counts = allocate(weights, length)
-    mean = var = 0.0
+    mean = var = shared = 0.0
     for skill, n in counts.items():
         m = masteries.get(skill)
-        p, sd = (m.mean, m.sd) if m else (PRIOR_MEAN, 0.25)
+        p, sd, common = (m.mean, m.sd, m.shared_sd) if m else (PRIOR_MEAN, 0.25, 0.0)
         mean += n * p
-        var += n * p * (1 - p) + (n * sd) ** 2
+        # Each area's own uncertainty is independent of the others'; the shared part
+        # (one level shift for all areas) errs the same way everywhere, so it adds up.
+        var += n * p * (1 - p) + n**2 * max(sd**2 - common**2, 0.0)
+        shared += n * common
+    var += shared**2
     cut = math.ceil(cut_fraction * length - 1e-9)
     sd_total = math.sqrt(max(var, 1e-9))
     probability = 1 - NormalDist(mean, sd_total).cdf(cut - 0.5)

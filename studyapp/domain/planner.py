@@ -54,7 +54,7 @@ from typing import Literal, NamedTuple
 
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.evidence import ENOUGH_ANSWERS
-from studyapp.domain.mastery import GROWTH_PER_QUESTION, REPEAT_VALUE, Mastery
+from studyapp.domain.mastery import GROWTH_PER_QUESTION, GUESS, REPEAT_VALUE, Mastery
 from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState
 
 Mode = Literal["default", "skill", "missed", "unseen", "cram"]
@@ -75,8 +75,6 @@ SESSION_SKILL_SHARE = 0.4
 # to the learner, for the plan up to the exam (the pace counts answering time only; reading
 # the feedback, reviews and mock exams take the rest).
 NEW_SHARE = 0.75
-# A blind guess at a four-option question: the floor under which ability cannot fall.
-CHANCE = 0.25
 
 
 class Candidate(NamedTuple):
@@ -391,7 +389,7 @@ def _marginal_gain(weight: float, z: float) -> float:
 def _ability_logit(inp: PlanInput, skill: str | None) -> float:
     """The learner's ability in ``skill`` in logits above chance (from mastery's ``p``)."""
     p = inp.ability.get(skill or "", inp.mastery.get(skill or "", 0.45))
-    q = min(max((p - CHANCE) / (1.0 - CHANCE), 0.02), 0.98)
+    q = min(max((p - GUESS) / (1.0 - GUESS), 0.02), 0.98)
     return math.log(q / (1.0 - q))
 
 

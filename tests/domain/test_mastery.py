@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.mastery import (
     GROWTH_PER_QUESTION,
+    GUESS,
     SkillEvidence,
     estimate_masteries,
     estimate_mastery,
@@ -104,19 +106,18 @@ def test_studying_after_the_first_answers_carries_the_estimate_forward():
         SkillEvidence("lv", 0.15, 60, 20, first_attempts=early, later_attempts=[(True, 2.0, 20)])
     )
     w = 10 * 0.5 ** (10 / 60)  # ten answers each way, ten days old (half-life 60 days)
+
+    def grown(p: float, logits: float) -> float:
+        # Growth acts on the known part above the guessing floor, in logits.
+        known = (p - GUESS) / (1 - GUESS)
+        odds = known / (1 - known) * math.exp(logits)
+        return GUESS + (1 - GUESS) * odds / (1 + odds)
+
     base = (0.45 * 3 + w) / (3 + 2 * w)
-    assert alone.p_unstudied == pytest.approx(
-        1 / (1 + (1 - base) / base * math.exp(-GROWTH_PER_QUESTION * 10))
-    )
+    assert alone.p_unstudied == pytest.approx(grown(base, GROWTH_PER_QUESTION * 10))
     assert more_new.p_unstudied > more_repeats.p_unstudied > alone.p_unstudied
     today = estimate_mastery(SkillEvidence("lv", 0.15, 60, 1, first_attempts=[(True, 0.0, 1)]))
-    assert today.p_unstudied == pytest.approx(
-        1
-        / (
-            1
-            + (1 - (0.45 * 3 + 1) / 4) / ((0.45 * 3 + 1) / 4) * math.exp(-GROWTH_PER_QUESTION * 0.5)
-        )
-    )
+    assert today.p_unstudied == pytest.approx(grown((0.45 * 3 + 1) / 4, GROWTH_PER_QUESTION * 0.5))
 
 
 @given(
@@ -199,3 +200,34 @@ def test_no_mock_results_no_shift():
     ms = estimate_masteries(skills, dict.fromkeys(CETL, 30), {}, {}, _practice(0.7))
     assert mock_level_shift(ms, {}) == (0.0, 0.0)
     assert estimate_masteries(skills, dict.fromkeys(CETL, 30), {}, {}, _practice(0.7), {}) == ms
+
+
+def test_the_mock_shift_errs_the_same_way_in_every_area():
+    """The mock exams' level shift is one shift for all areas, so its uncertainty adds up
+    across areas in readiness instead of averaging out: the exam score's spread is wider
+    than if each area's uncertainty were independent, and readiness is less sure."""
+    skills = list(CETL.items())
+    totals = dict.fromkeys(CETL, 30)
+    mocks = {k: [(True, 3.0, 3), (False, 3.0, 1)] for k in CETL}
+    shifted = estimate_masteries(skills, totals, totals, {}, _practice(0.7), mocks)
+    assert all(0 < m.shared_sd <= m.sd for m in shifted.values())
+    independent = {k: replace(m, shared_sd=0.0) for k, m in shifted.items()}
+    counts = allocate(CETL, 100)
+    own = sum(n**2 * (m.sd**2 - m.shared_sd**2) for n, m in ((counts[k], shifted[k]) for k in CETL))
+    shared = sum(counts[k] * shifted[k].shared_sd for k in CETL)
+    binomial = sum(counts[k] * m.mean * (1 - m.mean) for k, m in shifted.items())
+    assert _ready(shifted).raw_sd == pytest.approx(math.sqrt(binomial + own + shared**2))
+    assert _ready(shifted).raw_sd > _ready(independent).raw_sd
+    assert abs(_ready(shifted).probability - 0.5) < abs(_ready(independent).probability - 0.5)
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 3.0))
+def test_growth_acts_on_the_known_part_and_never_jumps(p, dz):
+    """Growth moves an estimate up, more in the middle than near the floor or the top, and
+    an estimate at or under chance grows smoothly from where it is (no jump to the floor)."""
+    from studyapp.domain.mastery import _grow
+
+    g = _grow(p, dz)
+    assert p <= g <= 1.0
+    assert g - p <= 0.25 * dz + 1e-12  # the steepest slope: (1 - GUESS) / 4 per logit
+    assert abs(_grow(p, dz / 1000) - p) <= 0.25 * dz / 1000 + 1e-12
