@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_terminal import scripted_terminal, use_terminal
+
 GIFT = """$CATEGORY: $course$/Data Management
 
 ::Backups::Which backup rule keeps three copies on two media with one offsite? {
@@ -102,7 +104,7 @@ class HubGroup(Group):
         for login in ("fac", *MEMBERS, "dee"):
             secret = hub.remember(login)
             kind = "add-facilitator" if login == "fac" else "add-member"
-            monkeypatch.setattr("studyapp.cli_group.ask_password", lambda _q, p=secret: p)
+            use_terminal(monkeypatch, scripted_terminal(read_secret=lambda _q, p=secret: p))
             ok(self.cli(*hub_admin, kind, hub.url(), login, data_dir_arg=tmp_path / "admin"))
 
     def run(self, who: str, *args: str):

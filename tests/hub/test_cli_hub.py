@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.pgcluster import ADMIN_PASSWORD
+from tests.cli_terminal import scripted_terminal, use_terminal
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def asked(monkeypatch, hub, tmp_path):
                 return value
         raise AssertionError(f"unexpected question {question!r}")
 
-    monkeypatch.setattr("studyapp.cli_group.ask_password", ask)
+    use_terminal(monkeypatch, scripted_terminal(read_secret=ask))
     return questions
 
 
@@ -95,7 +96,7 @@ def test_a_wrong_password_at_the_join_prompt_is_one_line_and_joins_nothing(
         questions.append(question)
         return "not-her-password"
 
-    monkeypatch.setattr("studyapp.cli_group.ask_password", ask)
+    use_terminal(monkeypatch, scripted_terminal(read_secret=ask))
     member = tmp_path / "ann"
     joined = cli(
         "group", "join", hub.url("ann", group="North"), "--name", "Ann", data_dir_arg=member
