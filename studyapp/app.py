@@ -2,7 +2,7 @@
 
 Only here do the GUI and the CLI meet. Errors that are the user's (``StudyAppError``)
 become one line on stderr; anything else is logged with its traceback and reported as
-one line naming the log file.
+one line naming the log file. Every exit status is an :class:`ExitCode`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.services.system_clock import OffsetClock, SystemClock
 
-EXIT_UNEXPECTED = ExitCode.UNEXPECTED  # kept names: tests and scripts import them
-EXIT_NO_DISPLAY = ExitCode.NO_DISPLAY
 NO_DISPLAY_MESSAGE = (
     "StudyApp needs a desktop session (no display found). Start it from your desktop, "
     "or use the command line: studyapp --help."
@@ -61,7 +59,7 @@ def setup_logging(paths: AppPaths) -> None:
     root.setLevel(logging.INFO)
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: str, code: ExitCode) -> ExitCode:
     sys.stderr.write(f"studyapp: error: {message}\n")
     sys.stderr.flush()
     return code
@@ -110,7 +108,7 @@ def main(argv: list[str]) -> int:
     clock: Clock = OffsetClock(args.now) if args.now else SystemClock()
     try:
         if command == "gui" and display_missing(os.environ, sys.platform):
-            return _fail(NO_DISPLAY_MESSAGE, EXIT_NO_DISPLAY)
+            return _fail(NO_DISPLAY_MESSAGE, ExitCode.NO_DISPLAY)
         if handler_of(args) is None:  # gui and selftest
             from studyapp.ui.application import run_gui  # Qt only when needed
 
@@ -138,5 +136,5 @@ def main(argv: list[str]) -> int:
         return _fail(
             f"unexpected {type(exc).__name__} ({first_line}). This is a bug; your data is "
             f"unchanged and details are in {paths.log_file}",
-            EXIT_UNEXPECTED,
+            ExitCode.UNEXPECTED,
         )

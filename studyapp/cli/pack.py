@@ -14,7 +14,7 @@ from typing import Any
 
 from studyapp.cli.base import CommandContext, Parser, UsageError, add_json, emit_json
 from studyapp.cli.prompt import confirm
-from studyapp.domain.errors import ExitCode, StudyAppError
+from studyapp.domain.errors import ExitCode, PackError
 from studyapp.domain.words import plural
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
@@ -236,7 +236,7 @@ def cmd_remove(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
     service = PackService(ctx.profile())
     match = [p for p in service.list() if p.id == args.pack_id]
     if not match:
-        raise StudyAppError(
+        raise PackError(
             f"no pack with id {args.pack_id!r} is installed ('studyapp pack list' shows them)"
         )
     if not args.yes:
