@@ -163,6 +163,10 @@ def test_three_members_sync_sit_and_share_and_the_facilitator_sees_them(group):
     ok(group.run("fac", "group", "report", "--out", str(report)))
     html = report.read_text(encoding="utf-8")
     assert "North Region" in html and "Ann, Bob, Cy" in html and code in html
+    again = group.tmp / "group-report-2.html"
+    made = as_json(group.run("fac", "group", "report", "--out", str(again), "--json"))
+    assert made["path"] == str(again) and made["format"] == "html"
+    assert made["size"] == again.stat().st_size > 0
 
     # The edited GIFT file is published again; members update and keep their progress.
     group.gift.write_text(
