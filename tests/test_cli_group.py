@@ -199,6 +199,41 @@ def test_a_newcomer_after_an_update_can_sit_the_next_code(group):
     ok(group.run("dee", "exam", "build", "--code", next_code, "--json"))
 
 
+def test_group_actions_print_one_json_object(cli, tmp_path):
+    """create, publish, schedule, join and leave take --json: one object each (folder group)."""
+    g = Group(cli, tmp_path)
+    g.gift.write_text(GIFT, encoding="utf-8")
+    made = as_json(g.run("fac", "group", "create", str(g.folder), "--name", "North", "--json"))
+    assert made == {
+        "group": "North",
+        "location": made["location"],
+        "role": "facilitator",
+        "name": made["name"],
+        "share": "all",
+    }
+    published = as_json(g.run("fac", "group", "publish", str(g.gift), "--json"))
+    assert published["pack"] == "district-quiz" and published["file"] == g.gift.name
+    assert {"version", "title", "published_at"} <= set(published)
+    code = g.code("11")
+    scheduled = as_json(
+        g.run("fac", "group", "schedule", "--code", code, "--date", "2026-12-20", "--json")
+    )
+    assert scheduled == {"code": code, "date": "2026-12-20"}
+    joined = as_json(
+        g.run("ann", "group", "join", str(g.folder), "--name", "Ann", "--share", "skills", "--json")
+    )
+    assert joined == {
+        "group": "North",
+        "location": made["location"],
+        "role": "member",
+        "name": "Ann",
+        "share": "skills",
+    }
+    synced = as_json(g.run("ann", "group", "sync", "--json"))
+    assert [p["pack"] for p in synced["packs_added"]] == [published["pack"]]
+    assert as_json(g.run("ann", "group", "leave", "--json")) == {"group": "North", "left": True}
+
+
 def test_errors_are_one_line_and_change_nothing(group, tmp_path):
     """Joining a non-group folder, publishing as a member, a bad date: one line, exit 1."""
     group.start()

@@ -4,8 +4,9 @@ Commands, options and JSON keys are those of ``../shared/docs/cli-contract.md``:
 ``create``, ``join``, ``publish``, ``schedule``, ``sync [--json]``, ``status [--json]``,
 ``report --out FILE [--format html|pdf]``, ``leave``, and the PostgreSQL hub's
 administration ``hub init URL`` / ``hub add-member URL NAME`` / ``hub add-facilitator URL
-NAME`` / ``hub remove URL NAME``. A refused folder, card or value is one line on stderr
-and exit 1, with nothing written to the profile.
+NAME`` / ``hub remove URL NAME``. Every one takes ``--json`` (one object on stdout). A
+refused folder, card or value is one line on stderr and exit 1, with nothing written to
+the profile.
 
 Passwords for a hub come from libpq's usual places (``PGPASSWORD``, ``PGPASSFILE``,
 ``~/.pgpass``) or are asked on the terminal through :mod:`studyapp.cli.prompt` (tests
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from studyapp.cli.base import CommandContext, Handler, Parser, add_json, emit_json
 from studyapp.cli.prompt import ask_password
 from studyapp.domain.errors import ExitCode
-from studyapp.domain.group import SHARES, GroupError
+from studyapp.domain.group import SHARES, GroupError, Membership
 from studyapp.domain.item_analysis import FLAG_TEXT
 from studyapp.services.groups import GroupService, last_failure
 from studyapp.services.groups.report import (
@@ -81,6 +82,7 @@ def register(sub: Any) -> None:
     p = actions.add_parser("create", help="facilitator: make a group folder this profile leads")
     p.add_argument("folder", metavar="FOLDER")
     p.add_argument("--name", required=True, metavar="NAME", help="the group's name")
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_create))
     p = actions.add_parser("join", help="join a group's shared folder")
     p.add_argument("location", metavar="FOLDER|URL")
@@ -91,13 +93,16 @@ def register(sub: Any) -> None:
         default="all",
         help="skills: mastery and readiness; exams: mock exam results; all: both (default)",
     )
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_join))
     p = actions.add_parser("publish", help="facilitator: publish a pack (or its update)")
     p.add_argument("pack_path", metavar="PACK_PATH")
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_publish))
     p = actions.add_parser("schedule", help="facilitator: schedule a mock exam by its code")
     p.add_argument("--code", required=True, metavar="CODE")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day the group sits it")
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_schedule))
     p = actions.add_parser("sync", help="import group packs, note scheduled exams, write your card")
     add_json(p)
@@ -111,6 +116,7 @@ def register(sub: Any) -> None:
     add_json(p)
     p.set_defaults(handler=_asking(cmd_report))
     p = actions.add_parser("leave", help="leave the group (your progress and packs stay)")
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_leave))
     _register_hub(actions)
 
@@ -122,6 +128,7 @@ def _register_hub(actions: Any) -> None:
     )
     p = hub_actions.add_parser("init", help="create the hub schema and group roles (once)")
     p.add_argument("url", metavar="URL")
+    add_json(p)
     p.set_defaults(handler=_asking(cmd_hub_init))
     adders: tuple[tuple[str, str, Handler], ...] = (
         ("add-member", "add a member login", cmd_hub_add_member),
@@ -136,38 +143,72 @@ def _register_hub(actions: Any) -> None:
         p = hub_actions.add_parser(action, help=what)
         p.add_argument("url", metavar="URL")
         p.add_argument("name", metavar="NAME")
+        add_json(p)
         p.set_defaults(handler=_asking(handler))
 
 
+def _membership_json(m: Membership) -> dict[str, Any]:
+    """What ``create`` and ``join --json`` print: the membership as a script needs it."""
+    return {
+        "group": m.group_name,
+        "location": m.location,
+        "role": m.role,
+        "name": m.name,
+        "share": m.share,
+    }
+
+
 def cmd_create(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group create FOLDER --name NAME``: this profile leads the new group."""
+    """``group create FOLDER --name NAME [--json]``: this profile leads the new group."""
     m = GroupService(ctx.profile()).create(args.folder, args.name).value
-    ctx.out.write(f"Created the study group {m.group_name} in {m.location}; you lead it.\n")
+    if args.json:
+        emit_json(_membership_json(m), ctx.out)
+    else:
+        ctx.out.write(f"Created the study group {m.group_name} in {m.location}; you lead it.\n")
     return ExitCode.OK
 
 
 def cmd_join(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group join FOLDER|URL --name DISPLAY_NAME [--share …]``."""
+    """``group join FOLDER|URL --name DISPLAY_NAME [--share …] [--json]``."""
     m = GroupService(ctx.profile()).join(args.location, args.name, args.share).value
-    ctx.out.write(
-        f"Joined {m.group_name} as {m.name} (sharing: {m.share}). "
-        "Run 'studyapp group sync' to get the group's packs and exams.\n"
-    )
+    if args.json:
+        emit_json(_membership_json(m), ctx.out)
+    else:
+        ctx.out.write(
+            f"Joined {m.group_name} as {m.name} (sharing: {m.share}). "
+            "Run 'studyapp group sync' to get the group's packs and exams.\n"
+        )
     return ExitCode.OK
 
 
 def cmd_publish(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group publish PACK_PATH``: facilitator only."""
+    """``group publish PACK_PATH [--json]``: facilitator only; ``--json`` names the pack
+    with the keys ``group sync --json`` uses for it."""
     entry = GroupService(ctx.profile()).publish(Path(args.pack_path)).value
-    ctx.out.write(f"Published {entry.title} ({entry.file}) to the group.\n")
+    if args.json:
+        emit_json(
+            {
+                "pack": entry.pack_id,
+                "version": entry.version,
+                "title": entry.title,
+                "file": entry.file,
+                "published_at": entry.published_at,
+            },
+            ctx.out,
+        )
+    else:
+        ctx.out.write(f"Published {entry.title} ({entry.file}) to the group.\n")
     return ExitCode.OK
 
 
 def cmd_schedule(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group schedule --code CODE [--date YYYY-MM-DD]``: facilitator only."""
+    """``group schedule --code CODE [--date YYYY-MM-DD] [--json]``: facilitator only."""
     exam = GroupService(ctx.profile()).schedule(args.code, args.date).value
-    when = f" for {exam.date}" if exam.date else ""
-    ctx.out.write(f"Scheduled the mock exam {exam.code}{when}.\n")
+    if args.json:
+        emit_json({"code": exam.code, "date": exam.date}, ctx.out)
+    else:
+        when = f" for {exam.date}" if exam.date else ""
+        ctx.out.write(f"Scheduled the mock exam {exam.code}{when}.\n")
     return ExitCode.OK
 
 
@@ -206,17 +247,23 @@ def cmd_report(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_leave(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group leave``: packs and progress stay in the profile."""
+    """``group leave [--json]``: packs and progress stay in the profile."""
     name = GroupService(ctx.profile()).leave().value
-    ctx.out.write(f"Left {name}. Your progress and the group's packs stay in this profile.\n")
+    if args.json:
+        emit_json({"group": name, "left": True}, ctx.out)
+    else:
+        ctx.out.write(f"Left {name}. Your progress and the group's packs stay in this profile.\n")
     return ExitCode.OK
 
 
 def cmd_hub_init(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group hub init URL``: the hub schema and group roles (needs no profile)."""
+    """``group hub init URL [--json]``: the hub schema and group roles (needs no profile)."""
     from studyapp.services.groups import hub
 
     revision = hub.init_hub(args.url)
+    if args.json:
+        emit_json({"schema_revision": revision}, ctx.out)
+        return ExitCode.OK
     ctx.out.write(
         f"The group hub is ready (schema revision {revision}). Add logins with "
         "'studyapp group hub add-facilitator URL NAME' and 'add-member URL NAME'.\n"
@@ -240,17 +287,23 @@ def _add_login(ctx: CommandContext, args: argparse.Namespace, kind: Kind) -> Exi
     name = hub.check_login(args.name)
     password = _password(ctx, f"Password for the new login {name} (empty: none): ")
     new = hub.add_login(args.url, name, kind, password or None)
-    verb = "Added" if new else "Updated"
-    ctx.out.write(f"{verb} the {kind} login {name}.\n")
+    if args.json:
+        emit_json({"login": name, "kind": kind, "added": new}, ctx.out)
+    else:
+        verb = "Added" if new else "Updated"
+        ctx.out.write(f"{verb} the {kind} login {name}.\n")
     return ExitCode.OK
 
 
 def cmd_hub_remove(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
-    """``group hub remove URL NAME``: the login and its progress cards."""
+    """``group hub remove URL NAME [--json]``: the login and its progress cards."""
     from studyapp.services.groups import hub
 
     hub.remove_login(args.url, args.name)
-    ctx.out.write(f"Removed the login {args.name} and its progress cards from the hub.\n")
+    if args.json:
+        emit_json({"login": args.name, "removed": True}, ctx.out)
+    else:
+        ctx.out.write(f"Removed the login {args.name} and its progress cards from the hub.\n")
     return ExitCode.OK
 
 
