@@ -7,13 +7,17 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import grimp
+import pytest
 
 from studyapp.cli import build_parser, handler_of
 from studyapp.cli.parser import COMMAND_MODULES
+from tests.conftest import REPO, SHARED
 
 STUDYAPP = Path(__file__).resolve().parent.parent / "studyapp"
 COMMAND_GROUPS = ("profile", "pack", "exam", "study", "progress", "simulate", "settings", "group")
@@ -26,6 +30,15 @@ CLI_LAYERS: tuple[tuple[str, ...], ...] = (
     ("prompt",),
 )
 GUI_COMMANDS = {("gui",), ("selftest",)}
+# The shared docs sit beside the main checkout; from a worktree in wt/ one level further up.
+CONTRACT = next(
+    (
+        folder / "docs" / "cli-contract.md"
+        for folder in (SHARED, REPO.parent.parent / "shared")
+        if (folder / "docs" / "cli-contract.md").is_file()
+    ),
+    None,
+)
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple]:
@@ -106,3 +119,55 @@ def test_only_the_prompt_module_reads_the_terminal() -> None:
         for where in _terminal_reads(path)
     ]
     assert reads == []
+
+
+# Commands whose output is a line protocol (drill, exam sit) or the GUI: no --json.
+NO_JSON = {("gui",), ("selftest",), ("drill",), ("exam", "sit")}
+
+
+def test_every_command_that_prints_data_takes_json() -> None:
+    """Every headless command but the line protocols has a --json flag."""
+    missing = [
+        " ".join(path)
+        for path, parser in _leaves(build_parser())
+        if path not in NO_JSON and "--json" not in parser._option_string_actions
+    ]
+    assert missing == []
+
+
+def _contract_commands() -> list[str]:
+    """The ``studyapp`` commands of ``../shared/docs/cli-contract.md``'s table, as written."""
+    assert CONTRACT is not None
+    text = CONTRACT.read_text(encoding="utf-8")
+    commands = []
+    for line in text.splitlines():
+        if not line.startswith("| `") and not line.startswith("| global"):
+            continue
+        first_cell = line.split(" | ")[0].removeprefix("| ")
+        commands += [c.replace("\\|", "|") for c in re.findall(r"`([^`]+)`", first_cell)]
+    return commands
+
+
+@pytest.mark.skipif(CONTRACT is None, reason=f"cli-contract.md is not in {SHARED}/docs")
+def test_every_command_and_option_of_the_cli_contract_exists() -> None:
+    """Each command of cli-contract.md parses to its handler (or the GUI) and has every
+    option the contract names for it; the global options are on the root parser."""
+    root = build_parser()
+    leaves = dict(_leaves(root))
+    commands = _contract_commands()
+    assert len(commands) > 25
+    checked = 0
+    for command in commands:
+        words = command.split()
+        if words[0] == "python" or command.startswith("STUDYAPP_"):
+            continue  # the benchmark harness, an environment variable
+        words = words[1:] if words[0] == "studyapp" else words
+        path = tuple(itertools.takewhile(lambda w: re.fullmatch(r"[a-z][a-z-]*", w), words))
+        options = set(re.findall(r"--[a-z][a-z-]*", command))
+        if not path:  # `studyapp`, `studyapp --version`, global --data-dir / --now
+            assert options <= set(root._option_string_actions), command
+            continue
+        assert path in leaves, f"cli-contract.md's {command!r} is not a command"
+        assert options <= set(leaves[path]._option_string_actions), command
+        checked += 1
+    assert checked > 25
