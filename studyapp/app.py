@@ -2,7 +2,7 @@
 
 Only here do the GUI and the CLI meet. Errors that are the user's (``StudyAppError``)
 become one line on stderr; anything else is logged with its traceback and reported as
-one line naming the log file.
+one line naming the log file. Every exit status is an :class:`ExitCode`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from studyapp.cli import EXIT_USAGE, build_parser, run_headless
+from studyapp.cli import build_parser, handler_of, run_headless
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
-from studyapp.domain.errors import StudyAppError
+from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.services.system_clock import OffsetClock, SystemClock
 
-EXIT_UNEXPECTED = 70
-EXIT_NO_DISPLAY = 69  # sysexits EX_UNAVAILABLE: a service the program needs is missing
 NO_DISPLAY_MESSAGE = (
     "StudyApp needs a desktop session (no display found). Start it from your desktop, "
     "or use the command line: studyapp --help."
@@ -61,7 +59,7 @@ def setup_logging(paths: AppPaths) -> None:
     root.setLevel(logging.INFO)
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: str, code: ExitCode) -> ExitCode:
     sys.stderr.write(f"studyapp: error: {message}\n")
     sys.stderr.flush()
     return code
@@ -94,7 +92,7 @@ def main(argv: list[str]) -> int:
     except StudyAppError as exc:
         return _fail(str(exc), exc.exit_code)
     except SystemExit as exc:  # --help and --version
-        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+        return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.USAGE
     command = args.command or "gui"
     demo_dir: tempfile.TemporaryDirectory[str] | None = None
     if (
@@ -110,8 +108,8 @@ def main(argv: list[str]) -> int:
     clock: Clock = OffsetClock(args.now) if args.now else SystemClock()
     try:
         if command == "gui" and display_missing(os.environ, sys.platform):
-            return _fail(NO_DISPLAY_MESSAGE, EXIT_NO_DISPLAY)
-        if command in ("gui", "selftest"):
+            return _fail(NO_DISPLAY_MESSAGE, ExitCode.NO_DISPLAY)
+        if handler_of(args) is None:  # gui and selftest
             from studyapp.ui.application import run_gui  # Qt only when needed
 
             return run_gui(
@@ -126,17 +124,17 @@ def main(argv: list[str]) -> int:
         log.warning("%s failed: %s", command, exc)
         return _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        return _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error worth a message.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
     except Exception as exc:
         log.exception("unexpected error in %s", command)
         first_line = (str(exc).strip().splitlines() or [""])[0][:160]
         return _fail(
             f"unexpected {type(exc).__name__} ({first_line}). This is a bug; your data is "
             f"unchanged and details are in {paths.log_file}",
-            EXIT_UNEXPECTED,
+            ExitCode.UNEXPECTED,
         )

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_terminal import scripted_terminal, use_terminal
+
 GIFT = """$CATEGORY: $course$/Data Management
 
 ::Backups::Which backup rule keeps three copies on two media with one offsite? {
@@ -102,7 +104,7 @@ class HubGroup(Group):
         for login in ("fac", *MEMBERS, "dee"):
             secret = hub.remember(login)
             kind = "add-facilitator" if login == "fac" else "add-member"
-            monkeypatch.setattr("studyapp.cli_group.ask_password", lambda _q, p=secret: p)
+            use_terminal(monkeypatch, scripted_terminal(read_secret=lambda _q, p=secret: p))
             ok(self.cli(*hub_admin, kind, hub.url(), login, data_dir_arg=tmp_path / "admin"))
 
     def run(self, who: str, *args: str):
@@ -161,6 +163,10 @@ def test_three_members_sync_sit_and_share_and_the_facilitator_sees_them(group):
     ok(group.run("fac", "group", "report", "--out", str(report)))
     html = report.read_text(encoding="utf-8")
     assert "North Region" in html and "Ann, Bob, Cy" in html and code in html
+    again = group.tmp / "group-report-2.html"
+    made = as_json(group.run("fac", "group", "report", "--out", str(again), "--json"))
+    assert made["path"] == str(again) and made["format"] == "html"
+    assert made["size"] == again.stat().st_size > 0
 
     # The edited GIFT file is published again; members update and keep their progress.
     group.gift.write_text(
@@ -191,6 +197,41 @@ def test_a_newcomer_after_an_update_can_sit_the_next_code(group):
     ok(group.run("dee", "group", "join", str(group.folder), "--name", "Dee"))
     ok(group.run("dee", "group", "sync"))
     ok(group.run("dee", "exam", "build", "--code", next_code, "--json"))
+
+
+def test_group_actions_print_one_json_object(cli, tmp_path):
+    """create, publish, schedule, join and leave take --json: one object each (folder group)."""
+    g = Group(cli, tmp_path)
+    g.gift.write_text(GIFT, encoding="utf-8")
+    made = as_json(g.run("fac", "group", "create", str(g.folder), "--name", "North", "--json"))
+    assert made == {
+        "group": "North",
+        "location": made["location"],
+        "role": "facilitator",
+        "name": made["name"],
+        "share": "all",
+    }
+    published = as_json(g.run("fac", "group", "publish", str(g.gift), "--json"))
+    assert published["pack"] == "district-quiz" and published["file"] == g.gift.name
+    assert {"version", "title", "published_at"} <= set(published)
+    code = g.code("11")
+    scheduled = as_json(
+        g.run("fac", "group", "schedule", "--code", code, "--date", "2026-12-20", "--json")
+    )
+    assert scheduled == {"code": code, "date": "2026-12-20"}
+    joined = as_json(
+        g.run("ann", "group", "join", str(g.folder), "--name", "Ann", "--share", "skills", "--json")
+    )
+    assert joined == {
+        "group": "North",
+        "location": made["location"],
+        "role": "member",
+        "name": "Ann",
+        "share": "skills",
+    }
+    synced = as_json(g.run("ann", "group", "sync", "--json"))
+    assert [p["pack"] for p in synced["packs_added"]] == [published["pack"]]
+    assert as_json(g.run("ann", "group", "leave", "--json")) == {"group": "North", "left": True}
 
 
 def test_errors_are_one_line_and_change_nothing(group, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.cli_terminal import scripted_terminal, use_terminal
 from tests.packs.factory import pack, question, write_dir
 
 
@@ -70,3 +71,62 @@ def test_remove_needs_yes_without_a_terminal(cli):
     assert result.code == 2 and "--yes" in result.err
     assert cli("pack", "remove", "cetl-core", "--yes").code == 0
     assert json.loads(cli("pack", "list", "--json").out) == []
+
+
+def test_list_json_is_the_contracts_array_of_packs(cli, tmp_path):
+    """pack list --json is a list of {id, …} (cli-contract.md's shape), one entry per pack."""
+    write_dir(pack([question("q1"), question("q2")]), tmp_path / "p")
+    assert cli("pack", "import", str(tmp_path / "p")).code == 0
+    result = cli("pack", "list", "--json")
+    assert result.code == 0, result.err
+    listed = json.loads(result.out)
+    assert isinstance(listed, list) and len(listed) == 2
+    for entry in listed:
+        assert {"id", "version", "display_version", "title", "questions"} <= set(entry)
+    test_pack = next(p for p in listed if p["id"] == "test-pack")
+    assert test_pack["questions"] == 2 and test_pack["retired"] == 0
+
+
+def test_remove_asks_through_the_prompt_and_no_keeps_the_pack(cli, tmp_path, monkeypatch):
+    """Without --yes the confirmation goes through the prompt module: 'n' removes nothing
+    (exit 1), 'y' removes the pack."""
+    write_dir(pack([question("q1"), question("q2")]), tmp_path / "p")
+    assert cli("pack", "import", str(tmp_path / "p")).code == 0
+    asked = use_terminal(monkeypatch, scripted_terminal("n\n"))
+    declined = cli("pack", "remove", "test-pack")
+    assert declined.code == 1 and declined.out == "Nothing removed.\n"
+    assert asked.out.getvalue() == (
+        "Remove pack test-pack (2 questions)? Your answer history is kept. [y/N] "
+    )
+    assert "test-pack" in {p["id"] for p in json.loads(cli("pack", "list", "--json").out)}
+    use_terminal(monkeypatch, scripted_terminal("y\n"))
+    removed = cli("pack", "remove", "test-pack")
+    assert removed.code == 0, removed.err
+    assert "Removed pack test-pack and its 2 questions" in removed.out
+    assert [p["id"] for p in json.loads(cli("pack", "list", "--json").out)] == ["cetl-core"]
+
+
+def test_remove_json_says_what_was_removed(cli, tmp_path, monkeypatch):
+    """pack remove --json is one object: pack, removed, questions (also when declined)."""
+    write_dir(pack([question("q1"), question("q2")]), tmp_path / "p")
+    assert cli("pack", "import", str(tmp_path / "p")).code == 0
+    use_terminal(monkeypatch, scripted_terminal("no\n"))
+    declined = cli("pack", "remove", "test-pack", "--json")
+    assert declined.code == 1
+    assert json.loads(declined.out) == {"pack": "test-pack", "removed": False, "questions": 0}
+    done = cli("pack", "remove", "test-pack", "--yes", "--json")
+    assert done.code == 0, done.err
+    assert json.loads(done.out) == {"pack": "test-pack", "removed": True, "questions": 2}
+
+
+def test_seal_json_counts_the_files_and_the_folder_validates(cli, tmp_path):
+    """pack seal --json after a hand edit: {path, files}; the resealed folder is valid."""
+    folder = write_dir(pack([question("q1"), question("q2")]), tmp_path / "p")
+    edited = next(p for p in sorted(folder.rglob("*.json")) if p.name != "manifest.json")
+    edited.write_text(edited.read_text("utf-8") + "\n", encoding="utf-8")
+    assert cli("pack", "validate", str(folder)).code == 1  # the hash no longer matches
+    result = cli("pack", "seal", str(folder), "--json")
+    assert result.code == 0, result.err
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    assert json.loads(result.out) == {"path": str(folder), "files": len(files)}
+    assert cli("pack", "validate", str(folder)).code == 0

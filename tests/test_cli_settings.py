@@ -82,6 +82,17 @@ def test_settings_set_then_get_one_key(cli):
     assert json.loads(cli("settings", "get", "--json").out)["exam_date"] is None
 
 
+def test_settings_set_json_prints_the_stored_value_as_get_does(cli):
+    """set KEY VALUE --json is one object {KEY: value}, the same as get KEY --json after it."""
+    result = cli("--now", NOW, "settings", "set", "desired_retention", "0.85", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == {"desired_retention": 0.85}
+    got = cli("--now", NOW, "settings", "get", "desired_retention", "--json").out
+    assert json.loads(got) == json.loads(result.out)
+    cleared = cli("--now", NOW, "settings", "set", "exam_date", "none", "--json")
+    assert json.loads(cleared.out) == {"exam_date": None}
+
+
 def test_bad_values_are_one_line_exit_1_and_change_nothing(cli):
     """Past dates, out-of-range numbers, unknown frameworks and keys: one line, exit 1."""
     before = cli("--now", NOW, "settings", "get", "--json").out

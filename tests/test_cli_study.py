@@ -235,3 +235,19 @@ def test_plain_stats_on_a_new_profile_shows_no_made_up_figures(cli):
     assert "not practised yet" in result.out
     skill_rows = [line for line in result.out.splitlines() if re.search(r"\s0/\d+\s", line)]
     assert len(skill_rows) == 10 and not any("%)" in line for line in skill_rows)
+
+
+def test_optimize_json_before_and_after_enough_answers(cli):
+    """optimize --json is one object: below 400 answers not fitted (defaults stay), then
+    fitted with 21 parameters, the same the text output prints."""
+    before = cli("--now", NOW, "optimize", "--json")
+    assert before.code == 0, before.err
+    doc = json.loads(before.out)
+    assert doc["fitted"] is False and doc["reviews"] == 0 and "400" in doc["message"]
+    assert len(doc["parameters"]) == 21
+    assert cli("--now", NOW, "drill", "--answers", "400", "--seed", "3").code == 0
+    after = json.loads(cli("--now", "2027-02-01T18:00:00Z", "optimize", "--json").out)
+    assert after["fitted"] is True and after["reviews"] == 400
+    assert len(after["parameters"]) == 21 and after["parameters"] != doc["parameters"]
+    text = cli("--now", "2027-02-01T18:00:00Z", "optimize").out
+    assert ", ".join(f"{p:.4f}" for p in after["parameters"]) in text

@@ -10,6 +10,7 @@ import pytest
 
 from studyapp import app
 from studyapp.config import APP_NAME, DATA_DIR_ENV, LOG_DIR_ENV, AppPaths
+from studyapp.domain.errors import ExitCode
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_unexpected_cli_error_is_logged_with_traceback_and_names_the_log(cli, mo
     monkeypatch.setattr(Profile, "info", broken_info)
     result = cli("info")
     log_file = cli.data_dir / "logs" / "studyapp.log"
-    assert result.code == app.EXIT_UNEXPECTED
+    assert result.code == ExitCode.UNEXPECTED == 70
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert str(log_file) in result.err and "your data is unchanged" in result.err
     text = log_file.read_text("utf-8")

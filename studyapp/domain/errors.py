@@ -8,23 +8,38 @@ logged with its traceback.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Every exit status of ``studyapp``: the one list (``docs/cli.md`` documents it).
+
+    Scripts rely on these numbers, so members are only ever added.
+    """
+
+    OK = 0
+    INPUT = 1  # bad input or a state that refuses the request (invalid pack, no such pack)
+    USAGE = 2  # the command line itself is wrong (unknown option, options that conflict)
+    PROFILE = 3  # the profile cannot be used: in use, damaged, too new, cannot be written
+    NO_DISPLAY = 69  # sysexits EX_UNAVAILABLE: the GUI was asked for and there is no display
+    UNEXPECTED = 70  # sysexits EX_SOFTWARE: a bug; the error line names the log file
+    INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as shells report it)
 
 
 class StudyAppError(Exception):
     """Base of every error that is the user's input or environment, not a bug.
 
-    ``exit_code`` is what the CLI returns for it (1 = bad input, 2 = usage,
-    3 = profile problem).
+    ``exit_code`` is what the CLI returns for it (:class:`ExitCode`).
     """
 
-    exit_code: int = 1
+    exit_code: ExitCode = ExitCode.INPUT
 
 
 class ProfileError(StudyAppError):
     """The profile folder or its database cannot be used as it is."""
 
-    exit_code = 3
+    exit_code = ExitCode.PROFILE
 
 
 class SchemaTooNewError(ProfileError):

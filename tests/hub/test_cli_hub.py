@@ -4,9 +4,12 @@ written to the profile."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from benchmarks.pgcluster import ADMIN_PASSWORD
+from tests.cli_terminal import scripted_terminal, use_terminal
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def asked(monkeypatch, hub, tmp_path):
                 return value
         raise AssertionError(f"unexpected question {question!r}")
 
-    monkeypatch.setattr("studyapp.cli_group.ask_password", ask)
+    use_terminal(monkeypatch, scripted_terminal(read_secret=ask))
     return questions
 
 
@@ -57,6 +60,21 @@ def test_admin_and_member_passwords_come_from_the_prompt_and_stay_out_of_the_pro
     for path in member.rglob("*"):
         if path.is_file():
             assert b"ann-pw" not in path.read_bytes(), path
+
+
+def test_hub_administration_json(cli, hub, asked, tmp_path):
+    """init, add-member (new, then again) and remove with --json: one object each."""
+    admin = tmp_path / "admin"
+    init = cli("group", "hub", "init", hub.url(), "--json", data_dir_arg=admin)
+    assert init.code == 0, init.err
+    assert set(json.loads(init.out)) == {"schema_revision"}
+    for added in (True, False):
+        made = cli("group", "hub", "add-member", hub.url(), "ann", "--json", data_dir_arg=admin)
+        assert made.code == 0, made.err
+        assert json.loads(made.out) == {"login": "ann", "kind": "member", "added": added}
+    gone = cli("group", "hub", "remove", hub.url(), "ann", "--json", data_dir_arg=admin)
+    assert gone.code == 0, gone.err
+    assert json.loads(gone.out) == {"login": "ann", "removed": True}
 
 
 def test_hub_administration_errors_are_one_line(cli, hub, monkeypatch, tmp_path):
@@ -95,7 +113,7 @@ def test_a_wrong_password_at_the_join_prompt_is_one_line_and_joins_nothing(
         questions.append(question)
         return "not-her-password"
 
-    monkeypatch.setattr("studyapp.cli_group.ask_password", ask)
+    use_terminal(monkeypatch, scripted_terminal(read_secret=ask))
     member = tmp_path / "ann"
     joined = cli(
         "group", "join", hub.url("ann", group="North"), "--name", "Ann", data_dir_arg=member

@@ -2,34 +2,37 @@
 
 Values are checked by the same rules as the Settings screen (see
 :mod:`studyapp.services.settings`); a refused value is one line on stderr, exit 1, and
-nothing is changed. ``get --json`` is one object of key -> value (``null``: the default
-applies, e.g. no exam date, or the framework's own pass mark).
+nothing is changed. ``get --json`` (and ``set --json``) is one object of key -> value
+(``null``: the default applies, e.g. no exam date, or the framework's own pass mark).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any, TextIO
+from typing import Any
 
+from studyapp.cli.base import CommandContext, Parser, add_json, emit_json
+from studyapp.domain.errors import ExitCode
 from studyapp.domain.settings import USER_KEYS, SettingError
-from studyapp.services.profile import Profile
 from studyapp.services.settings import SettingsService
 
 
-def add_settings_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Add ``settings get [KEY] [--json]`` and ``settings set KEY VALUE`` to ``sub``."""
+def register(sub: Any) -> None:
+    """Add ``settings get [KEY] [--json]`` and ``settings set KEY VALUE [--json]`` to ``sub``."""
     settings = sub.add_parser("settings", help="read and change settings (exam date, target, …)")
     actions = settings.add_subparsers(
-        dest="settings_command", metavar="ACTION", parser_class=parser_class, required=True
+        dest="settings_command", metavar="ACTION", parser_class=Parser, required=True
     )
     keys = ", ".join(USER_KEYS)
     p = actions.add_parser("get", help="show every setting, or one")
     p.add_argument("key", nargs="?", metavar="KEY", help=f"one of: {keys}")
     p.add_argument("--json", action="store_true", help="one JSON object of key -> value")
+    p.set_defaults(handler=cmd_get)
     p = actions.add_parser("set", help="change one setting (checked like the Settings screen)")
     p.add_argument("key", metavar="KEY", help=f"one of: {keys}")
     p.add_argument("value", metavar="VALUE", help="the new value; 'none' clears an exam date")
+    add_json(p)
+    p.set_defaults(handler=cmd_set)
 
 
 def _shown(value: Any) -> str:
@@ -40,9 +43,10 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def cmd_settings_get(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
-    """``studyapp settings get [KEY] [--json]``."""
-    values = SettingsService(profile).values()
+def cmd_get(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
+    """``studyapp settings get [KEY] [--json]``; an unknown key is exit 1."""
+    out = ctx.out
+    values = SettingsService(ctx.profile()).values()
     if args.key is not None:
         if args.key not in values:
             raise SettingError(
@@ -50,19 +54,23 @@ def cmd_settings_get(profile: Profile, args: argparse.Namespace, out: TextIO) ->
             )
         values = {args.key: values[args.key]}
     if args.json:
-        json.dump(values, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        emit_json(values, out)
     elif args.key is not None:
         out.write(_shown(values[args.key]) + "\n")
     else:
         width = max(len(k) for k in values)
         for key, value in values.items():
             out.write(f"{key:<{width}}  {_shown(value)}\n")
-    return 0
+    return ExitCode.OK
 
 
-def cmd_settings_set(profile: Profile, args: argparse.Namespace, out: TextIO) -> int:
-    """``studyapp settings set KEY VALUE``: all or nothing, exit 1 on a refused value."""
-    settings = SettingsService(profile).set_text(args.key, args.value).value
-    out.write(f"{args.key} is now {_shown(getattr(settings, args.key))}.\n")
-    return 0
+def cmd_set(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
+    """``studyapp settings set KEY VALUE [--json]``: all or nothing, exit 1 on a refused
+    value; ``--json`` is ``{KEY: value}`` as ``settings get KEY --json`` would print it."""
+    service = SettingsService(ctx.profile())
+    settings = service.set_text(args.key, args.value).value
+    if args.json:
+        emit_json({args.key: service.values()[args.key]}, ctx.out)
+    else:
+        ctx.out.write(f"{args.key} is now {_shown(getattr(settings, args.key))}.\n")
+    return ExitCode.OK

@@ -1,4 +1,5 @@
-"""``studyapp exam sit``: a scripted candidate sitting a mock exam through the real service.
+"""``studyapp exam sit``'s line protocol: a scripted candidate sits a mock exam through the
+real service.
 
 It serves tests and the crash harness. The candidate continues the unfinished exam (resuming
 it after a crash) or creates one, then answers the next ``answers`` unanswered questions in
@@ -25,6 +26,7 @@ import random
 from collections.abc import Callable
 from typing import TextIO
 
+from studyapp.domain.errors import ExitCode
 from studyapp.domain.exam_code import SEEDS
 from studyapp.services.exam_views import ExamRequest, ExamView
 from studyapp.services.exams import ExamService
@@ -61,7 +63,7 @@ def run_exam_sit(
     hold_s: float,
     out: TextIO,
     sleep: Callable[[float], None],
-) -> int:
+) -> ExitCode:
     """Answer ``answers`` questions of the unfinished (or a new) exam; returns the exit code."""
     service = ExamService(profile, rng=random.Random(seed))
     study = StudyService(profile)
@@ -114,4 +116,4 @@ def run_exam_sit(
             f"scaled_estimate={result.score.scaled}\n"
         )
     out.flush()
-    return 0
+    return ExitCode.OK

@@ -1,4 +1,5 @@
-"""``studyapp drill``: a learner answering planned questions through the real services.
+"""``studyapp drill``'s line protocol: a learner answers planned questions through the real
+services.
 
 It serves tests, benchmarks and crash tests, and lets an outside learner model drive the
 real planner (``--interactive``). Every answer is committed before its line is printed
@@ -39,7 +40,7 @@ from datetime import datetime, timedelta
 from typing import TextIO
 
 from studyapp.domain.clock import Clock
-from studyapp.domain.errors import StudyAppError
+from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.domain.planner import Mode
 from studyapp.services.profile import Profile
 from studyapp.services.study import PracticeItem, StudyService
@@ -161,13 +162,13 @@ class _Drill:
     def out_of_time(self) -> bool:
         return self.opts.minutes is not None and self.seconds >= self.opts.minutes * 60
 
-    def run(self) -> int:
+    def run(self) -> ExitCode:
         """Drill until the answers are given, the minutes are used or input ends; with
         ``--minutes``, one end line says which."""
         reason = self._run()
         if self.opts.minutes is not None:
             self._end(reason)
-        return 0
+        return ExitCode.OK
 
     def _run(self) -> str:
         opts = self.opts
@@ -234,6 +235,6 @@ class _Drill:
         )
 
 
-def run_drill(profile: Profile, opts: DrillOptions, *, out: TextIO, inp: TextIO) -> int:
+def run_drill(profile: Profile, opts: DrillOptions, *, out: TextIO, inp: TextIO) -> ExitCode:
     """Answer up to ``opts.answers`` planned questions; returns the exit code."""
     return _Drill(profile, opts, out, inp).run()
