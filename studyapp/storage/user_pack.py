@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
 from studyapp.domain.pack import PACK_FORMAT_VERSION, pack_content_hash, parse_version
+from studyapp.domain.pack_update import USER_ORIGIN as USER_ORIGIN
 from studyapp.domain.question import QUESTION_TYPES, Question
 from studyapp.storage.models import (
     FrameworkRow,
@@ -29,8 +30,6 @@ from studyapp.storage.models import (
     QuestionTagRow,
     SkillAreaRow,
 )
-
-USER_ORIGIN = "user"
 
 
 @dataclass(frozen=True, slots=True)
