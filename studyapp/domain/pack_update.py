@@ -116,3 +116,28 @@ def decide_pack_update(
         f"version {incoming.version}. Nothing was changed. To go back anyway, import with "
         "--allow-downgrade.",
     )
+
+
+def predicted_action(
+    incoming_version: str, installed: InstalledCopy | None, *, allow_downgrade: bool
+) -> PackAction:
+    """What importing a file of ``incoming_version`` over ``installed`` will do, judged
+    before the file's content is hashed (to make a backup first when it replaces).
+
+    The same rule as :func:`decide_pack_update`, with the content taken to differ exactly
+    when the version does: true for two content-derived versions; for semantic ones the
+    content decides only between unchanged and refused, neither of which replaces
+    anything. Whose pack it is does not enter: a file that would replace the user's own
+    pack is still backed up for, before :func:`decide_pack_update` refuses it.
+    """
+    if installed is None:
+        return PackAction.INSTALL
+    same = incoming_version == installed.version
+    incoming = IncomingPack(
+        "",
+        incoming_version,
+        installed.content_hash if same else f"not {installed.content_hash}",
+        installed.title,
+        installed.origin,
+    )
+    return decide_pack_update(incoming, installed, allow_downgrade=allow_downgrade).action

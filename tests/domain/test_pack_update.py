@@ -5,12 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyapp.domain.pack import compare_versions, content_version
+from studyapp.domain.pack import compare_versions, content_version, version_order
 from studyapp.domain.pack_update import (
     IncomingPack,
     InstalledCopy,
     PackAction,
     decide_pack_update,
+    predicted_action,
 )
 
 A, B = "a" * 64, "b" * 64
@@ -91,3 +92,20 @@ def test_semantic_versions_decide_by_order(new, have, same_content, allow_downgr
     if order < 0 and not allow_downgrade:
         assert f"this file is the older version {new}" in decision.reason
         assert "--allow-downgrade" in decision.reason
+
+
+_any_version = st.one_of(_semver, st.sampled_from([content_version(A), content_version(B)]))
+
+
+@given(_any_version, _any_version, st.booleans(), st.sampled_from(["import", "user"]))
+def test_prediction_before_hashing_follows_the_versions(new, have, allow_downgrade, origin):
+    """Before hashing: a replacement exactly when the versions say newer, or older and allowed."""
+    action = predicted_action(new, installed(have, origin=origin), allow_downgrade=allow_downgrade)
+    order = version_order(new, have, same_content=new == have)
+    if order > 0:
+        assert action is PackAction.UPDATE
+    elif order < 0 and allow_downgrade:
+        assert action is PackAction.DOWNGRADE
+    else:
+        assert action in (PackAction.UNCHANGED, PackAction.REFUSE)
+    assert predicted_action(new, None, allow_downgrade=allow_downgrade) is PackAction.INSTALL
