@@ -30,7 +30,7 @@ from fsrs import Rating
 
 from studyapp.domain import leech as leech_rule
 from studyapp.domain.errors import StudyAppError
-from studyapp.domain.memory import MemoryState, review
+from studyapp.domain.memory import DEFAULT_PARAMETERS, MemoryState, review
 from studyapp.domain.planner import exam_schedule
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
@@ -76,6 +76,52 @@ def question_words(q: Question) -> int:
     return len(" ".join([q.stem, *(o.text for o in q.options)]).split())
 
 
+@dataclass(frozen=True, slots=True)
+class MemoryUpdate:
+    """What an answer of known correctness does to the question's state."""
+
+    rating: Rating
+    after: MemoryState | None
+    wrong_count: int
+    leech: bool
+
+
+def update_after_answer(
+    correct: bool,
+    *,
+    guessed: bool,
+    seconds: float,
+    words: int,
+    reschedule: bool,
+    prior: PriorState,
+    now: datetime,
+    retention: float,
+    max_interval_days: int,
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+) -> MemoryUpdate:
+    """Steps 2 and 3 of the rule for an answer whose correctness is known: the rating, then
+    (when ``reschedule``; not for a cram answer) the review and the leech count.
+
+    :func:`grade_answer` uses it for every answer the app records; the learning
+    simulation (``services.simulation``), whose simulated learners answer right or wrong
+    without choosing options, uses it too, so both follow the same rule.
+    """
+    rating = rate_answer(correct, guessed, seconds, words)
+    if not reschedule:
+        return MemoryUpdate(rating, None, prior.wrong_count, prior.leech)
+    before = prior.memory if prior.memory is not None and prior.memory.reps > 0 else None
+    after = review(
+        before,
+        rating,
+        now,
+        desired_retention=retention,
+        parameters=parameters,
+        max_interval_days=max_interval_days,
+    )
+    wrong, is_leech = leech_rule.after_answer(correct, prior.wrong_count, prior.leech)
+    return MemoryUpdate(rating, after, wrong, is_leech)
+
+
 def grade_answer(
     q: Question,
     chosen: Sequence[str],
@@ -97,21 +143,19 @@ def grade_answer(
     if not picked or not set(picked) <= {o.id for o in q.options}:
         raise StudyAppError(f"Answer for {ref} names options that do not exist: {picked}.")
     correct = q.is_correct(set(picked))
-    rating = rate_answer(correct, guessed, seconds, question_words(q))
-    wrong, is_leech = prior.wrong_count, prior.leech
-    if mode in UNSCHEDULED_MODES:
-        return Graded(picked, correct, rating, None, wrong, is_leech)
-    before = prior.memory if prior.memory is not None and prior.memory.reps > 0 else None
     retention, max_days = exam_schedule(
         schedule.study_day, schedule.exam_date, schedule.desired_retention
     )
-    after = review(
-        before,
-        rating,
-        now,
-        desired_retention=retention,
-        parameters=schedule.parameters,
+    update = update_after_answer(
+        correct,
+        guessed=guessed,
+        seconds=seconds,
+        words=question_words(q),
+        reschedule=mode not in UNSCHEDULED_MODES,
+        prior=prior,
+        now=now,
+        retention=retention,
         max_interval_days=max_days,
+        parameters=schedule.parameters,
     )
-    wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
-    return Graded(picked, correct, rating, after, wrong, is_leech)
+    return Graded(picked, correct, update.rating, update.after, update.wrong_count, update.leech)

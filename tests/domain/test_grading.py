@@ -17,6 +17,7 @@ from studyapp.domain.grading import (
     ScheduleContext,
     grade_answer,
     question_words,
+    update_after_answer,
 )
 from studyapp.domain.leech import LEECH_RESET, LEECH_THRESHOLD
 from studyapp.domain.memory import DEFAULT_PARAMETERS, review
@@ -140,3 +141,26 @@ def test_grading_is_the_documented_composition(chosen, guessed, seconds, wrong, 
 def test_question_words_counts_stem_and_option_texts():
     """The speed rule's length is the words of the stem plus every option's text."""
     assert question_words(Q) == len(Q.stem.split()) + sum(len(o.text.split()) for o in Q.options)
+
+
+def test_an_answer_of_known_correctness_updates_as_a_graded_one():
+    """update_after_answer (used by the simulation) gives what grade_answer records."""
+    prior = PriorState(grade().after, 2, False)
+    graded = grade(("b",), 40.0, prior=prior)
+    update = update_after_answer(
+        False,
+        guessed=False,
+        seconds=40.0,
+        words=question_words(Q),
+        reschedule=True,
+        prior=prior,
+        now=NOW,
+        retention=0.9,
+        max_interval_days=36_500,
+    )
+    assert (update.rating, update.after, update.wrong_count, update.leech) == (
+        graded.rating,
+        graded.after,
+        graded.wrong_count,
+        graded.leech,
+    )
