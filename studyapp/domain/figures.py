@@ -125,6 +125,18 @@ def category_mastery(members: Sequence[SkillFigure]) -> float | None:
     return sum(s.weight * s.mean for s in members) / weight
 
 
+def category_text(members: Sequence[SkillFigure]) -> str:
+    """A category's mastery as Home's heading says it: a percentage only when every area in
+    it has enough answers (:func:`category_mastery`), else why not ("not practised yet"
+    when none of its areas has an answer, "too few answers yet" otherwise)."""
+    mean = category_mastery(members)
+    if mean is not None:
+        return f"mastery {mean:.0%}"
+    if all(s.answers == 0 for s in members):
+        return "not practised yet"
+    return "too few answers yet"
+
+
 def weakest(skills: Sequence[SkillFigure]) -> str | None:
     """The id of the weakest skill area, or None while fewer than two have enough answers.
 

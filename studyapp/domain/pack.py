@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,6 +90,27 @@ def display_version(version: str, updated: str = "") -> str:
     return version
 
 
+def pack_content_hash(
+    questions: Iterable[tuple[str, str, int]], media: Iterable[tuple[str, str]]
+) -> str:
+    """THE pack content hash: SHA-256 over its questions and media, independent of file layout.
+
+    ``questions`` are ``(question id, question content hash, revision)``, ``media`` are
+    ``(file name, SHA-256 hex of its bytes)``, each in any order: they are sorted here by
+    id and by name. A pack file (:meth:`Pack.content_hash`) and the user's own pack as
+    stored (``storage.user_pack.reseal_pack``) both hash through this one function, so a
+    pack exported from the editor and imported elsewhere is recognised as the same
+    content (an update, not a clash). Changing the formula changes every stored hash:
+    installed packs would then all look changed on their next import.
+    """
+    digest = hashlib.sha256()
+    for qid, question_hash, revision in sorted(questions, key=lambda entry: entry[0]):
+        digest.update(f"{qid}\0{question_hash}\0{revision}\n".encode())
+    for name, sha in sorted(media, key=lambda entry: entry[0]):
+        digest.update(f"{name}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class PackManifest:
     """Who made the pack, which version it is, which framework it targets."""
@@ -142,12 +163,10 @@ class Pack:
             if question_hashes is not None
             else [q.content_hash() for q in self.questions]
         )
-        digest = hashlib.sha256()
-        for q, h in sorted(zip(self.questions, hashes, strict=True), key=lambda p: p[0].id):
-            digest.update(f"{q.id}\0{h}\0{q.revision}\n".encode())
-        for name in sorted(self.media):
-            digest.update(f"{name}\0{hashlib.sha256(self.media[name]).hexdigest()}\n".encode())
-        return digest.hexdigest()
+        return pack_content_hash(
+            ((q.id, h, q.revision) for q, h in zip(self.questions, hashes, strict=True)),
+            ((name, hashlib.sha256(data).hexdigest()) for name, data in self.media.items()),
+        )
 
 
 @dataclass(frozen=True, slots=True)

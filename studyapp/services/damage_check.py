@@ -29,12 +29,23 @@ from studyapp.domain.errors import ProfileError
 from studyapp.storage import migrate
 from studyapp.storage.backup import CheckResult, check_database
 from studyapp.storage.database import WriteGate
+from studyapp.storage.sqlite_errors import is_corruption
 
 log = logging.getLogger(__name__)
 
 
 class WritesHeldError(ProfileError):
     """A write was refused because the database did not pass its start-up damage check."""
+
+
+def is_damage_error(exc: BaseException) -> bool:
+    """True when ``exc`` (or the SQLite error a SQLAlchemy error wraps) says the file is damaged.
+
+    The GUI asks this of an operation's failure while the background check has not passed
+    yet; it lives here, not in the UI, because reading SQLite's result codes is storage's
+    business and the UI never imports storage.
+    """
+    return is_corruption(getattr(exc, "orig", exc))
 
 
 def check_can_wait(database: Path) -> bool:

@@ -108,10 +108,11 @@ class HomeSummary:
     cut: int
     length: int
     computed_at: datetime
+    # The exam's own scaled-score figures (the target framework's exam definition): no
+    # default, so nothing can show a made-up "of 800" when a framework says otherwise.
+    scale_max: int
+    pass_scaled: int
     persisted: bool = False
-    # The exam's own figures (the target framework's), never hard-coded on Home.
-    scale_max: int = 800
-    pass_scaled: int = 600
     # Readiness may be shown only when ``estimated``; else ``needed`` more answers.
     estimated: bool = False
     needed: int = 0

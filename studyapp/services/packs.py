@@ -27,6 +27,7 @@ from studyapp.domain.pack import (
     display_version,
     version_order,
 )
+from studyapp.domain.pack_update import InstalledCopy, PackAction, predicted_action
 from studyapp.domain.question import Question
 from studyapp.packs.formats import InterchangeResult, by_name
 from studyapp.packs.framework_files import read_framework_dir
@@ -442,15 +443,15 @@ class PackService:
         installed = next((p for p in self.list() if p.id == manifest.id), None)
         if installed is None:
             return
+        copy = InstalledCopy(installed.version, "", installed.title, installed.origin)
         try:
-            # Content-derived versions differ exactly when the content does.
-            same = manifest.version == installed.version
-            order = version_order(manifest.version, installed.version, same_content=same)
+            action = predicted_action(manifest.version, copy, allow_downgrade=allow_downgrade)
         except ValueError:
             return  # apply_pack reports the bad version; nothing will be replaced
-        if order > 0 or (order < 0 and allow_downgrade):
-            reason = "pack-update" if order > 0 else "pack-downgrade"
-            BackupService(self.profile).backup_before(reason)
+        if action is PackAction.UPDATE:
+            BackupService(self.profile).backup_before("pack-update")
+        elif action is PackAction.DOWNGRADE:
+            BackupService(self.profile).backup_before("pack-downgrade")
 
     def remove(self, pack_id: str) -> Outcome[int]:
         """Remove a pack and its questions; the review log keeps their history.

@@ -35,7 +35,7 @@ from fsrs import Rating
 
 from studyapp.domain.blueprint import allocate
 from studyapp.domain.framework import Framework
-from studyapp.domain.leech import after_answer
+from studyapp.domain.grading import PriorState, update_after_answer
 from studyapp.domain.mastery import Mastery, estimate_masteries, readiness
 from studyapp.domain.memory import (
     DEFAULT_PARAMETERS,
@@ -51,7 +51,6 @@ from studyapp.domain.planner import (
     exam_schedule,
     plan_session,
 )
-from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
 from studyapp.services.session_size import PACE_WINDOW, pace_of, session_size
 
@@ -334,12 +333,18 @@ class _Run:
         if first:
             self.new_on[now.date()] = self.new_on.get(now.date(), 0) + 1
         if reschedule:
-            rating = rate_answer(correct, False, seconds, q.words)
-            before = item.mem if item.mem is not None and item.mem.reps > 0 else None
-            item.mem = review(
-                before, rating, now, desired_retention=retention, max_interval_days=max_days
+            update = update_after_answer(
+                correct,
+                guessed=False,
+                seconds=seconds,
+                words=q.words,
+                reschedule=True,
+                prior=PriorState(item.mem, item.wrong, item.leech),
+                now=now,
+                retention=retention,
+                max_interval_days=max_days,
             )
-            item.wrong, item.leech = after_answer(correct, item.wrong, item.leech)
+            item.mem, item.wrong, item.leech = update.after, update.wrong_count, update.leech
         item.last_correct = correct
 
     def study(

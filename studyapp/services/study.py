@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from studyapp.domain import leech as leech_rule
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.evidence import EvidenceLevel, evidence_level
 from studyapp.domain.exam_score import cut_for
@@ -27,12 +26,11 @@ from studyapp.domain.figures import (
     readiness_view,
 )
 from studyapp.domain.framework import Framework
+from studyapp.domain.grading import PriorState, ScheduleContext, grade_answer
 from studyapp.domain.mastery import Mastery, Readiness, estimate_masteries, readiness
 from studyapp.domain.memory import (
     DEFAULT_PARAMETERS,
-    MemoryState,
     forgetting_curve,
-    review,
 )
 from studyapp.domain.planner import (
     Mode,
@@ -40,12 +38,10 @@ from studyapp.domain.planner import (
     PlanInput,
     QuestionState,
     build_plan_input,
-    exam_schedule,
     new_question_allowance,
     plan_session,
 )
 from studyapp.domain.question import Question
-from studyapp.domain.rating import rate_answer
 from studyapp.domain.settings import Settings
 from studyapp.domain.study_calendar import (
     DAY_MS,
@@ -860,52 +856,43 @@ class StudyService:
         now: datetime,
     ) -> AnswerRecord:
         """What an answer writes: graded, rated, rescheduled (the one grading path of both
-        ways of recording). ``row``: the question's planning row before it (None: unknown)."""
-        q = stored.question
-        option_ids = {o.id for o in q.options}
-        picked = tuple(dict.fromkeys(chosen))
-        if not picked or not set(picked) <= option_ids:
-            raise StudyAppError(
-                f"Answer for {stored.ref} names options that do not exist: {picked}."
-            )
-        correct = q.is_correct(set(picked))
-        words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
-        rating = rate_answer(correct, guessed, seconds, words)
+        ways of recording). ``row``: the question's planning row before it (None: unknown).
+
+        The grading rule itself is :func:`studyapp.domain.grading.grade_answer`; this method
+        gathers its inputs (settings, fitted parameters, the study day) and shapes the row.
+        """
         snap_settings = Settings.from_stored(stored_settings)
         exam_date = date.fromisoformat(snap_settings.exam_date) if snap_settings.exam_date else None
-        retention, max_days = exam_schedule(
-            self.study_day(now), exam_date, snap_settings.desired_retention
+        graded = grade_answer(
+            stored.question,
+            chosen,
+            seconds,
+            guessed=guessed,
+            mode=mode,
+            prior=PriorState(row.memory, row.wrong_count, row.leech) if row else PriorState(),
+            now=now,
+            schedule=ScheduleContext(
+                self.study_day(now),
+                exam_date,
+                snap_settings.desired_retention,
+                _fitted_parameters(stored_settings.get(PARAMETERS_KEY)),
+            ),
+            ref=stored.ref,
         )
-        params = _fitted_parameters(stored_settings.get(PARAMETERS_KEY))
-        before: MemoryState | None = (
-            row.memory if row and row.memory and row.memory.reps > 0 else None
-        )
-        after: MemoryState | None = None
-        wrong, is_leech = (row.wrong_count, row.leech) if row else (0, False)
-        if mode != "cram":
-            after = review(
-                before,
-                rating,
-                now,
-                desired_retention=retention,
-                parameters=params,
-                max_interval_days=max_days,
-            )
-            wrong, is_leech = leech_rule.after_answer(correct, wrong, is_leech)
         return AnswerRecord(
             qid=stored.qid,
             question_ref=stored.ref,
             skill_key=stored.skill or "unassigned",
             answered_at=now,
-            chosen=picked,
-            correct=correct,
+            chosen=graded.chosen,
+            correct=graded.correct,
             response_ms=int(seconds * 1000),
             mode=mode,
-            rating=int(rating),
+            rating=int(graded.rating),
             guessed=guessed,
-            after=after,
-            wrong_count=wrong,
-            leech=is_leech,
+            after=graded.after,
+            wrong_count=graded.wrong_count,
+            leech=graded.leech,
             session_id=session_id,
             exam_id=exam_id,
         )

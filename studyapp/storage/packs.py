@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
-from studyapp.domain.pack import ImportReport, InstalledPack, Pack, version_order
+from studyapp.domain.pack import ImportReport, InstalledPack, Pack
+from studyapp.domain.pack_update import (
+    IncomingPack,
+    InstalledCopy,
+    PackAction,
+    decide_pack_update,
+)
 from studyapp.domain.question import Question, Reference
 from studyapp.storage.frameworks import upsert_framework
 from studyapp.storage.models import (
@@ -72,6 +78,10 @@ def apply_pack(
 ) -> ImportReport:
     """Install or update ``pack`` in the session's transaction and report what changed.
 
+    Whether to install, update, leave unchanged, downgrade or refuse is decided by
+    :func:`studyapp.domain.pack_update.decide_pack_update`; this function carries it out
+    (a refusal raises :class:`PackError` with the decision's reason, nothing written).
+
     ``question_hashes`` are the questions' ``content_hash()`` in order when the caller has
     them (computed once, they serve the pack's hash and the stored rows alike).
     """
@@ -90,50 +100,36 @@ def apply_pack(
         raise PackError(f"{m.id}: framework {m.framework!r} is not installed.")
     content_hash = pack.content_hash(hashes)
     row = session.scalar(select(PackRow).where(PackRow.key == m.id))
-    previous: str | None = None
-    status = "installed"
-    if row is not None and row.origin == "user" and origin != "user":
-        raise PackError(
-            f"Pack {m.id} is where your own questions are kept ({row.title}), and this file "
-            "would replace them. Nothing was changed. Ask the file's author to give the pack "
-            "another id."
+    installed = (
+        None if row is None else InstalledCopy(row.version, row.content_hash, row.title, row.origin)
+    )
+    incoming = IncomingPack(m.id, m.version, content_hash, m.title, origin)
+    decision = decide_pack_update(incoming, installed, allow_downgrade=allow_downgrade)
+    if decision.action is PackAction.REFUSE:
+        raise PackError(decision.reason)
+    previous = row.version if row is not None else None
+    status = str(decision.action)
+    if row is not None and decision.action is PackAction.UNCHANGED:
+        if decision.record_file:
+            # The same content under its canonical version (a content-derived one, or one
+            # written by an older StudyApp) or a new title: record the file now imported.
+            row.version, row.title, row.manifest = m.version, m.title, m.to_dict()
+        unchanged = session.scalar(
+            select(func.count())
+            .select_from(QuestionRow)
+            .where(QuestionRow.pack_id == row.id, QuestionRow.retired.is_(False))
+        )
+        return ImportReport(
+            m.id,
+            m.version,
+            previous,
+            status,
+            unchanged=unchanged or 0,
+            skipped=len(skipped_items),
+            skipped_items=skipped_items,
+            warnings=warnings,
         )
     if row is not None:
-        previous = row.version
-        order = version_order(m.version, row.version, same_content=row.content_hash == content_hash)
-        if order == 0:
-            if row.content_hash == content_hash:
-                if (row.version, row.title) != (m.version, m.title):
-                    # The same content under its canonical version (a content-derived one,
-                    # or one written by an older StudyApp) or a new title: record the file
-                    # now imported, so every member holding this content names it alike.
-                    row.version, row.title, row.manifest = m.version, m.title, m.to_dict()
-                unchanged = session.scalar(
-                    select(func.count())
-                    .select_from(QuestionRow)
-                    .where(QuestionRow.pack_id == row.id, QuestionRow.retired.is_(False))
-                )
-                return ImportReport(
-                    m.id,
-                    m.version,
-                    previous,
-                    "unchanged",
-                    unchanged=unchanged or 0,
-                    skipped=len(skipped_items),
-                    skipped_items=skipped_items,
-                    warnings=warnings,
-                )
-            raise PackError(
-                f"Pack {m.id} version {m.version} is already installed with different content. "
-                "A changed pack needs a new version number; ask its author to raise it."
-            )
-        if order < 0 and not allow_downgrade:
-            raise PackError(
-                f"Pack {m.id} {row.version} is installed, and this file is the older version "
-                f"{m.version}. Nothing was changed. To go back anyway, import with "
-                "--allow-downgrade."
-            )
-        status = "updated" if order > 0 else "downgraded"
         row.version, row.title, row.description = m.version, m.title, m.description
         row.authors, row.license, row.created = list(m.authors), m.license, m.created
         row.framework_id, row.content_hash, row.updated_at = fw_id, content_hash, now

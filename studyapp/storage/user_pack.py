@@ -2,14 +2,13 @@
 
 Everything here runs inside the caller's unit of work. The pack row is an ordinary pack
 (origin ``user``), so listing, practice, statistics and export treat it like any other.
-Each save raises its patch version and recomputes its content hash with the same formula
-as :meth:`studyapp.domain.pack.Pack.content_hash`, so an exported copy imported elsewhere
-updates the earlier copy there instead of clashing with it.
+Each save raises its patch version and recomputes its content hash with the one formula,
+:func:`studyapp.domain.pack.pack_content_hash` (a pack file's hash uses it too), so an
+exported copy imported elsewhere updates the earlier copy there instead of clashing with it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.media import sniff_image_type
-from studyapp.domain.pack import PACK_FORMAT_VERSION, parse_version
+from studyapp.domain.pack import PACK_FORMAT_VERSION, pack_content_hash, parse_version
+from studyapp.domain.pack_update import USER_ORIGIN as USER_ORIGIN
 from studyapp.domain.question import QUESTION_TYPES, Question
 from studyapp.storage.models import (
     FrameworkRow,
@@ -30,8 +30,6 @@ from studyapp.storage.models import (
     QuestionTagRow,
     SkillAreaRow,
 )
-
-USER_ORIGIN = "user"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +102,7 @@ def ensure_user_pack(session: Session, key: str, title: str, framework: str, now
         license="",
         framework_id=fw_id,
         format_version=PACK_FORMAT_VERSION,
-        content_hash=hashlib.sha256(b"").hexdigest(),
+        content_hash=pack_content_hash((), ()),
         origin=USER_ORIGIN,
         source_format="editor",
         created=now.date().isoformat(),
@@ -281,23 +279,22 @@ def reseal_pack(session: Session, pack_pk: int, now: datetime) -> str:
     """Raise the pack's patch version and recompute its content hash; returns the version."""
     row = session.get(PackRow, pack_pk)
     assert row is not None
-    digest = hashlib.sha256()
-    for key, content_hash, revision in session.execute(
-        select(QuestionRow.key, QuestionRow.content_hash, QuestionRow.revision)
-        .where(QuestionRow.pack_id == pack_pk, QuestionRow.retired.is_(False))
-        .order_by(QuestionRow.key)
-    ):
-        digest.update(f"{key}\0{content_hash}\0{revision}\n".encode())
-    for name, sha in session.execute(
-        select(MediaRow.name, MediaRow.sha256)
-        .where(MediaRow.pack_id == pack_pk)
-        .order_by(MediaRow.name)
-    ):
-        digest.update(f"{name}\0{sha}\n".encode())
+    questions = session.execute(
+        select(QuestionRow.key, QuestionRow.content_hash, QuestionRow.revision).where(
+            QuestionRow.pack_id == pack_pk, QuestionRow.retired.is_(False)
+        )
+    )
+    media = session.execute(
+        select(MediaRow.name, MediaRow.sha256).where(MediaRow.pack_id == pack_pk)
+    )
+    content_hash = pack_content_hash(
+        ((key, qhash, revision) for key, qhash, revision in questions),
+        ((name, sha) for name, sha in media),
+    )
     parsed = parse_version(row.version)
     major, minor, patch = parsed[:3] if parsed is not None else (1, 0, 0)
     row.version = f"{major}.{minor}.{patch + 1}"
-    row.content_hash = digest.hexdigest()
+    row.content_hash = content_hash
     row.updated_at = now
     session.flush()
     return row.version

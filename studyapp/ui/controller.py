@@ -332,14 +332,11 @@ class AppController(QObject):
         before the check's verdict, get no dialog of their own: the damage dialog that
         follows says what happened.
         """
-        from studyapp.services.damage_check import WritesHeldError
-        from studyapp.storage.sqlite_errors import is_corruption
+        from studyapp.services.damage_check import WritesHeldError, is_damage_error
 
         check = self.profile.check if self.profile is not None else None
         awaiting_check = check is not None and not check.passed
-        if isinstance(exc, WritesHeldError) or (
-            awaiting_check and is_corruption(getattr(exc, "orig", exc))
-        ):
+        if isinstance(exc, WritesHeldError) or (awaiting_check and is_damage_error(exc)):
             # The damage check's verdict follows (or has come) with the damage dialog.
             log.warning("before the damage check's verdict: %s", exc)
             self.window.statusBar().showMessage("Checking the profile's database…", 15_000)

@@ -339,3 +339,24 @@ def test_correct_count_messages_name_the_field_and_the_fix_in_plain_words(profil
         and "it has 1." in t
         for t in texts
     )
+
+
+def test_my_questions_stored_hash_equals_its_exported_files_hash(profile, lib, tmp_path, clock):
+    """The editor's saved hash and an import of its export agree: one formula, two callers."""
+    lib.save(item())
+    lib.save(item(stem="Second?"))
+    out = tmp_path / "mine.studypack"
+    PackService(profile).export(out, pack_id=USER_PACK_ID)
+    fresh = Profile.open(AppPaths(tmp_path / "fresh", tmp_path / "fl"), clock, "test")
+    try:
+        PackService(fresh).import_pack(out)
+        hashes = []
+        for p in (profile, fresh):
+            with closing(sqlite3.connect(p.paths.database)) as conn:
+                [(stored,)] = conn.execute(
+                    "SELECT content_hash FROM pack WHERE key = ?", (USER_PACK_ID,)
+                ).fetchall()
+            hashes.append(stored)
+    finally:
+        fresh.close()
+    assert hashes[0] == hashes[1]

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.evidence import ENOUGH_ANSWERS
 from studyapp.domain.figures import (
-    category_mastery,
+    category_text,
     mastery_text,
     mock_warning,
     suggested_focus,
@@ -330,13 +330,7 @@ class HomeScreen(Screen):
         target = report.cut / max(report.length, 1)
         for cat in report.categories:
             members = [s for s in report.skills if s.category == cat.id]
-            mean = category_mastery([s.figure for s in members])
-            if mean is not None:
-                shown = f"mastery {mean:.0%}"
-            elif all(s.answers == 0 for s in members):
-                shown = "not practised yet"
-            else:
-                shown = "too few answers yet"
+            shown = category_text([s.figure for s in members])
             head = plain(
                 f"{cat.title} — {cat.weight:.0%} of the exam · {shown}", bold=True, wrap=True
             )

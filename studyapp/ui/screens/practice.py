@@ -13,7 +13,6 @@ question and the options, and the page scrolls so that they are in view.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.planner import Mode
-from studyapp.domain.words import duration, plural
+from studyapp.domain.practice_summary import SessionAnswer, measured_masteries, summary_lines
 from studyapp.services.changes import Change
 from studyapp.services.session_size import MAX_SESSION, MIN_SESSION, SessionSize
 from studyapp.services.study import (
@@ -88,18 +87,15 @@ class _Ahead:
 
 @dataclass
 class SessionLog:
-    """What happened in this session, for the summary."""
+    """What happened in this session, for the summary (whose rules are
+    :mod:`studyapp.domain.practice_summary`)."""
 
     answers: list[tuple[PracticeItem, AnswerResult, float]] = field(default_factory=list)
     mastery_before: dict[str, float] = field(default_factory=dict)
 
-    def by_skill(self) -> dict[str, tuple[int, int]]:
-        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for item, result, _secs in self.answers:
-            key = item.skill_title or "Unassigned"
-            out[key][0] += int(result.correct)
-            out[key][1] += 1
-        return {k: (v[0], v[1]) for k, v in out.items()}
+    def summary_answers(self) -> list[SessionAnswer]:
+        """The answers as the summary rules read them."""
+        return [SessionAnswer(i.skill_title, r.correct, s) for i, r, s in self.answers]
 
 
 class PracticeScreen(Screen):
@@ -400,9 +396,7 @@ class PracticeScreen(Screen):
         """
         self.session_note.setText(" ".join(said))
         self.session_note.setVisible(bool(said))
-        self.log = SessionLog(
-            mastery_before={s.title: s.mastery.mean for s in stats.skills if s.evidence == "enough"}
-        )
+        self.log = SessionLog(mastery_before=measured_masteries(s.figure for s in stats.skills))
         if not items:
             self.pages.setCurrentWidget(self.start_page)
             message = "Nothing to practise in this mode right now."
@@ -595,34 +589,13 @@ class PracticeScreen(Screen):
         self.controller.query(lambda p: StudyService(p).stats(), self._summarise)
 
     def _summarise(self, stats: StatsReport) -> None:
-        answers = self.log.answers
-        right = sum(r.correct for _i, r, _s in answers)
-        seconds = sum(s for _i, _r, s in answers)
-        lines = [
-            f"You answered {plural(len(answers), 'question')}, {right} correct "
-            f"({right / len(answers):.0%}), in {duration(seconds)}.",
-            "",
-            "By skill area:",
-        ]
-        for skill, (ok, n) in sorted(self.log.by_skill().items()):
-            lines.append(f"  {skill}: {ok} of {n}")
-        # Only areas with enough answers have a mastery to show (domain.evidence).
-        after = {s.title: s.mastery.mean for s in stats.skills if s.evidence == "enough"}
-        before = self.log.mastery_before
-        moved = [(t, before[t], v) for t, v in after.items() if t in before]
-        moved = [(t, a, b) for t, a, b in moved if abs(b - a) >= 0.005]
-        if moved:
-            lines += ["", "Mastery changed:"]
-            # No-break spaces: "45% → 67%" never splits over two lines.
-            lines += [f"  {t}: {a:.0%}\u00a0→\u00a0{b:.0%}" for t, a, b in moved]
         estimated = stats.view.estimated if stats.view else True
-        lines += [
-            "",
-            f"Readiness now: {stats.readiness.probability:.0%} chance of passing "
-            "(an estimate; see Home)."
-            if estimated
-            else "Readiness: not estimated yet, too few answers (see Home for what it needs).",
-        ]
+        lines = summary_lines(
+            self.log.summary_answers(),
+            self.log.mastery_before,
+            measured_masteries(s.figure for s in stats.skills),
+            stats.readiness.probability if estimated else None,
+        )
         self.summary.setText("\n".join(lines))
         self.items, self.current, self.result = [], None, None
         self.pages.setCurrentWidget(self.summary_page)
