@@ -1,5 +1,5 @@
-"""The pack README's generated parts are the output of the docs/bank-review scripts: the topic
-table of topics.py (issue 20, point 2) and the review figures of figures.py (point 4)."""
+"""The pack README's figures follow their one source: the topic table is topics.py's output
+(issue 20, point 2), the review figures figures.py's (point 4), the Scope counts the bank's."""
 
 from __future__ import annotations
 
@@ -87,4 +87,22 @@ def test_percentages_never_round_a_part_to_all_or_none() -> None:
         "99.7%",
         "0.1%",
         "37%",
+    )
+
+
+def test_scope_figures_in_the_pack_readme_follow_the_bank() -> None:
+    """The Scope section's counts (per skill area, multiple-answer, difficulty) are the bank's."""
+    topics = _script("topics")
+    qs = topics.questions()
+    scope = " ".join(_between(_pack_readme(), "## Scope", "## Topics per skill area").split())
+    n = len(qs)
+    multiple = sum(q["type"] == "multiple" for q in qs)
+    level = [sum(q.get("difficulty", 2) == d for q in qs) for d in (1, 2, 3)]
+    assert f"{n:,} questions over the 10 skill areas" in scope
+    for skill, title in topics.titles().items():
+        assert f"{title} {sum(q['skill'] == skill for q in qs)}" in scope
+    assert f"{multiple} ({100 * multiple / n:.0f}%) are multiple-answer" in scope
+    assert (
+        f"1 / 2 / 3: {level[0]} / {level[1]} / {level[2]} "
+        f"({100 * level[2] / n:.0f}% of difficulty 3)" in scope
     )
