@@ -397,8 +397,10 @@ def test_new_questions_ids_follow_the_existing_ones_and_own_their_options(profil
 
 
 def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profile, tmp_path):
-    """A profile holding the shipped CETL bank at 1.0.0 (317 questions) gets the app's newer
-    shipped bank at the next start, with its answers and memory states kept."""
+    """A profile holding the shipped CETL bank at 1.0.0 (317 questions, lv-001 as first
+    written) gets the app's newer shipped bank at the next start: lv-001 is rewritten (same
+    id, new revision) and the answers and memory states of it and of an unchanged
+    question are kept."""
     import json
     import shutil
 
@@ -419,6 +421,11 @@ def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profi
         path = old / "questions" / f"{skill}.json"
         doc = json.loads(path.read_text("utf-8"))
         doc["questions"] = doc["questions"][:count]
+        if skill == "leadership-vision":  # lv-001 as it read before its rewrites
+            first = doc["questions"][0]
+            assert first["id"] == "lv-001" and first["revision"] > 1
+            first["stem"] = "An earlier wording of this question. Which step comes FIRST?"
+            first["revision"] = 1
         path.write_text(json.dumps(doc, indent=2), "utf-8")
     manifest = json.loads((old / "manifest.json").read_text("utf-8"))
     shipped_version = manifest["version"]
@@ -430,11 +437,17 @@ def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profi
     with profile.db.unit_of_work() as s:
         write_settings(s, {SEEDED_KEY: True})
     answer(profile, "cetl-core", "lv-001", correct=False)
+    answer(profile, "cetl-core", "lv-003", correct=True)
     before = [line for line in rows(profile) if "review_log" in line or "memory_state" in line]
+    rewritten = memory(profile, "cetl-core", "lv-001")
 
     [report] = service.seed_shipped()
     assert (report.status, report.version) == ("updated", shipped_version)
-    assert report.added == 1000 - 317 and report.retired == 0
+    assert report.added == 1000 - 317 and report.retired == 0 and report.updated >= 1
+    assert memory(profile, "cetl-core", "lv-001") == rewritten
+    with profile.db.reader() as s:
+        stem = s.scalar(select(QuestionRow.stem).where(QuestionRow.key == "lv-001"))
+    assert not stem.startswith("An earlier wording")
     assert profile.info().counts["questions"] == 1000
     after = [line for line in rows(profile) if "review_log" in line or "memory_state" in line]
     assert after == before  # the answer and its memory state, untouched
