@@ -251,3 +251,13 @@ def test_optimize_json_before_and_after_enough_answers(cli):
     assert len(after["parameters"]) == 21 and after["parameters"] != doc["parameters"]
     text = cli("--now", "2027-02-01T18:00:00Z", "optimize").out
     assert ", ".join(f"{p:.4f}" for p in after["parameters"]) in text
+
+
+def test_simulate_table_names_the_planner_against_each_baseline(cli):
+    """The table for people ends with the paired comparison with each baseline."""
+    result = cli("simulate", "--learners", "2", "--days", "6", "--minutes-per-day", "10")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert "Planner minus each baseline, the same learners (95% CI):" in lines
+    for name in ("uniform", "due_first", "shuffled"):
+        assert any(line.startswith(f"  vs {name}") and "pass rate" in line for line in lines)

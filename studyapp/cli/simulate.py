@@ -57,8 +57,24 @@ def cmd_simulate(ctx: CommandContext, args: argparse.Namespace) -> ExitCode:
         rate, score = p["pass_rate"], p["expected_score"]
         rate_ci = f"{rate:.1%} ({p['pass_rate_ci'][0]:.1%}-{p['pass_rate_ci'][1]:.1%})"
         out.write(f"{name:<10} {rate_ci:>22} {score:>10.1f} {days:>12} {mins:>26}\n")
+    out.write("Planner minus each baseline, the same learners (95% CI):\n")
+    for name, d in doc["planner_vs"].items():
+        lo, hi = d["pass_rate_difference_ci"]
+        rate = f"{d['pass_rate_difference'] * 100:+.2f} points ({lo * 100:+.2f} to {hi * 100:+.2f})"
+        if d["minutes_to_pass_difference"] is None:
+            mins = "- (the median learner never reaches the pass line under one of them)"
+        else:
+            mlo, mhi = d["minutes_to_pass_difference_ci"]
+            mins = f"{d['minutes_to_pass_difference']:+.0f} ({_end(mlo)} to {_end(mhi)})"
+        out.write(f"  vs {name:<10} pass rate {rate}; minutes to pass {mins}\n")
     out.write(
         f"Readiness Brier score (planner): {doc['readiness_brier']}; all policies: "
         f"{doc['readiness_brier_all_policies']}\n"
     )
     return ExitCode.OK
+
+
+def _end(x: float | None) -> str:
+    """An interval end in minutes; ``None`` is a difference with a learner who never
+    reaches the pass line: without bound."""
+    return "unbounded" if x is None else f"{x:+.0f}"
