@@ -10,8 +10,7 @@ from pathlib import Path
 
 from studyapp.domain.group import GroupError
 from studyapp.services.groups.port import GroupPort
-
-HUB_SCHEMES = ("postgresql://", "postgres://")
+from studyapp.storage.hub.connect import is_hub_url  # standard library only: no psycopg yet
 
 
 def open_port(location: str) -> GroupPort:
@@ -20,7 +19,7 @@ def open_port(location: str) -> GroupPort:
     The hub adapter (and with it psycopg) is imported only for a hub URL, so the folder
     back end needs nothing installed.
     """
-    if location.lower().startswith(HUB_SCHEMES):
+    if is_hub_url(location):
         from studyapp.services.groups.hub import HubGroup
 
         return HubGroup(location)
