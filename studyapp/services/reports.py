@@ -250,10 +250,10 @@ class ReportService:
         document = render_report_html(self.report())
         step(1, 3, "Writing the report…")
         if kind == "html":
-            _write_atomically(path, document.encode("utf-8"))
+            write_report_file(path, document.encode("utf-8"))
         else:
             assert pdf_writer is not None
-            _write_pdf_atomically(path, document, pdf_writer)
+            write_report_pdf(path, document, pdf_writer)
         step(3, 3, "Done")
         return Outcome(ExportedFile(path, kind, path.stat().st_size), Change.NONE)
 
@@ -292,7 +292,7 @@ class ReportService:
 
     def write_csv(self, path: Path) -> Outcome[ExportedFile]:
         """Export :meth:`statistics_csv` to ``path`` (UTF-8), atomically."""
-        _write_atomically(path, self.statistics_csv().encode("utf-8"))
+        write_report_file(path, self.statistics_csv().encode("utf-8"))
         return Outcome(ExportedFile(path, "csv", path.stat().st_size), Change.NONE)
 
     @staticmethod
@@ -419,7 +419,7 @@ def _write_failed(path: Path, exc: OSError) -> ReportError:
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_report_file(path: Path, data: bytes) -> None:
     """Write ``data`` whole (:func:`studyapp.fsutil.write_atomically`); a ReportError if not."""
     try:
         fsutil.write_atomically(path, data)
@@ -427,7 +427,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise _write_failed(path, exc) from exc
 
 
-def _write_pdf_atomically(path: Path, document: str, pdf_writer: PdfWriter) -> None:
+def write_report_pdf(path: Path, document: str, pdf_writer: PdfWriter) -> None:
     """Let the PDF engine write beside ``path``; only a real PDF replaces the file."""
 
     def produce(tmp: Path) -> None:
