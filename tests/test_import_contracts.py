@@ -44,8 +44,8 @@ def test_contracts_pass_on_the_real_tree(tmp_path):
 
 
 def test_domain_importing_qt_or_sqlalchemy_breaks_the_contracts(tmp_path):
-    """A domain module that imports PySide6 or SQLAlchemy makes lint-imports fail."""
-    for offender in ("PySide6.QtCore", "sqlalchemy"):
+    """A domain module that imports PySide6, SQLAlchemy or the file writer makes lint fail."""
+    for offender in ("PySide6.QtCore", "sqlalchemy", "studyapp.fsutil"):
         root = _copy_project(tmp_path / offender)
         bad = root / "studyapp" / "domain" / "leak.py"
         bad.write_text(f"import {offender}\n", encoding="utf-8")
