@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 LINT = Path(sys.executable).with_name("lint-imports")
 
@@ -42,11 +44,46 @@ def test_contracts_pass_on_the_real_tree(tmp_path):
 
 
 def test_domain_importing_qt_or_sqlalchemy_breaks_the_contracts(tmp_path):
-    """A domain module that imports PySide6 or SQLAlchemy makes lint-imports fail."""
-    for offender in ("PySide6.QtCore", "sqlalchemy"):
+    """A domain module that imports PySide6, SQLAlchemy or the file writer makes lint fail."""
+    for offender in ("PySide6.QtCore", "sqlalchemy", "studyapp.fsutil"):
         root = _copy_project(tmp_path / offender)
         bad = root / "studyapp" / "domain" / "leak.py"
         bad.write_text(f"import {offender}\n", encoding="utf-8")
         result = _run_lint(root)
         assert result.returncode != 0, f"contract missed an import of {offender}"
         assert "BROKEN" in result.stdout.upper()
+
+
+def test_a_services_cycle_or_an_fsutil_import_breaks_the_contracts(tmp_path):
+    """Two services modules importing each other, or fsutil importing the domain, fail."""
+    root = _copy_project(tmp_path)
+    services = root / "studyapp" / "services"
+    (services / "circle_a.py").write_text("import studyapp.services.circle_b\n", "utf-8")
+    (services / "circle_b.py").write_text("import studyapp.services.circle_a\n", "utf-8")
+    fsutil = root / "studyapp" / "fsutil.py"
+    fsutil.write_text(fsutil.read_text("utf-8") + "import studyapp.domain.errors\n", "utf-8")
+    result = _run_lint(root)
+    assert result.returncode != 0
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert any(line.startswith("No import cycles") for line in broken), result.stdout
+    assert any(line.startswith("fsutil is a leaf") for line in broken), result.stdout
+
+
+BACK_EDGES = {
+    # Issue 19's circles, each put back the way it used to be: an import for type hints only.
+    "services/backups.py": "studyapp.services.profile",
+    "services/report_html.py": "studyapp.services.reports",
+}
+
+
+@pytest.mark.parametrize("module", sorted(BACK_EDGES))
+def test_an_old_circle_put_back_breaks_the_contracts(tmp_path, module):
+    """backups -> profile or report_html -> reports, even under TYPE_CHECKING, fails lint."""
+    root = _copy_project(tmp_path)
+    source = root / "studyapp" / module
+    hint_only = f"\nimport typing\n\nif typing.TYPE_CHECKING:\n    import {BACK_EDGES[module]}\n"
+    source.write_text(source.read_text("utf-8") + hint_only, "utf-8")
+    result = _run_lint(root)
+    assert result.returncode != 0, result.stdout
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert [line.startswith("No import cycles") for line in broken] == [True], result.stdout

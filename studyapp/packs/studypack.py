@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studyapp import fsutil
 from studyapp.domain.errors import FrameworkError, PackError
 from studyapp.domain.framework import Framework, framework_from_dict
 from studyapp.domain.media import sniff_image_type
@@ -578,10 +579,7 @@ def _json_bytes(value: Any) -> bytes:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        fsutil.write_atomically(target, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise PackError(f"{target}: could not be written ({exc.strerror or exc}).") from exc

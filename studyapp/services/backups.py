@@ -35,11 +35,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import BackupError, DatabaseDamagedError, ProfileError
+from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change, Outcome
 from studyapp.storage import migrate
 from studyapp.storage.backup import (
@@ -49,10 +50,8 @@ from studyapp.storage.backup import (
     replace_database,
     side_files,
 )
+from studyapp.storage.database import Database
 from studyapp.storage.lock import ProfileLock
-
-if TYPE_CHECKING:
-    from studyapp.services.profile import Profile
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +165,37 @@ def _prepare_folder(paths: AppPaths) -> None:
         ) from exc
 
 
+class OpenProfile(Protocol):
+    """What backups need of an open profile (:class:`studyapp.services.profile.Profile`).
+
+    A narrow interface rather than the class itself: the profile makes the daily backup
+    when it opens, so naming the class here would make the two modules import each other.
+    """
+
+    @property
+    def paths(self) -> AppPaths:
+        """The profile's folders and files."""
+        ...
+
+    @property
+    def db(self) -> Database:
+        """The open database (its file and how many writes this session made)."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The clock that stamps backup names."""
+        ...
+
+    def settings(self) -> Settings:
+        """The settings ``backup_keep`` and ``backup_daily`` come from."""
+        ...
+
+
 class BackupService:
     """Backups of one open profile."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: OpenProfile) -> None:
         self.profile = profile
 
     @property

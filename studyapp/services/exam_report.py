@@ -10,6 +10,7 @@ import html
 from datetime import tzinfo
 from pathlib import Path
 
+from studyapp import fsutil
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.exam_session import EndedBy
 from studyapp.domain.words import duration, plural
@@ -83,12 +84,9 @@ def write_exam_report(
 ) -> Path:
     """Write the report atomically; a clear error when the file cannot be written."""
     data = exam_report_html(result, profile_name, tz).encode("utf-8")
-    tmp = target.with_name(f".{target.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        fsutil.write_atomically(target, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StudyAppError(
             f"{target}: the report could not be written ({exc.strerror or exc})."
         ) from exc

@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studyapp import fsutil
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.figures import SkillFigure
@@ -225,7 +226,6 @@ def save_summary(
     logged and returns False: the summary is only a speed-up.
     """
     target = summary_path(paths)
-    partial = target.with_name(target.name + ".partial")
     doc = {
         "format": FORMAT,
         "fingerprint": fingerprint,
@@ -234,11 +234,9 @@ def save_summary(
         "summary": summary.to_json(),
     }
     try:
-        partial.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-        partial.replace(target)
+        fsutil.write_atomically(target, json.dumps(doc, separators=(",", ":")).encode("utf-8"))
     except OSError as exc:
         log.warning("Home's summary was not saved: %s", exc)
-        partial.unlink(missing_ok=True)
         return False
     return True
 

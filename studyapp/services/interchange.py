@@ -19,11 +19,11 @@ What is decided here, and why:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
+from studyapp import fsutil
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import InstalledPack, Pack
@@ -194,14 +194,8 @@ def pinned_bytes(data: bytes, fmt_name: str, pack_id: str, title: str) -> bytes:
 
 
 def write_atomically(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` through a temporary file and a rename (never half a file)."""
-    tmp = out.with_name(f".{out.name}.tmp")
+    """Write ``data`` whole (:func:`studyapp.fsutil.write_atomically`); a PackError if not."""
     try:
-        with tmp.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        tmp.replace(out)
+        fsutil.write_atomically(out, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise PackError(f"{out}: could not be written ({exc.strerror or exc}).") from exc

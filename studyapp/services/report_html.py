@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 from html import escape
-from typing import TYPE_CHECKING
 
 from studyapp.domain.figures import mastery_text
 from studyapp.domain.words import duration
-
-if TYPE_CHECKING:
-    from studyapp.services.reports import ProgressReport, SkillSeries
+from studyapp.services.report_model import ProgressReport, SkillSeries
 
 INK = "#1b1f24"
 MUTED = "#4f5864"

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -37,13 +36,22 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from studyapp import fsutil
 from studyapp.domain.errors import StudyAppError
-from studyapp.domain.figures import SkillFigure
 from studyapp.domain.mastery import Mastery, SkillEvidence, estimate_mastery
 from studyapp.domain.study_calendar import ROLLOVER_HOURS, StudyCalendar, streak
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
 from studyapp.services.report_html import render_report_html
+from studyapp.services.report_model import (
+    DayActivity,
+    ExamResult,
+    MasteryPoint,
+    ProgressReport,
+    SkillSeries,
+    Statistics,
+    WeekActivity,
+)
 from studyapp.services.study import Snapshot, StatsReport, StudyService
 from studyapp.storage.reports import (
     ActivityRow,
@@ -70,113 +78,6 @@ Progress = Callable[..., None]
 
 class ReportError(StudyAppError):
     """A report or export could not be written."""
-
-
-@dataclass(frozen=True, slots=True)
-class DayActivity:
-    """One study day: answers, right answers and minutes spent answering."""
-
-    day: date
-    answers: int
-    correct: int
-    minutes: float
-
-
-@dataclass(frozen=True, slots=True)
-class WeekActivity:
-    """One study week (Monday to Sunday) of one skill area, or of all of them."""
-
-    week: date  # the Monday
-    answers: int
-    correct: int
-    minutes: float
-
-    @property
-    def accuracy(self) -> float | None:
-        """Share of right answers, or None for a week without answers."""
-        return self.correct / self.answers if self.answers else None
-
-
-@dataclass(frozen=True, slots=True)
-class MasteryPoint:
-    """Estimated mastery at the end of a week (now, for the current week)."""
-
-    week: date
-    mean: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True, slots=True)
-class SkillSeries:
-    """Weekly activity and mastery of one skill area (``id`` "all": every skill area).
-
-    ``mastery`` has one entry per week; None before the learner's first answer.
-    """
-
-    id: str
-    title: str
-    weight: float
-    weeks: tuple[WeekActivity, ...]
-    mastery: tuple[MasteryPoint | None, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Statistics:
-    """Everything the Statistics screen shows, as of ``now``."""
-
-    now: datetime
-    today: date
-    days: tuple[DayActivity, ...]  # the last HEATMAP_DAYS study days, oldest first
-    overall: SkillSeries
-    skills: tuple[SkillSeries, ...]
-    forecast: tuple[tuple[date, int], ...]  # FORECAST_DAYS days from today; overdue today
-    total_answers: int
-    total_minutes: float
-    streak: int
-    target: float  # the assumed raw cut as a share: the mastery a pass needs on average
-    # Each skill area's evidence and mastery now, as Home shows them (same order as skills).
-    figures: tuple[SkillFigure, ...] = ()
-    estimated: bool = False  # readiness (and overall mastery) rests on enough answers
-
-    def figure(self, skill_id: str) -> SkillFigure | None:
-        """The skill area's figure now (None for "all" or an unknown id)."""
-        return next((f for f in self.figures if f.id == skill_id), None)
-
-    @property
-    def weeks(self) -> tuple[date, ...]:
-        """The Mondays of the weeks shown, oldest first."""
-        return tuple(w.week for w in self.overall.weeks)
-
-    def series(self, skill_id: str) -> SkillSeries:
-        """The series of a skill area id, or the overall one for "all"."""
-        if skill_id == self.overall.id:
-            return self.overall
-        return next(s for s in self.skills if s.id == skill_id)
-
-
-@dataclass(frozen=True, slots=True)
-class ExamResult:
-    """A submitted mock exam."""
-
-    code: str
-    length: int
-    submitted_at: datetime
-    raw_correct: int | None
-    scaled_score: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressReport:
-    """What the facilitator's report shows."""
-
-    generated_at: datetime
-    tz: tzinfo
-    app_version: str
-    stats: StatsReport
-    statistics: Statistics
-    exams: tuple[ExamResult, ...]
-    learner: str = ""  # the display name, when the profile has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,10 +250,10 @@ class ReportService:
         document = render_report_html(self.report())
         step(1, 3, "Writing the report…")
         if kind == "html":
-            _write_atomically(path, document.encode("utf-8"))
+            write_report_file(path, document.encode("utf-8"))
         else:
             assert pdf_writer is not None
-            _write_pdf_atomically(path, document, pdf_writer)
+            write_report_pdf(path, document, pdf_writer)
         step(3, 3, "Done")
         return Outcome(ExportedFile(path, kind, path.stat().st_size), Change.NONE)
 
@@ -391,7 +292,7 @@ class ReportService:
 
     def write_csv(self, path: Path) -> Outcome[ExportedFile]:
         """Export :meth:`statistics_csv` to ``path`` (UTF-8), atomically."""
-        _write_atomically(path, self.statistics_csv().encode("utf-8"))
+        write_report_file(path, self.statistics_csv().encode("utf-8"))
         return Outcome(ExportedFile(path, "csv", path.stat().st_size), Change.NONE)
 
     @staticmethod
@@ -511,10 +412,6 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
 def _write_failed(path: Path, exc: OSError) -> ReportError:
     return ReportError(
         f"Could not write {path}: {exc.strerror or exc}. Nothing was saved; choose another "
@@ -522,23 +419,18 @@ def _write_failed(path: Path, exc: OSError) -> ReportError:
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    tmp = _temporary(path)
+def write_report_file(path: Path, data: bytes) -> None:
+    """Write ``data`` whole (:func:`studyapp.fsutil.write_atomically`); a ReportError if not."""
     try:
-        with tmp.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        tmp.replace(path)
+        fsutil.write_atomically(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise _write_failed(path, exc) from exc
 
 
-def _write_pdf_atomically(path: Path, document: str, pdf_writer: PdfWriter) -> None:
-    tmp = _temporary(path)
-    try:
+def write_report_pdf(path: Path, document: str, pdf_writer: PdfWriter) -> None:
+    """Let the PDF engine write beside ``path``; only a real PDF replaces the file."""
+
+    def produce(tmp: Path) -> None:
         pdf_writer(document, tmp)
         with tmp.open("rb") as stream:
             head = stream.read(5)
@@ -547,8 +439,8 @@ def _write_pdf_atomically(path: Path, document: str, pdf_writer: PdfWriter) -> N
                 f"The PDF engine did not produce a PDF for {path}. Nothing was saved; "
                 "save the report as HTML instead."
             )
-        tmp.replace(path)
+
+    try:
+        fsutil.write_atomically_with(path, produce)
     except OSError as exc:
         raise _write_failed(path, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)

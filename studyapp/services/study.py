@@ -773,7 +773,6 @@ class StudyService:
         *,
         guessed: bool = False,
         mode: str = "practice",
-        session_id: int | None = None,
         exam_id: int | None = None,
         now: datetime | None = None,
     ) -> AnswerResult:
@@ -789,7 +788,7 @@ class StudyService:
             seconds,
             guessed=guessed,
             mode=mode,
-            session_id=session_id,
+            session_id=None,  # mock exam answers belong to their exam, not a study session
             exam_id=exam_id,
             now=now,
             cache=None,

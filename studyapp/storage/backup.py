@@ -6,8 +6,11 @@ These are mechanics; when and under which names they run is the policy of
 - :func:`copy_database` uses SQLite's online backup API from a *read-only* connection. One
   backup step copies every page under one read transaction, so the copy is a consistent
   snapshot that includes what is still in the WAL, even while another connection writes.
-  The copy is switched to a rollback journal (one self-contained file, no ``-wal`` to lose),
-  fsynced, and only then renamed into place: a crash leaves either no copy or a whole one.
+  The copy is switched to a rollback journal (one self-contained file, no ``-wal`` to lose)
+  and only then put in place with :func:`studyapp.fsutil.replace_file` (fsync, rename,
+  fsync of the folder): a crash leaves either no copy or a whole one. SQLite needs a file
+  name of its own to write the copy (``<name>.partial``, which it may give side files),
+  so the copy is made here and only the file-replace step is shared.
 - :func:`check_database` runs ``PRAGMA quick_check`` (or the full ``integrity_check``)
   read-only, so checking can never write to, or checkpoint into, a damaged file.
 - :func:`move_aside` renames a database together with its ``-wal``/``-shm``/``-journal``
@@ -17,14 +20,13 @@ These are mechanics; when and under which names they run is the policy of
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from studyapp.domain.errors import BackupError, ProfileError
+from studyapp.fsutil import fsync_dir, replace_file
 from studyapp.storage.sqlite_errors import is_corruption, write_failure_reason
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -37,22 +39,6 @@ def _ro_uri(path: Path) -> str:
 def side_files(path: Path) -> list[Path]:
     """The ``-wal``, ``-shm`` and ``-journal`` files of ``path`` that exist."""
     return [p for p in (path.with_name(path.name + s) for s in SIDE_SUFFIXES) if p.exists()]
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make renames in ``folder`` durable (POSIX; Windows has no directory handles)."""
-    if sys.platform == "win32":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_with_sides(path: Path) -> None:
@@ -76,9 +62,7 @@ def copy_database(source: Path, dest: Path) -> int:
         ):
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
-        _fsync_file(partial)
-        partial.replace(dest)
-        fsync_dir(dest.parent)
+        replace_file(partial, dest)
     except sqlite3.Error as exc:
         _remove_with_sides(partial)
         reason = write_failure_reason(exc) or f"SQLite said: {exc}"
@@ -150,7 +134,7 @@ def move_aside(path: Path, target: Path) -> Path:
     try:
         for side in side_files(path):
             side.replace(target.with_name(target.name + side.name[len(path.name) :]))
-        path.replace(target)
+        path.replace(target)  # a rename of existing bytes, not a write: nothing to fsync
         fsync_dir(target.parent)
     except OSError as exc:
         raise ProfileError(
@@ -169,8 +153,7 @@ def replace_database(prepared: Path, target: Path) -> None:
     try:
         for side in side_files(target):
             side.unlink()
-        prepared.replace(target)
-        fsync_dir(target.parent)
+        replace_file(prepared, target)
     except OSError as exc:
         raise BackupError(
             f"Could not put the restored database in place at {target}: "

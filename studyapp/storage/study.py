@@ -902,21 +902,3 @@ def review_log_groups(session: Session) -> Iterator[tuple[str, int, int, str, in
     # of a million answers are ~14 MB of text, parsed and dropped group by group.
     for r in result:
         yield (r[0], int(r[1]), int(r[2]), r[3] or "", int(r[4]), int(r[5] or 0))
-
-
-def review_log_facts(
-    session: Session, after_id: int = 0
-) -> Iterator[tuple[int, str, int, int, int, int]]:
-    """(id, skill key, first attempt 0/1, correct 0/1, answered-at ms, response ms) of every
-    answer with an id above ``after_id``, oldest id first, streamed while ``session`` is open.
-
-    Plain driver SQL (no ORM objects, no type conversion) and no list of a million tuples
-    in memory: this is what the study cache (``services.study_cache``) keeps.
-    """
-    result = session.connection().exec_driver_sql(
-        "SELECT id, skill_key, first_attempt, correct, answered_at, response_ms "
-        "FROM review_log WHERE id > ? ORDER BY id",
-        (after_id,),
-    )
-    for r in result:
-        yield (r[0], r[1], r[2], r[3], r[4], r[5])

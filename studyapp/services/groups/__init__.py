@@ -2,7 +2,8 @@
 use cases (:mod:`.service`), what a profile may see (:mod:`.status`) and the facilitator's
 report (:mod:`.report`). See ``docs/study-groups.md``."""
 
-from studyapp.services.groups.port import GroupPort, open_port
+from studyapp.services.groups.adapters import open_port
+from studyapp.services.groups.port import GroupPort
 from studyapp.services.groups.service import (
     GroupService,
     SyncFailure,

@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from studyapp import fsutil
 from studyapp.domain.group import GroupError, GroupFile, MemberCard, PublishedPack
 from studyapp.services.groups.card import normal_code
 from studyapp.services.groups.port import CardsRead, GroupView, Pick, Problem
@@ -73,30 +74,14 @@ def parse_json(data: bytes, what: str) -> Any:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, ``fsync`` it, rename it over."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``data`` whole (:func:`studyapp.fsutil.write_atomically`); a GroupError if not."""
     try:
-        with tmp.open("wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        tmp.replace(path)
+        fsutil.write_atomically(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise GroupError(
             f"Could not write {path}: {exc.strerror or exc}. Nothing was changed; check that "
             "the group folder is reachable and writable."
         ) from exc
-    try:  # make the rename itself durable where the platform allows it
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class FolderGroup:

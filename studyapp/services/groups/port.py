@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from studyapp.domain.group import GroupError, GroupFile, MemberCard, PublishedPack
+from studyapp.domain.group import GroupFile, MemberCard, PublishedPack
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,26 +103,3 @@ class GroupPort(Protocol):
     def remove_card(self, member_id: str) -> None:
         """Take this member's card away (leaving the group)."""
         ...
-
-
-HUB_SCHEMES = ("postgresql://", "postgres://")
-
-
-def open_port(location: str) -> GroupPort:
-    """The adapter for ``location``: a hub URL or a folder path.
-
-    The hub adapter (and with it psycopg) is imported only for a hub URL, so the folder
-    back end needs nothing installed.
-    """
-    if location.lower().startswith(HUB_SCHEMES):
-        from studyapp.services.groups.hub import HubGroup
-
-        return HubGroup(location)
-    if "://" in location:
-        raise GroupError(
-            f"{location!r} is not a folder; give the path of the group's shared folder "
-            "(or a postgresql:// group hub address)."
-        )
-    from studyapp.services.groups.folder import FolderGroup
-
-    return FolderGroup(Path(location))

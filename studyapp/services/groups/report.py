@@ -24,9 +24,9 @@ from studyapp.services.reports import (
     ExportedFile,
     PdfWriter,
     ReportError,
-    _write_atomically,
-    _write_pdf_atomically,
     report_format,
+    write_report_file,
+    write_report_pdf,
 )
 
 MEMBERS_PER_TABLE = 6
@@ -251,12 +251,12 @@ def write_group_report(
         raise ReportError("Only the facilitator's profile writes the group report.")
     document = render_group_html(status, tz)
     if kind == "html":
-        _write_atomically(path, document.encode("utf-8"))
+        write_report_file(path, document.encode("utf-8"))
     else:
         if pdf_writer is None:
             raise ReportError(
                 f"This StudyApp cannot write PDF here; save {path.name} as HTML instead "
                 "(--format html) and print it from a browser."
             )
-        _write_pdf_atomically(path, document, pdf_writer)
+        write_report_pdf(path, document, pdf_writer)
     return Outcome(ExportedFile(path, kind, path.stat().st_size), Change.NONE)

@@ -46,9 +46,10 @@ from studyapp.domain.group import (
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.exams import ExamService
 from studyapp.services.gcpause import gc_paused
+from studyapp.services.groups.adapters import open_port
 from studyapp.services.groups.card import build_card
 from studyapp.services.groups.packs import import_group_pack, pack_title
-from studyapp.services.groups.port import GroupPort, Problem, open_port
+from studyapp.services.groups.port import GroupPort, Problem
 from studyapp.services.groups.status import GroupStatus, group_status, screen_status
 from studyapp.services.profile import Profile
 from studyapp.storage.settings import read_settings, write_settings
