@@ -13,6 +13,10 @@ Modes (each prints one JSON line on stdout, then exits):
 - ``stall DATA_DIR PACK``: the app started as above; once Home shows fresh statistics, a
   QTimer ticks every 5 ms on the GUI thread while ``controller.run_long`` imports
   ``PACK``; reports the longest gap between ticks.
+- ``stall-control DATA_DIR SECONDS``: the same, but the long operation is a plain Python
+  loop for ``SECONDS`` (it does nothing but compute, and hands the interpreter lock over
+  every 5 ms as any Python code does): the longest gap this machine gives a worker that
+  cannot be at fault, to read the import's figure against on a shared machine.
 
 The parent measures wall time from just before it starts the process to the line's
 arrival. The app runs offscreen with a clock fixed at the benchmark's moment.
@@ -146,9 +150,32 @@ def start(data_dir: Path) -> None:
 
 
 def stall(data_dir: Path, pack: Path) -> None:
-    from PySide6.QtCore import QTimer
-
     from studyapp.services.packs import PackService
+
+    _measure_gaps(
+        data_dir,
+        "Importing a pack",
+        lambda profile, progress: PackService(profile).import_pack(pack, progress=progress),
+    )
+
+
+def _spin(seconds: float) -> int:
+    """Compute for ``seconds`` in plain Python (the control's worker)."""
+    end = time.perf_counter() + seconds
+    total = 0
+    while time.perf_counter() < end:
+        total += sum(i * i for i in range(200))
+    return total
+
+
+def stall_control(data_dir: Path, seconds: float) -> None:
+    _measure_gaps(data_dir, "Working", lambda _profile, _progress: _spin(seconds))
+
+
+def _measure_gaps(data_dir: Path, title: str, work: Any) -> None:
+    """Once Home shows fresh figures, tick a 5 ms timer on the GUI thread while
+    ``controller.run_long(title, work)`` runs; emit the longest gap between ticks."""
+    from PySide6.QtCore import QTimer
 
     ticks: list[float] = []
     timer = QTimer()
@@ -172,15 +199,11 @@ def stall(data_dir: Path, pack: Path) -> None:
     started: list[float] = []
 
     def fresh(controller: Any) -> None:
-        controller.report_error = lambda exc: _fail(f"import failed: {exc}")
+        controller.report_error = lambda exc: _fail(f"{title} failed: {exc}")
         started.append(time.perf_counter())
         ticks.append(started[0])
         timer.start()
-        controller.run_long(
-            "Importing a pack",
-            lambda profile, progress: PackService(profile).import_pack(pack, progress=progress),
-            done,
-        )
+        controller.run_long(title, work, done)
 
     app = _start_app(data_dir, lambda _controller: None, fresh)
     app.exec()
@@ -195,8 +218,12 @@ def main(argv: list[str]) -> int:
         start(Path(argv[1]))
     elif mode == "stall" and len(argv) == 3:
         stall(Path(argv[1]), Path(argv[2]))
+    elif mode == "stall-control" and len(argv) == 3:
+        stall_control(Path(argv[1]), float(argv[2]))
     else:
-        sys.stderr.write("usage: python -m benchmarks.probe bare|start DIR|stall DIR PACK\n")
+        sys.stderr.write(
+            "usage: python -m benchmarks.probe bare|start DIR|stall DIR PACK|stall-control DIR S\n"
+        )
         return 2
     return 1  # the modes exit by themselves
 

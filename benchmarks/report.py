@@ -79,15 +79,20 @@ def print_table(results: Sequence[Result], out: TextIO) -> None:
     out.flush()
 
 
-# (column key, the result line it comes from, what of it): the scaling table's columns.
+# (column key, the result line it comes from, what of it: an attribute of the result or a
+# key of its extra figures): the scaling table's columns. The *_first_ms columns are the
+# first call after opening the profile (its caches filled), where the size shows most.
 SCALING_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answer_median_ms", "answer loop: answer → next question shown (median)", "value"),
     ("answer_p99_ms", "answer loop: answer → next question shown (p99)", "value"),
     ("anki_answer_median_ms", "answer loop: answer → next question shown (median)", "anki"),
     ("anki_answer_p99_ms", "answer loop: answer → next question shown (p99)", "anki"),
     ("plan_ahead_ms", "  planned ahead on the worker while the learner reads", "value"),
+    ("first_plan_ms", "  first plan after opening the profile", "value"),
     ("stats_ms", "Home/stats: mastery, readiness, forecast", "value"),
+    ("stats_first_ms", "Home/stats: mastery, readiness, forecast", "first_ms"),
     ("exam_build_ms", "build a 100-question blueprint mock exam", "value"),
+    ("exam_first_ms", "build a 100-question blueprint mock exam", "first_ms"),
     ("peak_memory_mb", "peak memory, GUI open on the profile", "value"),
 )
 
@@ -108,7 +113,7 @@ def scaling_rows(results: Sequence[Result], sizes: Sequence[str]) -> list[dict[s
             found = next(
                 (r for r in results if r.size == size and r.workload.startswith(workload)), None
             )
-            value = None if found is None else getattr(found, what)
+            value = None if found is None else getattr(found, what, found.extra.get(what))
             row[key] = None if value is None else round(value, 3)
         rows.append(row)
     return rows
