@@ -60,6 +60,8 @@ ANSWERED = re.compile(
     r"^answered (\d+) (\S+) skill=(\S+) correct=(true|false) rating=([1-4]) review=(\d+)$"
 )
 
+CLOCK = re.compile(r"^clock \S+ (next-due|next-day)$")
+
 
 @dataclass(frozen=True)
 class Printed:
@@ -196,6 +198,10 @@ def test_sigkilled_drills_lose_no_committed_answer_and_leave_nothing_half_writte
         assert "damaged" not in drill.stderr, drill.stderr
         assert not list(data_dir.glob("studyapp.sqlite3.damaged-*")), f"run {run}"
         for line in drill.lines:
+            if CLOCK.match(line):
+                # The whole bank answered and nothing due yet: the drill's clock moves on
+                # (the protocol's clock line; with faster answers the runs get that far).
+                continue
             match = ANSWERED.match(line)
             assert match, f"run {run}: unexpected output {line!r}"
             rid = int(match.group(6))
