@@ -297,7 +297,8 @@ def mock_level_shift(
 
 
 def _shifted(m: Mastery, delta: float, delta_sd: float) -> Mastery:
-    """``m`` with its ``p`` moved by ``delta`` logits (and the shift's uncertainty added)."""
+    """``m`` with its ``p`` moved by ``delta`` logits of knowledge (:func:`_grow`), and the
+    shift's uncertainty added to ``sd`` and kept as ``shared_sd`` (one shift for all areas)."""
     p = _grow(m.p_unstudied, delta)
     lift = EXAM_OVERLAP * m.coverage * m.retention
     mean = p + lift * (1 - p)
