@@ -78,7 +78,7 @@ Synced = TypeVar("Synced", bound=SyncReport | None)
 Loaded = tuple[str, GroupStatus | GroupError] | None
 
 
-def _load(profile: Any, code: str | None = None) -> Loaded:
+def _load(profile: Profile, code: str | None = None) -> Loaded:
     """(the line on the last sync, the screen's status with the analysis of ``code`` (None:
     the most recent exam) or the reason it cannot be read), or None when in no group
     (worker: reading a hub or a network folder may take a while)."""
