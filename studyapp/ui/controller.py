@@ -321,7 +321,10 @@ class AppController(QObject):
             else:
                 self.window.statusBar().showMessage(str(exc), 10_000)
 
-        dialog.canceled.connect(op.cancelled.set)
+        cancelled = op.cancelled
+        # A lambda, not ``cancelled.set``: PySide watches a bound method's object through
+        # a weak reference whose callback disconnects, and that must not run on the worker.
+        dialog.canceled.connect(lambda: cancelled.set())
         self.runner.run_with_progress(
             op.bind(self.profile), lambda d, t, s: update_dialog(dialog, d, t, s), done, failed
         )

@@ -8,15 +8,20 @@ a dialog. Screens do not call this directly: they describe a typed operation
 
 What crosses to the worker is only the submitted function (which must hold plain data,
 never a Qt object: :mod:`studyapp.ui.ops` builds it, ``tests/ui/test_ops_closures.py``
-checks it) and one long-lived relay whose signals carry results back. The relay belongs to
-the runner, so the worker thread never drops the last reference to a Qt object; the
-callbacks stay on the GUI thread, in a table keyed by task number.
+checks it) and one long-lived relay whose signals carry results back. The callbacks and a
+second reference to each submitted function stay on the GUI thread, in a table keyed by
+task number; the worker lets go of the function before it reports, so the function and
+everything it holds are freed on the GUI thread. That matters beyond Qt objects: PySide
+disconnects a signal from a bound method through a weak-reference callback when the
+method's object dies, and that callback running on the worker deadlocked against the GUI
+thread closing a dialog (seen with a ``threading.Event`` whose ``set`` was a Cancel slot).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -47,6 +52,7 @@ class _Callbacks:
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None]
     on_progress: Callable[[int, int, str], None] | None
+    fn: Callable[..., Any]  # held here so that its last reference goes on this thread
 
 
 class _Task(QRunnable):
@@ -69,21 +75,25 @@ class _Task(QRunnable):
 
     def _run(self) -> None:
         number, relay = self._number, self._relay
+        fn, self._fn = self._fn, _done  # the runner's table keeps the other reference
         try:
             if self._with_progress:
 
                 def progress(done: int, total: int, text: str = "") -> None:
                     relay.progressed.emit(number, done, total, text)
 
-                result = self._fn(progress)
+                result = fn(progress)
             else:
-                result = self._fn()
+                result = fn()
         except BaseException as exc:  # noqa: BLE001  # every failure must reach the GUI
+            del fn  # before reporting: the GUI thread drops the last reference
+            # The traceback's frames keep what the work held; their names and lines stay
+            # for the log and the dialog, their locals go here, before the GUI has it.
+            traceback.clear_frames(exc.__traceback__)
             relay.failed.emit(number, exc)
         else:
+            del fn
             relay.succeeded.emit(number, result)
-        finally:
-            self._fn = _done  # the work's references go now, not when Qt deletes the task
 
 
 def _done(*_args: object) -> None:
@@ -116,7 +126,7 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run ``fn()`` off the GUI thread; ``on_done(result)`` runs on the GUI thread."""
-        self._start(fn, _Callbacks(on_done, on_error or self._on_error, None))
+        self._start(fn, _Callbacks(on_done, on_error or self._on_error, None, fn))
 
     def run_with_progress(
         self,
@@ -127,7 +137,7 @@ class TaskRunner(QObject):
     ) -> None:
         """Like :meth:`run`; ``fn`` gets a ``progress(done, total, text)`` callback whose
         reports reach ``on_progress`` on the GUI thread."""
-        self._start(fn, _Callbacks(on_done, on_error or self._on_error, on_progress))
+        self._start(fn, _Callbacks(on_done, on_error or self._on_error, on_progress, fn))
 
     def _start(self, fn: Callable[..., Any], callbacks: _Callbacks) -> None:
         number = next(self._numbers)
