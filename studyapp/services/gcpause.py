@@ -6,6 +6,8 @@ collections, each holding the interpreter for 100-300 ms, which freezes the GUI 
 Those objects are acyclic and are freed by reference counting, so pausing the cyclic
 collector while an import runs loses nothing. Nested and concurrent uses are counted;
 the collector resumes when the last one ends (it was never forced to run afterwards).
+The GUI's worker thread does not pause it around every task (decision 0016); bulk work
+that needs the pause takes it itself.
 
 Reference counting has its own pause: the last reference to 100,000 parsed questions
 going away frees two million objects in one C call (~0.5 s, ~50 ms per 10,000 questions)

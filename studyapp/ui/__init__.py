@@ -1,5 +1,6 @@
 """The Qt front end: the only package that imports PySide6.
 
-Screens receive frozen dataclasses from services through :class:`~studyapp.ui.tasks.TaskRunner`,
-which runs every database and file operation on one worker thread.
+Screens receive frozen dataclasses from services through typed operations
+(:mod:`studyapp.ui.ops`: ``Query``, ``Op``, ``LongOp``), which the controller runs on the one
+worker thread of :class:`~studyapp.ui.tasks.TaskRunner`.
 """

@@ -207,13 +207,14 @@ class SelfTest:
         if not self.demo:
             self._visit()
             return
+        from studyapp.services.changes import Change, Outcome
         from studyapp.services.demo import seed_demo_history
 
         def seeded(_answers: object) -> None:
             self.c.window.refresh_current()
             self._visit()
 
-        self.c.run_op(seed_demo_history, seeded, self._failed)
+        self.c.run_op(lambda p: Outcome(seed_demo_history(p), Change.REVIEWS), seeded, self._failed)
 
     def _dismiss_welcome(self, theme: str) -> None:
         self._settle()

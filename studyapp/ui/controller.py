@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
@@ -26,23 +26,28 @@ from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
-from studyapp.services.changes import Change
+from studyapp.services.changes import Outcome
 from studyapp.ui.errors import show_error
+from studyapp.ui.ops import LongOp, Op, Query
 from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
 from studyapp.ui.tasks import TaskRunner
 from studyapp.ui.theme import apply_theme
 from studyapp.ui.welcome import WelcomeDialog
 
 if TYPE_CHECKING:
+    from studyapp.services.backups import BackupInfo
     from studyapp.services.damage_check import BackgroundCheck
     from studyapp.services.home_summary import HomeSummary
     from studyapp.services.profile import Profile
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 class AppController(QObject):
-    """Owns the profile and the worker; screens call :meth:`query`."""
+    """Owns the profile and the worker; screens run typed operations (:mod:`.ops`)
+    through :meth:`query`, :meth:`run_op` and :meth:`run_long`."""
 
     profile_opened = Signal()
     profile_failed = Signal(object)
@@ -86,20 +91,15 @@ class AppController(QObject):
         if summary is not None and self.profile is None:
             self.window.home.show_figures(summary)
 
-    def backup_now(self, on_done: Callable[[Any], None] | None = None) -> None:
+    def backup_now(self, on_done: Callable[[BackupInfo], None] | None = None) -> None:
         """Write a manual backup into the backups folder, off the GUI thread."""
 
-        def done(info: Any) -> None:
+        def done(info: BackupInfo) -> None:
             self.window.statusBar().showMessage(f"Backed up to {info.path}", 15_000)
             if on_done is not None:
                 on_done(info)
 
-        def work(profile: Profile) -> Any:
-            from studyapp.services.backups import BackupService
-
-            return BackupService(profile).backup().value
-
-        self.query(work, done)
+        self.run_op(_backup, done)
 
     def restore_from(self, path: Path) -> None:
         """Close the profile, restore the backup ``path`` over it, and open it again.
@@ -243,57 +243,64 @@ class AppController(QObject):
         show_error(self.window, exc, self.paths.log_file)
         self.profile_failed.emit(exc)
 
-    def query(self, fn: Callable[[Profile], Any], on_done: Callable[[Any], None]) -> None:
-        """Run ``fn(profile)`` off the GUI thread and pass its result to ``on_done``."""
-        profile = self.profile
-        if profile is None:
-            return
-        self.runner.run(lambda: fn(profile), on_done)
+    def query(
+        self,
+        work: Callable[[Profile], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run the read ``work(profile)`` off the GUI thread; ``on_done(result)`` on it."""
+        self.run_query(Query(work, on_done, on_error))
 
     def run_op(
         self,
-        fn: Callable[[Profile], Any],
-        on_done: Callable[[Any], None] | None = None,
+        work: Callable[[Profile], Outcome[T]],
+        on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """Run a writing operation off the GUI thread.
+        """Run the change ``work(profile)`` off the GUI thread.
 
-        ``fn`` returns an :class:`~studyapp.services.changes.Outcome`; its changes are
-        broadcast (screens go stale) and its value goes to ``on_done``.
+        Its :class:`~studyapp.services.changes.Outcome`'s changes are broadcast (screens go
+        stale) and its value goes to ``on_done``.
         """
-        profile = self.profile
-        if profile is None:
-            return
-
-        def done(outcome: Any) -> None:
-            changes = getattr(outcome, "changes", Change.NONE)
-            if changes:
-                self.changes_happened.emit(changes)
-            if on_done is not None:
-                on_done(getattr(outcome, "value", outcome))
-
-        self.runner.run(lambda: fn(profile), done, on_error)
+        self.run_change(Op(work, on_done, on_error))
 
     def run_long(
         self,
         title: str,
-        fn: Callable[[Profile, Callable[..., None]], Any],
-        on_done: Callable[[Any], None] | None = None,
+        work: Callable[[Profile, ProgressReporter], Outcome[T]],
+        on_done: Callable[[T], None] | None = None,
         *,
         cancellable: bool = True,
     ) -> None:
         """Like :meth:`run_op` for long work, with a progress dialog (and Cancel)."""
-        profile = self.profile
-        if profile is None:
-            return
-        dialog = make_dialog(self.window, title, cancellable)
-        reporter_box: list[ProgressReporter] = []
-        self.long_running += 1  # the window builds no screens meanwhile (no GUI stall)
+        self.run_long_op(LongOp(title, work, on_done, cancellable))
 
-        def work(emit: Callable[..., None]) -> Any:
-            reporter = ProgressReporter(emit)
-            reporter_box.append(reporter)
-            return fn(profile, reporter)
+    def run_query(self, query: Query[T]) -> None:
+        """Run ``query`` (nothing happens while no profile is open)."""
+        if self.profile is not None:
+            self.runner.run(query.bind(self.profile), query.success, query.failure)
+
+    def run_change(self, op: Op[T]) -> None:
+        """Run ``op`` and broadcast what it changed (nothing happens with no profile)."""
+        if self.profile is None:
+            return
+        success = op.success
+
+        def done(outcome: Outcome[T]) -> None:
+            self._broadcast(outcome)
+            if success is not None:
+                success(outcome.value)
+
+        self.runner.run(op.bind(self.profile), done, op.failure)
+
+    def run_long_op(self, op: LongOp[T]) -> None:
+        """Run ``op`` with its progress dialog; Cancel sets its ``cancelled`` event."""
+        if self.profile is None:
+            return
+        dialog = make_dialog(self.window, op.title, op.cancellable)
+        self.long_running += 1  # the window builds no screens meanwhile (no GUI stall)
+        success = op.success
 
         def finish() -> None:
             self.long_running -= 1
@@ -301,13 +308,11 @@ class AppController(QObject):
             dialog.close()
             dialog.deleteLater()
 
-        def done(outcome: Any) -> None:
+        def done(outcome: Outcome[T]) -> None:
             finish()
-            changes = getattr(outcome, "changes", Change.NONE)
-            if changes:
-                self.changes_happened.emit(changes)
-            if on_done is not None:
-                on_done(getattr(outcome, "value", outcome))
+            self._broadcast(outcome)
+            if success is not None:
+                success(outcome.value)
 
         def failed(exc: BaseException) -> None:
             finish()
@@ -316,14 +321,17 @@ class AppController(QObject):
             else:
                 self.window.statusBar().showMessage(str(exc), 10_000)
 
-        def cancel() -> None:
-            for reporter in reporter_box:
-                reporter.cancel()
-
-        dialog.canceled.connect(cancel)
+        cancelled = op.cancelled
+        # A lambda, not ``cancelled.set``: PySide watches a bound method's object through
+        # a weak reference whose callback disconnects, and that must not run on the worker.
+        dialog.canceled.connect(lambda: cancelled.set())
         self.runner.run_with_progress(
-            work, lambda d, t, s: update_dialog(dialog, d, t, s), done, failed
+            op.bind(self.profile), lambda d, t, s: update_dialog(dialog, d, t, s), done, failed
         )
+
+    def _broadcast(self, outcome: Outcome[Any]) -> None:
+        if outcome.changes:
+            self.changes_happened.emit(outcome.changes)
 
     def report_error(self, exc: BaseException) -> None:
         """Show an operation's failure in a dialog and log it.
@@ -386,6 +394,13 @@ def _seeding_words(progress: Callable[..., None]) -> Callable[..., None]:
             progress(0, 0, f"{SEEDING}: checking the questions…")
 
     return report
+
+
+def _backup(profile: Profile) -> Outcome[BackupInfo]:
+    """A manual backup (worker thread); it changes nothing the screens show."""
+    from studyapp.services.backups import BackupService
+
+    return BackupService(profile).backup()
 
 
 def _ignore(_exc: BaseException) -> None:

@@ -8,18 +8,20 @@ sync itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
+    from studyapp.services.changes import Outcome
     from studyapp.services.groups import SyncReport
+    from studyapp.services.profile import Profile
     from studyapp.ui.main_window import MainWindow
     from studyapp.ui.screens.group import GroupScreen
 
 
-def _sync_if_joined(profile: Any) -> Any:
+def _sync_if_joined(profile: Profile) -> Outcome[SyncReport | None]:
     from studyapp.services.groups import GroupService
 
     return GroupService(profile).sync_if_joined()

@@ -23,9 +23,12 @@ class CancelledError(StudyAppError):
 class ProgressReporter:
     """Thread-safe progress callback that raises once cancellation is requested."""
 
-    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+    def __init__(
+        self, emit: Callable[[int, int, str], None], cancelled: threading.Event | None = None
+    ) -> None:
+        """``cancelled`` may be shared with the GUI thread, which sets it (Cancel)."""
         self._emit = emit
-        self._cancel = threading.Event()
+        self._cancel = cancelled if cancelled is not None else threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()

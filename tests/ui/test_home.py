@@ -70,7 +70,7 @@ def _clipped(home: HomeScreen) -> list[str]:
 def test_home_text_fits_at_the_smallest_window_and_large_fonts(app_controller, qtbot, size):
     """At 880×600 with a week of practice, no label is cut and nothing scrolls sideways."""
     c = app_controller
-    c.run_op(lambda p: seed_demo_history(p, days=7, per_day=18), lambda _n: None)
+    c.query(lambda p: seed_demo_history(p, days=7, per_day=18), lambda _n: None)
     settle(qtbot, c, 120_000)
     c.set_theme("light", size)
     c.window.resize(880, 600)
@@ -103,9 +103,9 @@ def _sit_mock_exam_below_the_pass_line(profile) -> None:
 def test_home_says_when_mock_exams_are_below_the_pass_line(app_controller, qtbot):
     """Readiness stands beside the latest mock exam, never silently contradicting it."""
     c = app_controller
-    c.run_op(lambda p: seed_demo_history(p, days=7, per_day=18), lambda _n: None)
+    c.query(lambda p: seed_demo_history(p, days=7, per_day=18), lambda _n: None)
     settle(qtbot, c, 120_000)
-    c.run_op(_sit_mock_exam_below_the_pass_line, lambda _r: None)
+    c.query(_sit_mock_exam_below_the_pass_line, lambda _r: None)
     settle(qtbot, c, 120_000)
     home = _home(c, qtbot)
     assert home.summary is not None and home.summary.estimated

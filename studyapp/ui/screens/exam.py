@@ -9,7 +9,7 @@ option's rationale and the explanation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QMouseEvent
@@ -41,6 +41,7 @@ from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import LineChart, Series
 
 if TYPE_CHECKING:
+    from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
 
 SELECTIONS = (
@@ -239,7 +240,7 @@ class ExamScreen(Screen):
     def refresh(self) -> None:
         self.stale = False
 
-        def load(profile: Any) -> tuple[SetupInfo, ExamView | None, ExamHistory]:
+        def load(profile: Profile) -> tuple[SetupInfo, ExamView | None, ExamHistory]:
             service = ExamService(profile)
             return service.setup_info(), service.unfinished(), service.history()
 

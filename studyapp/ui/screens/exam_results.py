@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.exam_session import EndedBy
 from studyapp.domain.words import duration
+from studyapp.services.changes import Outcome
 from studyapp.services.exam_report import write_exam_report
 from studyapp.services.exam_views import ExamResult, ResultItem
 from studyapp.services.exams import ExamService
@@ -355,4 +356,4 @@ class ResultsPage(QWidget):
         def done(path: Path) -> None:
             self.c.window.statusBar().showMessage(f"Report written to {path}", 15_000)
 
-        self.c.run_op(lambda _p: write_exam_report(result, name, Path(target)), done)
+        self.c.run_op(lambda _p: Outcome(write_exam_report(result, name, Path(target))), done)

@@ -15,7 +15,8 @@ everything that cannot act is disabled and the note under the clock says why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
+from studyapp.services.changes import Outcome
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui import shortcuts
@@ -43,7 +45,10 @@ from studyapp.ui.widgets.option_card import KEYS, OptionCard
 from studyapp.ui.widgets.rendered import FittedText
 
 if TYPE_CHECKING:
+    from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
+
+T = TypeVar("T")
 
 TICK_MS = 5_000
 REDRAW_MS = 250
@@ -279,9 +284,6 @@ class SittingPage(QWidget):
             self.toggle_flag()
 
     # ------------------------------------------------------------------ state
-    def _service(self, profile: Any) -> ExamService:
-        return ExamService(profile)
-
     def open(self, view: ExamView) -> None:
         """Show a sitting: start it if new, show it paused if paused or interrupted."""
         self.view = view
@@ -352,12 +354,12 @@ class SittingPage(QWidget):
             self._tick()
 
     # ------------------------------------------------------------------ operations
-    def _op(self, fn: Callable[[ExamService], Any], on_done: Callable[[Any], None]) -> None:
+    def _op(self, fn: Callable[[ExamService], Outcome[T]], on_done: Callable[[T], None]) -> None:
         if self.busy:
             return
         self.busy = True
 
-        def done(value: Any) -> None:
+        def done(value: T) -> None:
             self.busy = False
             on_done(value)
 
@@ -365,7 +367,7 @@ class SittingPage(QWidget):
             self.busy = False
             self.c.report_error(exc)
 
-        self.c.run_op(lambda p: fn(self._service(p)), done, failed)
+        self.c.run_op(partial(_on_exam_service, fn), done, failed)
 
     def _after_change(self, view: ExamView) -> None:
         if view.submitted:
@@ -555,6 +557,11 @@ class SittingPage(QWidget):
         self.stop_timers()
         if view is not None:
             self.c.query(lambda p: ExamService(p).result(view.id), self.finished.emit)
+
+
+def _on_exam_service(fn: Callable[[ExamService], Outcome[T]], profile: Profile) -> Outcome[T]:
+    """``fn`` applied to the profile's exam service (worker thread; holds no widget)."""
+    return fn(ExamService(profile))
 
 
 def _item(text: str, position: int) -> QListWidgetItem:

@@ -22,8 +22,9 @@ The menu ``File → Study group`` and the sync at start-up are in
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.group import GroupError, HubPasswordError
-from studyapp.services.changes import Change
+from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups import (
     GroupService,
     GroupStatus,
@@ -67,13 +68,17 @@ from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
 
 if TYPE_CHECKING:
+    from studyapp.services.profile import Profile
+    from studyapp.services.reports import ExportedFile
     from studyapp.ui.controller import AppController
+
+Synced = TypeVar("Synced", bound=SyncReport | None)
 
 
 Loaded = tuple[str, GroupStatus | GroupError] | None
 
 
-def _load(profile: Any, code: str | None = None) -> Loaded:
+def _load(profile: Profile, code: str | None = None) -> Loaded:
     """(the line on the last sync, the screen's status with the analysis of ``code`` (None:
     the most recent exam) or the reason it cannot be read), or None when in no group
     (worker: reading a hub or a network folder may take a while)."""
@@ -389,7 +394,7 @@ class GroupScreen(Screen):
         self._message("Syncing with the study group…")
         self._run(lambda p: GroupService(p).sync())
 
-    def _run(self, fn: Any) -> None:
+    def _run(self, fn: Callable[[Profile], Outcome[Synced]]) -> None:
         """A join or sync off the GUI thread, asking for a hub password if one is needed."""
         run_group_op(self.controller, self.window(), fn, self._synced, self._sync_failed)
 
@@ -441,7 +446,7 @@ class GroupScreen(Screen):
         """Write the group report to ``path`` (HTML or PDF by its extension)."""
         from studyapp.ui.pdf import write_pdf
 
-        def work(profile: Any) -> Any:
+        def work(profile: Profile) -> Outcome[ExportedFile]:
             status = GroupService(profile).status()
             return write_group_report(status, path, None, local_tz(), write_pdf)
 

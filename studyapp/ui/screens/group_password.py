@@ -12,7 +12,7 @@ line in the error dialog; it is forgotten, and nothing was changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +27,11 @@ from studyapp.domain.group import HubPasswordError
 from studyapp.ui.screens.group_join import fit_width
 
 if TYPE_CHECKING:
+    from studyapp.services.changes import Outcome
+    from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
+
+T = TypeVar("T")
 
 
 class HubPasswordDialog(QDialog):
@@ -105,8 +109,8 @@ def ask_password(
 def run_group_op(
     controller: AppController,
     parent: QWidget,
-    fn: Callable[[Any], Any],
-    on_done: Callable[[Any], None],
+    fn: Callable[[Profile], Outcome[T]],
+    on_done: Callable[[T], None],
     on_failed: Callable[[BaseException], None],
 ) -> None:
     """``controller.run_op(fn, on_done)``; when it fails for a hub password that was not

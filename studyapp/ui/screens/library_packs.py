@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.words import plural
+from studyapp.services.changes import Outcome
 from studyapp.services.library import (
     USER_PACK_ID,
     ImportPreview,
@@ -272,7 +273,7 @@ class PacksPanel(QWidget):
         pack_id = pack.id
         self.controller.run_long(
             f"Exporting {pack.title}",
-            lambda p, _progress: PackService(p).export(out, pack_id=pack_id, format=fmt),
+            lambda p, _progress: Outcome(PackService(p).export(out, pack_id=pack_id, format=fmt)),
             self._exported,
             cancellable=False,
         )

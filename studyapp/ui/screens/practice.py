@@ -50,6 +50,8 @@ from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
 from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 
 if TYPE_CHECKING:
+    from studyapp.services.changes import Outcome
+    from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
 
 log = logging.getLogger(__name__)
@@ -334,7 +336,7 @@ class PracticeScreen(Screen):
         self._ahead = slot
         mode, skill, size = slot.key
 
-        def work(profile: Any) -> None:
+        def work(profile: Profile) -> None:
             try:
                 service = StudyService(profile)
                 practice = service.plan_ahead(size, mode=mode, skill=skill)
@@ -357,7 +359,7 @@ class PracticeScreen(Screen):
         self._ahead = None
         self.start_note.setText("Planning your session…")
 
-        def work(profile: Any) -> _Planned:
+        def work(profile: Profile) -> _Planned:
             service = StudyService(profile)
             ahead = slot.planned if slot is not None else None
             used = ahead is not None and service.plan_is_current(ahead[0])
@@ -486,7 +488,7 @@ class PracticeScreen(Screen):
         session_id = self.session_id
         self.submit_button.setEnabled(False)
 
-        def work(profile: Any) -> Any:
+        def work(profile: Profile) -> Outcome[AnswerResult]:
             return StudyService(profile).answer(
                 item.qid, chosen, seconds, guessed=guessed, mode=mode, session_id=session_id
             )

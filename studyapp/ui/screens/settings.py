@@ -42,6 +42,7 @@ from studyapp.ui.theme import colours
 from studyapp.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
+    from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
 
 
@@ -251,7 +252,7 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         self.stale = False
 
-        def load(profile: Any) -> _Loaded:
+        def load(profile: Profile) -> _Loaded:
             study, settings = StudyService(profile), SettingsService(profile)
             return _Loaded(
                 profile.settings(),
