@@ -153,3 +153,22 @@ def test_flag_dot_stands_out_on_every_cell(qtbot, theme, answered):
         for y in range(r.top() + 3, r.top() + 13)
     )
     assert best >= 3.0, f"flag dot contrast {best:.2f}"
+
+
+def test_the_countdown_follows_a_font_change_the_page_missed(app_controller, qtbot):
+    """A sitting page whose labels kept an older font size (a change it did not hear of)
+    shows the countdown at the current size once the exam starts (CI once saw 17 pt at 18)."""
+    c = app_controller
+    c.set_theme("light", 11)
+    screen = _open_exam(c, qtbot)
+    app = c.app
+    font = app.font()
+    font.setPointSize(18)
+    app.setFont(font)  # no theme_changed: the window does not refresh the labels
+    try:
+        assert screen.sitting.clock.font().pointSize() == 17  # built at 11 + 6
+        _screen, sitting = start_exam(c, qtbot)
+        qtbot.wait(50)
+        assert sitting.clock.font().pointSize() == 24
+    finally:
+        c.set_theme("light", 11)

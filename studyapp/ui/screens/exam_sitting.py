@@ -19,8 +19,9 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QListWidget,
@@ -38,7 +39,7 @@ from studyapp.services.changes import Outcome
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui import shortcuts
-from studyapp.ui.screens.home import plain
+from studyapp.ui.screens.home import plain, refresh_fonts
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.navigator import Navigator
 from studyapp.ui.widgets.option_card import KEYS, OptionCard
@@ -70,6 +71,13 @@ class SittingPage(QWidget):
     """The exam in progress; emits ``finished`` with the result after submission."""
 
     finished = Signal(object)  # ExamResult
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """The countdown and headings follow the font-size setting whenever the sitting
+        shows: a page built before a font change (screens are built in the background)
+        could otherwise keep the size it was built with (seen once in CI: 17 pt at 18)."""
+        refresh_fonts(self, QApplication.font().pointSize())
+        super().showEvent(event)
 
     def __init__(self, controller: AppController) -> None:
         super().__init__()
