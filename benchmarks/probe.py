@@ -169,7 +169,12 @@ def _spin(seconds: float) -> int:
 
 
 def stall_control(data_dir: Path, seconds: float) -> None:
-    _measure_gaps(data_dir, "Working", lambda _profile, _progress: _spin(seconds))
+    from studyapp.services.changes import Change, Outcome
+
+    # A long operation returns an Outcome (it changes nothing here).
+    _measure_gaps(
+        data_dir, "Working", lambda _profile, _progress: Outcome(_spin(seconds), Change.NONE)
+    )
 
 
 def _measure_gaps(data_dir: Path, title: str, work: Any) -> None:
