@@ -536,6 +536,12 @@ def _finite(x: float, digits: int) -> float | None:
     return round(x, digits) if math.isfinite(x) else None
 
 
+def _interval(samples: list[float]) -> tuple[float, float]:
+    """The 95% percentile interval of ``BOOTSTRAP`` resampled statistics."""
+    ordered = sorted(samples)
+    return ordered[int(0.025 * BOOTSTRAP)], ordered[int(0.975 * BOOTSTRAP) - 1]
+
+
 def _summary(outcomes: Sequence[Outcome], rng: random.Random) -> dict[str, Any]:
     """The policy's figures; 95% intervals by a bootstrap over learners (never reached
     the pass line: infinite minutes, so the median is honest about them)."""
@@ -548,16 +554,15 @@ def _summary(outcomes: Sequence[Outcome], rng: random.Random) -> dict[str, Any]:
         pick = [rng.randrange(n) for _ in range(n)]
         rates.append(sum(passes[i] for i in pick) / n)
         medians.append(_median([minutes[i] for i in pick]))
-    rates.sort()
-    medians.sort()
-    lo, hi = int(0.025 * BOOTSTRAP), int(0.975 * BOOTSTRAP) - 1
+    rate_lo, rate_hi = _interval(rates)
+    min_lo, min_hi = _interval(medians)
     return {
         "pass_rate": round(sum(passes) / n, 4),
-        "pass_rate_ci": [round(rates[lo], 4), round(rates[hi], 4)],
+        "pass_rate_ci": [round(rate_lo, 4), round(rate_hi, 4)],
         "expected_score": round(sum(o.expected_score for o in outcomes) / n, 2),
         "days_to_pass": _finite(_median(days), 1),
         "minutes_to_pass": _finite(_median(minutes), 1),
-        "minutes_to_pass_ci": [_finite(medians[lo], 1), _finite(medians[hi], 1)],
+        "minutes_to_pass_ci": [_finite(min_lo, 1), _finite(min_hi, 1)],
         "reached_pass_line": round(sum(1 for m in minutes if math.isfinite(m)) / n, 4),
         "unseen_on_exam_day": _median([float(o.unseen_on_exam_day) for o in outcomes]),
     }
@@ -721,15 +726,14 @@ def paired_difference(
         pick = [rng.randrange(n) for _ in range(n)]
         rates.append(sum(passes[i] for i in pick) / n)
         medians.append(_gap(_median([mins_a[i] for i in pick]), _median([mins_b[i] for i in pick])))
-    rates.sort()
-    medians.sort()
-    lo, hi = int(0.025 * BOOTSTRAP), int(0.975 * BOOTSTRAP) - 1
+    rate_lo, rate_hi = _interval(rates)
+    min_lo, min_hi = _interval(medians)
     minutes = _gap(_median(mins_a), _median(mins_b))
     return {
         "pass_rate_difference": round(sum(passes) / n, 4),
-        "pass_rate_difference_ci": [round(rates[lo], 4), round(rates[hi], 4)],
+        "pass_rate_difference_ci": [round(rate_lo, 4), round(rate_hi, 4)],
         "minutes_to_pass_difference": _finite(minutes, 1),
-        "minutes_to_pass_difference_ci": [_finite(medians[lo], 1), _finite(medians[hi], 1)],
+        "minutes_to_pass_difference_ci": [_finite(min_lo, 1), _finite(min_hi, 1)],
         "learners_ahead": sum(1 for d in passes if d > 0),
         "learners_sooner": sum(1 for a, b in zip(mins_a, mins_b, strict=True) if a < b),
         "learners": n,
