@@ -10,6 +10,10 @@ reads Home's persisted summary (:mod:`studyapp.services.home_summary`, plain ``s
 so Home shows figures at once, then opens the profile with its damage check running
 beside it (:mod:`studyapp.services.damage_check`): writes wait for the check, and a
 failed check closes the profile and takes the usual damage path (moved aside, dialog).
+
+Opening, here as in the CLI, is :func:`studyapp.services.opening.open_profile`; its
+:class:`~studyapp.services.opening.OpenResult` is presented by :meth:`_open_done` (the
+refusal on Home and in a dialog that can restore the offered backup).
 """
 
 from __future__ import annotations
@@ -261,6 +265,10 @@ class AppController(QObject):
         box = show_error(self.window, result.error, self.paths.log_file)
         backup = result.backup_to_restore
         if offer_restore and backup is not None:
+            box.setInformativeText(
+                f"“Restore this backup” puts {backup.name} in its place; the damaged file "
+                f"stays where it was moved.\n\n{box.informativeText()}"
+            )
             button = box.addButton("Restore this backup", QMessageBox.ButtonRole.AcceptRole)
             button.setObjectName("restoreBackup")
             button.clicked.connect(lambda: self.restore_from(backup))
