@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
@@ -32,10 +33,10 @@ from studyapp.domain.errors import (
     SchemaTooNewError,
     StudyAppError,
 )
-from studyapp.domain.settings import Settings
-from studyapp.services.backups import move_aside_if_damaged
-from studyapp.services.packs import PackService
-from studyapp.services.profile import Profile
+
+if TYPE_CHECKING:
+    from studyapp.domain.settings import Settings
+    from studyapp.services.profile import Profile
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class OpenResult:
     ``profile`` and ``settings`` are set exactly when ``status`` is ``OPENED`` (the
     caller then owns the profile and must close it); ``error`` is set exactly when it is
     not, and its ``str()`` is the complete sentence to show the user. ``created`` says
-    the profile's database did not exist before this call.
+    this call created the profile's database (a first start; always False on a refusal).
     """
 
     status: OpenStatus
@@ -160,6 +161,13 @@ def open_profile(
     created = not paths.database.exists()
     if created:
         progress(0, 0, SETTING_UP)
+    # Imported here, after the first-start words went out: these load SQLAlchemy and the
+    # migrations, which the GUI must not wait for before it paints (issue 9), and a
+    # first start should say what it does before that wait.
+    from studyapp.services.backups import move_aside_if_damaged
+    from studyapp.services.packs import PackService
+    from studyapp.services.profile import Profile
+
     try:
         profile = Profile.open(paths, clock, app_version, background_check=background_check)
         try:
@@ -172,8 +180,8 @@ def open_profile(
             raise
     except StudyAppError as exc:
         status = classify(exc)
-        log.warning("profile %s not opened (%s): %s", paths.data_dir, status.value, exc)
-        return OpenResult(status, error=exc, created=created)
+        log.info("profile %s not opened (%s): %s", paths.data_dir, status.value, exc)
+        return OpenResult(status, error=exc)
     return OpenResult(OpenStatus.OPENED, profile, settings, created=created)
 
 

@@ -56,7 +56,7 @@ def test_each_refusal_is_classified_with_its_sentence_and_exit_status(
         assert result.status is status
         assert isinstance(result.error, error) and result.profile is None
         assert result.message == str(result.error) and "\n" not in result.message
-        assert result.exit_code is ExitCode.PROFILE
+        assert result.exit_code is ExitCode.PROFILE and not result.created
         with pytest.raises(error):
             result.profile_or_raise()
     finally:
