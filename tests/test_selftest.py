@@ -51,3 +51,38 @@ def test_selftest_fails_clearly_on_unusable_profile(tmp_path):
     )
     assert result.returncode == 3
     assert "selftest failed" in result.stderr and "Traceback" not in result.stderr
+
+
+FAILING_SCREEN = """
+import sys
+import studyapp.ui.tour as tour
+from studyapp.app import main
+
+
+def broken_walk(*args, **kwargs):
+    raise RuntimeError("a screen failed to draw")
+    yield  # a generator, as the real walk is
+
+
+tour.walk = broken_walk
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_selftest_with_a_failing_screen_exits_unexpected(tmp_path):
+    """A screen that raises makes selftest exit 70 (UNEXPECTED: the app is broken), one line."""
+    from studyapp.domain.errors import ExitCode
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", FAILING_SCREEN, "--data-dir", str(tmp_path / "p"), "selftest"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == ExitCode.UNEXPECTED == 70, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "selftest failed" in line]
+    assert lines == ["studyapp: selftest failed: RuntimeError: a screen failed to draw"]
+    assert "Traceback" not in result.stderr

@@ -22,7 +22,7 @@ from studyapp.cli.prompt import Terminal
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, StudyAppError
-from studyapp.services.packs import PackService
+from studyapp.services import opening
 from studyapp.services.profile import Profile
 from studyapp.services.reports import PdfWriter
 
@@ -41,14 +41,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def open_profile(paths: AppPaths, clock: Clock) -> Profile:
-    """Open the profile and, on its first start, import the shipped packs."""
-    profile = Profile.open(paths, clock, __version__)
-    try:
-        PackService(profile).seed_shipped()
-    except BaseException:
-        profile.close()
-        raise
-    return profile
+    """Open the profile (the GUI's way: :func:`studyapp.services.opening.open_profile`).
+
+    A profile that cannot be opened (in use, damaged and moved aside, too new, folder
+    unusable) raises its :class:`~studyapp.domain.errors.ProfileError`, whose sentence
+    the CLI prints as its one error line and whose ``exit_code`` it exits with.
+    """
+    return opening.open_profile(paths, clock, __version__).profile_or_raise()
 
 
 @dataclass

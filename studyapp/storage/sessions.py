@@ -46,13 +46,6 @@ def end_session(session: Session, session_id: int, ended_at: datetime) -> bool:
     return True
 
 
-def session_answers(session: Session, session_id: int) -> int:
-    """How many logged answers belong to a session."""
-    return len(
-        list(session.scalars(select(ReviewLogRow.id).where(ReviewLogRow.session_id == session_id)))
-    )
-
-
 def recent_response_ms(session: Session, limit: int) -> list[int]:
     """Response times of the newest ``limit`` practice answers (mock exams excluded)."""
     stmt = (

@@ -6,7 +6,9 @@ dark theme (:func:`studyapp.ui.tour.walk`, the same route the layout audit takes
 per state and theme when asked), and exits 0. With ``--screenshots`` (a demo profile) it
 also writes Home, practice feedback, exam sitting and exam results at 880x600 and at
 18 pt (``home-880x600-light.png``, ``home-18pt-dark.png``, ...). A profile that cannot
-open, or a screen that fails, exits non-zero with one line on stderr.
+open exits with its error's :class:`~studyapp.domain.errors.ExitCode` (``PROFILE``, 3); a
+screen that fails, an unexpected exception or a time-out exits ``UNEXPECTED`` (70: the app
+is broken); each with one line on stderr.
 
 Every GUI start also claims its profile's single-instance channel (a second start on the
 same profile raises this window and exits; :mod:`studyapp.ui.single_instance`) and
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from studyapp import __version__
 from studyapp.config import APP_NAME, AppPaths
 from studyapp.domain.clock import Clock
-from studyapp.domain.errors import ProfileInUseError
+from studyapp.domain.errors import ExitCode, ProfileInUseError, StudyAppError
 from studyapp.ui.errors import show_error
 from studyapp.ui.single_instance import InstanceServer, ask_running_instance_to_raise, raise_window
 
@@ -77,14 +79,19 @@ def run_gui(
     selftest: bool = False,
     screenshots: str | None = None,
     demo: bool = False,
-) -> int:
-    """Run the app until its window closes; returns the exit code."""
+) -> ExitCode:
+    """Run the app until its window closes; returns the exit code.
+
+    The event loop ends with ``OK`` when the window closes, or with the selftest's
+    :class:`ExitCode`; any other number (never expected) is reported as ``UNEXPECTED``.
+    """
     session = start_gui(paths, clock, selftest=selftest, screenshots=screenshots, demo=demo)
     try:
         code = session.controller.app.exec()
     finally:
         session.close()
-    return int(code)
+    known = {member.value for member in ExitCode}
+    return ExitCode(code) if code in known else ExitCode.UNEXPECTED
 
 
 @dataclass
@@ -175,7 +182,7 @@ def install_excepthook(
             previous(exc_type, exc, tb)
         if test is not None:
             message = f"unexpected {type(exc).__name__} on the GUI thread: {exc}"
-            QTimer.singleShot(0, lambda: test._finish(1, message))
+            QTimer.singleShot(0, lambda: test._finish(ExitCode.UNEXPECTED, message))
 
     sys.excepthook = hook
     return previous
@@ -197,10 +204,15 @@ class SelfTest:
         """Arm the test: it runs when the profile has opened."""
         self.c.profile_opened.connect(lambda: QTimer.singleShot(0, self._seed_then_visit))
         self.c.profile_failed.connect(self._failed)
-        QTimer.singleShot(SELFTEST_TIMEOUT_MS, lambda: self._finish(1, "selftest timed out"))
+        QTimer.singleShot(
+            SELFTEST_TIMEOUT_MS, lambda: self._finish(ExitCode.UNEXPECTED, "selftest timed out")
+        )
 
     def _failed(self, exc: BaseException) -> None:
-        self._finish(3, f"the profile could not be opened: {exc}")
+        """The profile did not open (or the demo history could not be added): a refusal
+        exits with its own code (``PROFILE`` for an unusable profile), a bug ``UNEXPECTED``."""
+        code = exc.exit_code if isinstance(exc, StudyAppError) else ExitCode.UNEXPECTED
+        self._finish(code, f"the profile could not be opened: {exc}")
 
     def _seed_then_visit(self) -> None:
         """With a demo profile, add a month of practice first so screens have content."""
@@ -254,9 +266,9 @@ class SelfTest:
                 window.resize(normal)
                 self.c.set_theme("light", font)
         except Exception as exc:  # noqa: BLE001  # reported as the selftest's failure
-            self._finish(1, f"{type(exc).__name__}: {exc}")
+            self._finish(ExitCode.UNEXPECTED, f"{type(exc).__name__}: {exc}")
             return
-        self._finish(0, "")
+        self._finish(ExitCode.OK, "")
 
     def _shot(self, name: str) -> None:
         if self.shots is None:
@@ -278,7 +290,7 @@ class SelfTest:
             self.c.runner.wait_idle(100)
         app.processEvents()
 
-    def _finish(self, code: int, message: str) -> None:
+    def _finish(self, code: ExitCode, message: str) -> None:
         if message:
             sys.stderr.write(f"studyapp: selftest failed: {message}\n")
         else:

@@ -10,6 +10,10 @@ reads Home's persisted summary (:mod:`studyapp.services.home_summary`, plain ``s
 so Home shows figures at once, then opens the profile with its damage check running
 beside it (:mod:`studyapp.services.damage_check`): writes wait for the check, and a
 failed check closes the profile and takes the usual damage path (moved aside, dialog).
+
+Opening, here as in the CLI, is :func:`studyapp.services.opening.open_profile`; its
+:class:`~studyapp.services.opening.OpenResult` is presented by :meth:`_open_done` (the
+refusal on Home and in a dialog that can restore the offered backup).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp import __version__
 from studyapp.config import AppPaths
@@ -35,9 +39,11 @@ from studyapp.ui.theme import apply_theme
 from studyapp.ui.welcome import WelcomeDialog
 
 if TYPE_CHECKING:
+    from studyapp.domain.settings import Settings
     from studyapp.services.backups import BackupInfo
     from studyapp.services.damage_check import BackgroundCheck
     from studyapp.services.home_summary import HomeSummary
+    from studyapp.services.opening import OpenResult
     from studyapp.services.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -76,11 +82,13 @@ class AppController(QObject):
         the profile, all off the GUI thread; the damage check runs beside the opening."""
         paths, clock = self.paths, self.clock
 
-        def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
-            return _open_and_seed(paths, clock, progress, background_check=True)
+        def work(progress: Callable[..., None]) -> OpenResult:
+            return _open(paths, clock, progress, background_check=True)
 
         self.runner.run(lambda: _load_summary(paths, clock), self._summary_loaded, _ignore)
-        self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+        self.runner.run_with_progress(
+            work, self._opening_progress, self._open_done, self._open_failed
+        )
 
     def is_busy(self) -> bool:
         """True while an operation is queued or running, or the damage check is."""
@@ -114,7 +122,7 @@ class AppController(QObject):
         old, self.profile = self.profile, None
         paths, clock = self.paths, self.clock
 
-        def work(progress: Callable[..., None]) -> tuple[Profile, Any, StudyAppError | None]:
+        def work(progress: Callable[..., None]) -> tuple[OpenResult, StudyAppError | None]:
             from studyapp.services.backups import restore_backup
 
             if old is not None:
@@ -124,8 +132,7 @@ class AppController(QObject):
                 restore_backup(paths, clock, path)
             except StudyAppError as exc:
                 failure = exc
-            profile, settings = _open_and_seed(paths, clock, progress)
-            return profile, settings, failure
+            return _open(paths, clock, progress), failure
 
         self.runner.run_with_progress(
             work, self._opening_progress, self._restored, self._open_failed
@@ -144,9 +151,7 @@ class AppController(QObject):
         target = AppPaths(data_dir=folder.resolve(), log_dir=previous.log_dir)
         clock = self.clock
 
-        def work(
-            progress: Callable[..., None],
-        ) -> tuple[AppPaths, Profile, Any, BaseException | None]:
+        def work(progress: Callable[..., None]) -> tuple[AppPaths, OpenResult, OpenResult | None]:
             from studyapp.services.backups import BackupService
 
             if old is not None:
@@ -154,39 +159,45 @@ class AppController(QObject):
                     BackupService(old).backup_on_close()
                 finally:
                     old.close()
-            try:
-                profile, settings = _open_and_seed(target, clock, progress)
-                return target, profile, settings, None
-            except StudyAppError as exc:
-                profile, settings = _open_and_seed(previous, clock, progress)
-                return previous, profile, settings, exc
+            result = _open(target, clock, progress)
+            if result.opened:
+                return target, result, None
+            return previous, _open(previous, clock, progress), result
 
-        def done(result: tuple[AppPaths, Profile, Any, BaseException | None]) -> None:
-            self.paths, profile, settings, failure = result
+        def done(outcome: tuple[AppPaths, OpenResult, OpenResult | None]) -> None:
+            self.paths, result, refused = outcome
             self.window.setWindowTitle(f"StudyApp — {self.paths.data_dir.name}")
-            self._opened((profile, settings))
-            if failure is not None:
-                self.report_error(failure)
-            else:
+            self._open_done(result)
+            if refused is not None:
+                # The restore it may offer is for the other folder: say how, do not offer.
+                self._show_refusal(refused, offer_restore=False)
+            elif result.opened:
                 self.window.statusBar().showMessage(f"Profile: {self.paths.data_dir}", 15_000)
 
         self.runner.run_with_progress(work, self._opening_progress, done, self._open_failed)
 
-    def _restored(self, result: tuple[Profile, Any, StudyAppError | None]) -> None:
-        profile, settings, failure = result
-        self._opened((profile, settings))
+    def _restored(self, outcome: tuple[OpenResult, StudyAppError | None]) -> None:
+        result, failure = outcome
+        self._open_done(result)
         if failure is not None:
             self.report_error(failure)
-        else:
+        elif result.opened:
             self.window.statusBar().showMessage("Backup restored.", 15_000)
 
     def _opening_progress(self, done: int, total: int, text: str) -> None:
         """First-start work in words and a progress bar (the worker reports, we show)."""
         self.window.setup_panel.report(done, total, text)
 
-    def _opened(self, result: tuple[Profile, Any]) -> None:
+    def _open_done(self, result: OpenResult) -> None:
+        """Present what :func:`studyapp.services.opening.open_profile` found (GUI thread)."""
+        if result.profile is not None and result.settings is not None:
+            self._opened(result.profile, result.settings)
+        else:
+            self._refused(result)
+
+    def _opened(self, profile: Profile, settings: Settings) -> None:
         self.window.setup_panel.finish()
-        self.profile, settings = result
+        self.profile = profile
         self.set_theme(settings.theme, settings.font_size)
         self.window.restore_ui_state()
         if not settings.welcome_done:
@@ -207,18 +218,20 @@ class AppController(QObject):
         if check.passed:
             self.runner.run(profile.backup_daily_if_due, None, self._log_only)
             return
-        # Damage, or the check could not tell. Held writes have been refused; close the
-        # profile and open it the ordinary way, which checks first and, if the file is
-        # damaged, moves it aside and raises DatabaseDamagedError for the dialog.
+        # Damage, or the check could not tell. Held writes have been refused; the service
+        # closes the profile and opens it the ordinary way, which checks first and, if the
+        # file is damaged, moves it aside and reports it for the dialog.
         self.profile = None
         self.window.home.show_message("Checking your profile…")
-        paths, clock = self.paths, self.clock
 
-        def work(progress: Callable[..., None]) -> tuple[Profile, Any]:
-            profile.close()
-            return _open_and_seed(paths, clock, progress)
+        def work(progress: Callable[..., None]) -> OpenResult:
+            from studyapp.services.opening import reopen_after_failed_check
 
-        self.runner.run_with_progress(work, self._opening_progress, self._opened, self._open_failed)
+            return reopen_after_failed_check(profile, __version__, progress=progress)
+
+        self.runner.run_with_progress(
+            work, self._opening_progress, self._open_done, self._open_failed
+        )
 
     def _log_only(self, exc: BaseException) -> None:
         log.warning("after the start-up check: %s", exc)
@@ -237,7 +250,32 @@ class AppController(QObject):
         dialog.finished.connect(finished)
         dialog.open()
 
+    def _refused(self, result: OpenResult) -> None:
+        """The profile could not be opened: say why on Home and in a dialog."""
+        assert result.error is not None
+        self.window.setup_panel.finish()
+        self.window.home.show_message(f"This profile could not be opened.\n\n{result.message}")
+        self._show_refusal(result, offer_restore=True)
+        self.profile_failed.emit(result.error)
+
+    def _show_refusal(self, result: OpenResult, *, offer_restore: bool) -> QMessageBox:
+        """The dialog for a refused open; a damaged profile with a good backup gets a
+        button that restores that backup (the CLI prints the ``restore`` command instead)."""
+        assert result.error is not None
+        box = show_error(self.window, result.error, self.paths.log_file)
+        backup = result.backup_to_restore
+        if offer_restore and backup is not None:
+            box.setInformativeText(
+                f"“Restore this backup” puts {backup.name} in its place; the damaged file "
+                f"stays where it was moved.\n\n{box.informativeText()}"
+            )
+            button = box.addButton("Restore this backup", QMessageBox.ButtonRole.AcceptRole)
+            button.setObjectName("restoreBackup")
+            button.clicked.connect(lambda: self.restore_from(backup))
+        return box
+
     def _open_failed(self, exc: BaseException) -> None:
+        """An unexpected failure while opening (a bug): the generic error dialog."""
         self.window.setup_panel.finish()
         self.window.home.show_message(f"This profile could not be opened.\n\n{exc}")
         show_error(self.window, exc, self.paths.log_file)
@@ -380,22 +418,6 @@ class AppController(QObject):
                 profile.close()
 
 
-SETTING_UP = "Setting up your profile…"
-SEEDING = "Importing the CETL question bank"
-
-
-def _seeding_words(progress: Callable[..., None]) -> Callable[..., None]:
-    """The shipped pack's import progress in the user's words ("…: 120 of 317")."""
-
-    def report(done: int, total: int, _text: str = "") -> None:
-        if total:
-            progress(done, total, f"{SEEDING}: {done} of {total}")
-        else:
-            progress(0, 0, f"{SEEDING}: checking the questions…")
-
-    return report
-
-
 def _backup(profile: Profile) -> Outcome[BackupInfo]:
     """A manual backup (worker thread); it changes nothing the screens show."""
     from studyapp.services.backups import BackupService
@@ -415,30 +437,15 @@ def _load_summary(paths: AppPaths, clock: Clock) -> HomeSummary | None:
     return load_summary(paths, clock)
 
 
-def _open_and_seed(
+def _open(
     paths: AppPaths, clock: Clock, progress: Callable[..., None], *, background_check: bool = False
-) -> tuple[Profile, Any]:
-    """Open the profile and import the shipped packs on its first start (worker thread).
+) -> OpenResult:
+    """:func:`studyapp.services.opening.open_profile` on the worker thread.
 
     The services are imported here, on the worker thread, so the window paints first.
-    A first start (no database yet) says so at once, before those imports and the
-    migrations; the shipped pack's import reports its steps in words.
     """
-    if not paths.database.exists():
-        progress(0, 0, SETTING_UP)
-    from studyapp.services.packs import PackService
-    from studyapp.services.profile import Profile
+    from studyapp.services.opening import open_profile
 
-    profile = Profile.open(paths, clock, __version__, background_check=background_check)
-    try:
-        PackService(profile).seed_shipped(_seeding_words(progress))
-        return profile, profile.settings()
-    except BaseException:
-        profile.close()  # waits for a damage check still running
-        if profile.check is not None and not profile.check.passed:
-            # What failed may be the damage the check found (a malformed page read, a
-            # refused write): report it as damage, the way an ordinary open does.
-            from studyapp.services.backups import move_aside_if_damaged
-
-            move_aside_if_damaged(paths, clock)
-        raise
+    return open_profile(
+        paths, clock, __version__, progress=progress, background_check=background_check
+    )
