@@ -138,7 +138,7 @@ def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
     assert sitting.clock.text() == frozen
     qtbot.keyClick(sitting, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
-    assert sitting.body.currentWidget() is sitting.scroll_area
+    assert sitting.body.currentWidget() is sitting.question_view
 
 
 def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
