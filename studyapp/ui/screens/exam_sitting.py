@@ -246,8 +246,12 @@ class SittingPage(QWidget):
 
     # ------------------------------------------------------------------ state
     def open(self, view: ExamView) -> None:
-        """Show a sitting: start it if new, show it paused if paused or interrupted."""
-        self.view = view
+        """Show a sitting: start it if new, show it paused if paused or interrupted.
+
+        The page is reused: nothing of an earlier sitting stays (its question would be
+        taken for this one's at the same position, its review page shown first)."""
+        self.view, self.question = view, None
+        self.body.setCurrentWidget(self.question_view)
         self.navigator.theme = self.c.theme
         if view.status == "not_started":
             self._op(lambda s: s.start(view.id), self._after_change)

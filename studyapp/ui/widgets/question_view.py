@@ -169,6 +169,10 @@ class QuestionView(QScrollArea):
         for w in (self.explanation_title, self.explanation, self.references):
             w.hide()
         for card in self.cards:
+            # Out of the layout and hidden now: deleteLater waits for the event loop, and
+            # until then the last question's cards would still be laid out above these.
+            self.options_box.removeWidget(card)
+            card.hide()
             card.deleteLater()
         self.cards = []
         for i, option in enumerate(question.options):
