@@ -138,7 +138,7 @@ def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
     assert sitting.clock.text() == frozen
     qtbot.keyClick(sitting, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
-    assert sitting.body.currentWidget() is sitting.scroll_area
+    assert sitting.body.currentWidget() is sitting.question_view
 
 
 def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
@@ -170,3 +170,32 @@ def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
     assert not again.start_button.isEnabled()
     second.window.close()
     second.shutdown()
+
+
+def test_a_second_exam_opens_on_its_own_first_question(app_controller, qtbot):
+    """After one exam is handed in from its review page, the next exam started in the same
+    session shows its own first question with nothing chosen, not the review page or the
+    last exam's first question with its answer ticked."""
+    from studyapp.services.exams import ExamService
+
+    c = app_controller
+    screen, sitting = start_exam(c, qtbot)
+    qtbot.mouseClick(sitting.cards[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sitting.view.answered == 1, timeout=20_000)
+    first_id = sitting.view.id
+    qtbot.mouseClick(sitting.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sitting.body.currentWidget() is sitting.review_page, timeout=20_000)
+    answerer = DialogAnswerer(qtbot, "Hand in")
+    qtbot.mouseClick(sitting.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.results_page, timeout=30_000)
+    answerer.stop()
+    qtbot.mouseClick(screen.results.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.setup_page, timeout=20_000)
+    settle(qtbot, c)
+    _screen, sitting = start_exam(c, qtbot)
+    assert sitting.view.id != first_id and sitting.view.answered == 0
+    settle(qtbot, c)
+    own = ExamService(c.profile).question(sitting.view.id, 0)
+    assert sitting.question.qid == own.qid
+    assert sitting.body.currentWidget() is sitting.question_view
+    assert not any(card.checked for card in sitting.cards)

@@ -68,7 +68,7 @@ def test_pause_disables_what_cannot_act_and_says_why(app_controller, qtbot):
     )
     press(qtbot, Qt.Key.Key_R, sitting)
     settle(qtbot, c)
-    assert sitting.view.current == 1 and sitting.body.currentWidget() is sitting.scroll_area
+    assert sitting.view.current == 1 and sitting.body.currentWidget() is sitting.question_view
 
     qtbot.mouseClick(sitting.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
@@ -92,4 +92,4 @@ def test_hidden_pause_resumes_by_its_own_button(app_controller, qtbot):
     assert sitting.view.status == "paused"
     qtbot.mouseClick(sitting.cover_resume, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sitting.view.status == "running", timeout=20_000)
-    assert sitting.body.currentWidget() is sitting.scroll_area
+    assert sitting.body.currentWidget() is sitting.question_view

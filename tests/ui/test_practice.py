@@ -67,7 +67,7 @@ def test_full_session_with_the_keyboard(app_controller, qtbot, paths):
         qtbot.waitUntil(lambda: practice.result is not None, timeout=30_000)
         answered += 1
         assert all(card.verdict.isVisible() for card in practice.cards)
-        assert practice.explanation.isVisible()
+        assert practice.question_view.explanation.isVisible()
         qtbot.keyClick(practice, Qt.Key.Key_Space)
         settle(qtbot, c)
     assert answered == 5
@@ -211,8 +211,8 @@ def test_feedback_is_in_view_after_a_wrong_answer_at_the_minimum_size(
     practice = _start_session(c, qtbot)
     assert len(practice.cards) == 5
     _answer_wrong(practice, qtbot)
-    verdict = practice.verdict
-    viewport = practice.scroll_area.viewport()
+    verdict = practice.question_view.verdict
+    viewport = practice.question_view.viewport()
 
     def in_view():
         return verdict.isVisible() and viewport.rect().contains(
@@ -227,7 +227,7 @@ def test_feedback_is_in_view_after_a_wrong_answer_at_the_minimum_size(
     ]
     expected = f"Not quite: the answers are {', '.join(letters[:-1])} and {letters[-1]}"
     assert verdict.headline.text() == f"✗ {expected}"
-    assert practice.explanation.isVisible()
+    assert practice.question_view.explanation.isVisible()
     for theme in ("light", "dark"):
         c.set_theme(theme)
         assert _contrast(*verdict.text_colours()) >= 4.5, theme
@@ -257,14 +257,14 @@ def test_reference_link_opens_in_the_system_browser_when_clicked(app_controller,
         QDesktopServices.setUrlHandler(scheme, browser, "open")
     try:
         _answer_wrong(practice, qtbot)
-        refs = practice.references
+        refs = practice.question_view.references
         assert refs.isVisible()
         text = refs.toPlainText()
         site = _LINK["url"].split("/")[2].removeprefix("www.")
         assert f"{_LINK['title']} ({site})" in text
         assert "https://" not in text
         assert browser.opened == []
-        practice.scroll_area.ensureWidgetVisible(refs)
+        practice.question_view.ensureWidgetVisible(refs)
         cursor = refs.document().find(_LINK["title"])
         cursor.setPosition(cursor.selectionStart() + 3)
         spot = refs.cursorRect(cursor).center()

@@ -24,9 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -34,16 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.domain.words import plural
 from studyapp.services.changes import Outcome
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui import shortcuts
+from studyapp.ui.screens.exam_review import ReviewPage, confirm_hand_in
 from studyapp.ui.screens.home import plain, refresh_fonts
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.navigator import Navigator
 from studyapp.ui.widgets.option_card import KEYS, OptionCard
-from studyapp.ui.widgets.rendered import FittedText
+from studyapp.ui.widgets.question_view import QuestionView, ShownOption, ShownQuestion
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
@@ -84,7 +81,6 @@ class SittingPage(QWidget):
         self.c = controller
         self.view: ExamView | None = None
         self.question: ExamQuestion | None = None
-        self.cards: list[OptionCard] = []
         self.busy = False
         self._anchor = QElapsedTimer()
         self._redraw = QTimer(self)
@@ -112,27 +108,9 @@ class SittingPage(QWidget):
         main.addWidget(self.clock_note)
 
         self.body = QStackedWidget()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Everything wraps to the width it gets (the instruction too): never sideways.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        content = QWidget()
-        self.q_layout = QVBoxLayout(content)
-        self.q_layout.setContentsMargins(0, 6, 0, 6)
-        self.q_layout.setSpacing(8)
-        self.stem = FittedText()
-        self.stem.setAccessibleName("Question")
-        self.q_layout.addWidget(self.stem)
-        self.instruction = plain("", bold=True, wrap=True)
-        self.q_layout.addWidget(self.instruction)
-        self.options_box = QVBoxLayout()
-        self.options_box.setSpacing(8)
-        self.q_layout.addLayout(self.options_box)
-        self.q_layout.addStretch(1)
-        scroll.setWidget(content)
-        self.scroll_area = scroll
-        self.body.addWidget(scroll)
+        self.question_view = QuestionView(shortcuts.EXAM_CHOOSE, can_choose=self._can_answer)
+        self.question_view.selection_changed.connect(self._answer)
+        self.body.addWidget(self.question_view)
         self.paused_cover = QWidget()
         cover = QVBoxLayout(self.paused_cover)
         cover.addStretch(1)
@@ -147,39 +125,14 @@ class SittingPage(QWidget):
         cover.addWidget(self.cover_resume, 0, Qt.AlignmentFlag.AlignCenter)
         cover.addStretch(2)
         self.body.addWidget(self.paused_cover)
-        # The text and list scroll (at large fonts they need more than the body's height,
-        # and squeezed they would overlap); the buttons below them stay in view.
-        self.review_page = QWidget()
-        page_layout = QVBoxLayout(self.review_page)
-        page_layout.setContentsMargins(0, 0, 0, 0)
-        review_scroll = QScrollArea()
-        review_scroll.setWidgetResizable(True)
-        review_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        review_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        review_body = QWidget()
-        review_scroll.setWidget(review_body)
-        page_layout.addWidget(review_scroll, 1)
-        rv = QVBoxLayout(review_body)
-        rv.setContentsMargins(0, 6, 6, 6)
-        rv.addWidget(plain("Before you hand in", bold=True, size_delta=3, wrap=True))
-        self.review_text = plain("", wrap=True)
-        rv.addWidget(self.review_text)
-        self.review_list = QListWidget()
-        self.review_list.setAccessibleName("Unanswered and flagged questions")
-        self.review_list.itemActivated.connect(self._review_jump)
-        rv.addWidget(self.review_list, 1)
-        rbar = FlowLayout()
-        back = QPushButton("Back to the exam")
-        back.clicked.connect(lambda: self._back_from_review())
-        self.submit_button = QPushButton("Hand in the exam")
-        self.submit_button.setAccessibleName("Hand in the exam")
-        # Not ``connect(self.submit)``: the click's ``checked=False`` would land in
-        # ``confirm`` and hand the exam in without asking.
-        self.submit_button.clicked.connect(lambda: self.submit())
-        rbar.addWidget(back)
-        rbar.addWidget(self.submit_button)
-        rbar.right_from = 1
-        page_layout.addLayout(rbar)
+        self.review_page = ReviewPage()
+        self.review_page.jump.connect(self.jump)
+        self.review_page.back.connect(lambda: self._back_from_review())
+        # Not ``connect(self.submit)``: a ``checked=False`` would land in ``confirm``
+        # and hand the exam in without asking.
+        self.review_page.hand_in.connect(lambda: self.submit())
+        self.review_list = self.review_page.list
+        self.submit_button = self.review_page.submit_button
         self.body.addWidget(self.review_page)
         main.addWidget(self.body, 1)
 
@@ -287,14 +240,18 @@ class SittingPage(QWidget):
         """A–H choose an option; F flags when the question has no option F."""
         index = KEYS.index(key)
         if index < len(self.cards):
-            self.choose(index)
+            self.question_view.choose(index)
         elif key == "F":
             self.toggle_flag()
 
     # ------------------------------------------------------------------ state
     def open(self, view: ExamView) -> None:
-        """Show a sitting: start it if new, show it paused if paused or interrupted."""
-        self.view = view
+        """Show a sitting: start it if new, show it paused if paused or interrupted.
+
+        The page is reused: nothing of an earlier sitting stays (its question would be
+        taken for this one's at the same position, its review page shown first)."""
+        self.view, self.question = view, None
+        self.body.setCurrentWidget(self.question_view)
         self.navigator.theme = self.c.theme
         if view.status == "not_started":
             self._op(lambda s: s.start(view.id), self._after_change)
@@ -331,13 +288,14 @@ class SittingPage(QWidget):
         self.clock_note.setVisible(paused)
         hide = paused and view.hide_when_paused
         if self.body.currentWidget() is not self.review_page:
-            self.body.setCurrentWidget(self.paused_cover if hide else self.scroll_area)
+            self.body.setCurrentWidget(self.paused_cover if hide else self.question_view)
         for w in (self.flag_button, self.review_button, self.navigator, self.review_list):
             w.setEnabled(running)
         self.prev_button.setEnabled(running and view.current > 0)
         self.next_button.setEnabled(running and view.current < view.length - 1)
-        for card in self.cards:
-            card.setEnabled(running and self.question is not None and self.question.available)
+        self.question_view.set_options_enabled(
+            running and self.question is not None and self.question.available
+        )
         self.navigator.set_state(
             [i.answered for i in view.items], [i.flagged for i in view.items], view.current
         )
@@ -400,48 +358,51 @@ class SittingPage(QWidget):
 
     def _show_question(self, q: ExamQuestion) -> None:
         self.question = q
-        self.stem.set_markdown(
-            q.stem
-            if q.available
-            else "_This question's pack was removed; it counts as unanswered._",
-            q.media_data,
+        self.question_view.set_theme(self.c.theme)
+        self.question_view.show_question(
+            ShownQuestion(
+                stem=q.stem
+                if q.available
+                else "_This question's pack was removed; it counts as unanswered._",
+                options=tuple(ShownOption(o.id, o.text) for o in q.options),
+                multiple=q.multiple,
+                instruction="Choose all that apply, then go on."
+                if q.multiple
+                else "Choose one answer.",
+                media=q.media_data,
+                chosen=frozenset(q.chosen),
+            ),
+            enabled=q.available and self.view is not None and self.view.status == "running",
         )
-        self.instruction.setText(
-            "Choose all that apply, then go on." if q.multiple else "Choose one answer."
-        )
-        for card in self.cards:
-            card.deleteLater()
-        self.cards = []
-        for i, option in enumerate(q.options):
-            card = OptionCard(i, option.id)
-            card.set_theme(self.c.theme)
-            card.set_content(option.text, q.media_data, option.text)
-            card.set_checked(option.id in q.chosen)
-            card.toggled.connect(lambda c=card: self._toggle(c))
-            card.setEnabled(q.available and self.view is not None and self.view.status == "running")
-            self.options_box.addWidget(card)
-            self.cards.append(card)
         self.flag_button.setChecked(q.flagged)
-        self.scroll_area.verticalScrollBar().setValue(0)
         self.setFocus()
 
-    def _toggle(self, card: OptionCard) -> None:
+    @property
+    def cards(self) -> list[OptionCard]:
+        """The option cards on screen, in display order."""
+        return self.question_view.cards
+
+    def _can_answer(self) -> bool:
+        """Whether a choice may change now: the exam runs and nothing is being saved."""
+        view = self.view
+        return (
+            self.question is not None
+            and view is not None
+            and view.status == "running"
+            and not self.busy
+        )
+
+    def _answer(self, chosen: tuple[str, ...]) -> None:
+        """Save the choice the learner just made (the view has already shown it)."""
         q, view = self.question, self.view
-        if q is None or view is None or view.status != "running" or self.busy:
+        if q is None or view is None:
             return
-        if q.multiple:
-            card.set_checked(not card.checked)
-        else:
-            for other in self.cards:
-                other.set_checked(other is card and not other.checked)
-        chosen = [c.option_id for c in self.cards if c.checked]
         position = q.position
-        self._op(lambda s: s.answer(view.id, position, chosen), self._after_change)
+        self._op(lambda s: s.answer(view.id, position, list(chosen)), self._after_change)
 
     def choose(self, index: int) -> None:
         """Toggle the option at ``index`` (keys 1–9 / A–H)."""
-        if 0 <= index < len(self.cards):
-            self._toggle(self.cards[index])
+        self.question_view.choose(index)
 
     def go(self, step: int) -> None:
         """Previous (-1) or next (+1) question."""
@@ -457,7 +418,7 @@ class SittingPage(QWidget):
         view = self.view
         if view is None or view.status != "running":
             return
-        self.body.setCurrentWidget(self.scroll_area)
+        self.body.setCurrentWidget(self.question_view)
         self._op(lambda s: s.navigate(view.id, position), self._after_change)
 
     def toggle_flag(self) -> None:
@@ -484,7 +445,7 @@ class SittingPage(QWidget):
         if view.status == "running":
             self._op(lambda s: s.pause(view.id), self._after_change)
         else:
-            self.body.setCurrentWidget(self.scroll_area)
+            self.body.setCurrentWidget(self.question_view)
             self._op(lambda s: s.resume(view.id), self._after_change)
 
     # ------------------------------------------------------------------ review and submit
@@ -498,67 +459,21 @@ class SittingPage(QWidget):
         view = self.view
         if view is None:
             return
-        self.review_list.clear()
-        for pos in review.unanswered:
-            self.review_list.addItem(_item(f"Question {pos + 1}: not answered", pos))
-        for pos in review.flagged:
-            self.review_list.addItem(_item(f"Question {pos + 1}: flagged for review", pos))
-        self.review_text.setText(
-            f"{view.answered} of {view.length} answered, {len(review.unanswered)} unanswered, "
-            f"{len(review.flagged)} flagged. Unanswered questions count as wrong. Double-click "
-            "(or Enter) a line to go back to it."
-            if review.unanswered or review.flagged
-            else f"All {view.length} questions are answered and none is flagged."
-        )
+        self.review_page.fill(view, review)
         self.body.setCurrentWidget(self.review_page)
         self.submit_button.setFocus()
 
-    def _review_jump(self, item: QListWidgetItem) -> None:
-        self.jump(int(item.data(Qt.ItemDataRole.UserRole)))
-
     def _back_from_review(self) -> None:
-        self.body.setCurrentWidget(self.scroll_area)
+        self.body.setCurrentWidget(self.question_view)
 
     def submit(self, confirm: bool = True) -> None:
         view = self.view
         if view is None or view.submitted:
             return
-        if confirm and not self._confirm_hand_in(view):
+        if confirm and not confirm_hand_in(self, view):
             return
         self.stop_timers()
         self._op(lambda s: s.submit(view.id), self.finished.emit)
-
-    def _confirm_hand_in(self, view: ExamView) -> bool:
-        """Ask before handing in, saying what is still open; Cancel is the default."""
-        unanswered = view.length - view.answered
-        open_items = []
-        if unanswered:
-            open_items.append(
-                f"{plural(unanswered, 'question')} {'is' if unanswered == 1 else 'are'} "
-                "not answered and will count as wrong"
-            )
-        if view.flagged:
-            open_items.append(
-                f"{plural(view.flagged, 'question')} {'is' if view.flagged == 1 else 'are'} "
-                "flagged for review"
-            )
-        state = (
-            "; ".join(open_items) + "."
-            if open_items
-            else f"All {view.length} questions are answered and none is flagged."
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Hand in the exam?",
-            f"{state} You cannot change your answers afterwards.",
-            parent=self,
-        )
-        hand_in = box.addButton("Hand in", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return box.clickedButton() is hand_in
 
     def _results(self) -> None:
         view = self.view
@@ -570,12 +485,6 @@ class SittingPage(QWidget):
 def _on_exam_service(fn: Callable[[ExamService], Outcome[T]], profile: Profile) -> Outcome[T]:
     """``fn`` applied to the profile's exam service (worker thread; holds no widget)."""
     return fn(ExamService(profile))
-
-
-def _item(text: str, position: int) -> QListWidgetItem:
-    item = QListWidgetItem(text)
-    item.setData(Qt.ItemDataRole.UserRole, position)
-    return item
 
 
 def _with_flag(q: ExamQuestion, flagged: bool) -> ExamQuestion:

@@ -12,20 +12,17 @@ question and the options, and the page scrolls so that they are in view.
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtGui import QKeyEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -33,71 +30,31 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.planner import Mode
-from studyapp.domain.practice_summary import SessionAnswer, measured_masteries, summary_lines
+from studyapp.domain.practice_summary import measured_masteries
 from studyapp.services.changes import Change
 from studyapp.services.session_size import MAX_SESSION, MIN_SESSION, SessionSize
-from studyapp.services.study import (
-    AnswerResult,
-    PracticeItem,
-    PracticePlan,
-    StatsReport,
-    StudyService,
-)
+from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
-from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
-from studyapp.ui.widgets.rendered import FittedText, ReferenceList
+from studyapp.ui.screens.practice_plan import (
+    MODES,
+    Ahead,
+    Planned,
+    SessionLog,
+    StartKey,
+    feedback_on,
+    plan_ahead,
+    plan_session,
+    shown_question,
+)
+from studyapp.ui.widgets.option_card import OptionCard
+from studyapp.ui.widgets.question_view import QuestionView
 
 if TYPE_CHECKING:
     from studyapp.services.changes import Outcome
     from studyapp.services.profile import Profile
     from studyapp.ui.controller import AppController
-
-log = logging.getLogger(__name__)
-
-# (label in the drop-down, planner mode, what it does: shown under the drop-down, so the
-# labels stay short enough for the minimum window at large fonts)
-MODES: tuple[tuple[str, Mode, str], ...] = (
-    ("Recommended", "default", "Weak areas first, with due reviews, paced to your exam date."),
-    ("One skill area", "skill", "Questions from the skill area you choose below."),
-    ("Missed questions", "missed", "Only questions you have answered wrongly before."),
-    ("Unseen questions", "unseen", "Only questions you have not answered yet."),
-    ("Cram", "cram", "Practice without changing your review schedule."),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    """What the worker hands back when a session is planned."""
-
-    practice: PracticePlan
-    stats: StatsReport
-    session_id: int | None  # the recorded study session (None: nothing to practise)
-    ahead: bool = False  # the session planned ahead was shown (see PracticeScreen.start)
-
-
-@dataclass
-class _Ahead:
-    """The next session, planned on the worker thread while the learner reads the last
-    feedback and the summary. Filled and read only on the worker thread (its one queue
-    runs them in order), so "Practice more" finds it there without a round trip."""
-
-    key: tuple[Mode, str | None, int]  # (mode, skill, size) it was planned for
-    planned: tuple[PracticePlan, StatsReport] | None = None
-
-
-@dataclass
-class SessionLog:
-    """What happened in this session, for the summary (whose rules are
-    :mod:`studyapp.domain.practice_summary`)."""
-
-    answers: list[tuple[PracticeItem, AnswerResult, float]] = field(default_factory=list)
-    mastery_before: dict[str, float] = field(default_factory=dict)
-
-    def summary_answers(self) -> list[SessionAnswer]:
-        """The answers as the summary rules read them."""
-        return [SessionAnswer(i.skill_title, r.correct, s) for i, r, s in self.answers]
 
 
 class PracticeScreen(Screen):
@@ -112,13 +69,12 @@ class PracticeScreen(Screen):
         self.index = 0
         self.current: PracticeItem | None = None
         self.result: AnswerResult | None = None
-        self.cards: list[OptionCard] = []
         self.log = SessionLog()
         self.session_id: int | None = None  # the study session being practised
         self.mode: Mode = "default"
         self.timer = QElapsedTimer()
         self.busy = False
-        self._ahead: _Ahead | None = None
+        self._ahead: Ahead | None = None
         # Whether the session on screen is the one planned ahead (False: planned on click).
         self.ahead_used = False
 
@@ -193,49 +149,22 @@ class PracticeScreen(Screen):
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Everything wraps to the width it gets: never a sideways scroll bar.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll, 1)
-        body = QWidget()
-        self.q_layout = QVBoxLayout(body)
-        self.q_layout.setContentsMargins(28, 18, 28, 12)
-        self.q_layout.setSpacing(10)
+        self.question_view = QuestionView(
+            shortcuts.PRACTICE_CHOOSE, margins=(28, 18, 28, 12), spacing=10
+        )
+        self.question_view.selection_changed.connect(self._chosen)
+        outer.addWidget(self.question_view, 1)
         self.progress = plain("", wrap=True)
         self.progress.setObjectName("practiceProgress")
-        self.q_layout.addWidget(self.progress)
         # Why this session holds fewer questions than asked, or that an exam date's pace
         # does not fit in the daily goal: shown for the whole session.
         self.session_note = plain("", wrap=True)
         self.session_note.setObjectName("practiceSessionNote")
         self.session_note.hide()
-        self.q_layout.addWidget(self.session_note)
         self.leech_note = plain("", wrap=True)
         self.leech_note.hide()
-        self.q_layout.addWidget(self.leech_note)
-        self.stem = FittedText()
-        self.stem.setAccessibleName("Question")
-        self.q_layout.addWidget(self.stem)
-        self.instruction = plain("", bold=True, wrap=True)
-        self.q_layout.addWidget(self.instruction)
-        # The feedback sits between the question and the options, where the eye is.
-        self.verdict = VerdictBanner()
-        self.q_layout.addWidget(self.verdict)
-        self.explanation_title = plain("Explanation", bold=True)
-        self.explanation = FittedText()
-        self.explanation.setAccessibleName("Explanation")
-        self.references = ReferenceList()
-        for w in (self.explanation_title, self.explanation, self.references):
-            w.hide()
-            self.q_layout.addWidget(w)
-        self.options_box = QVBoxLayout()
-        self.options_box.setSpacing(8)
-        self.q_layout.addLayout(self.options_box)
-        self.q_layout.addStretch(1)
-        scroll.setWidget(body)
-        self.scroll_area = scroll
+        for note in (self.progress, self.session_note, self.leech_note):
+            self.question_view.add_header(note)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(28, 6, 28, 12)
@@ -315,7 +244,7 @@ class PracticeScreen(Screen):
         self.skill_box.setEnabled(self.mode_box.currentData() == "skill")
         self.mode_note.setText(MODES[max(self.mode_box.currentIndex(), 0)][2])
 
-    def _start_key(self) -> tuple[Mode, str | None, int]:
+    def _start_key(self) -> StartKey:
         """(mode, skill, size) as the start page's controls ask for them now."""
         mode: Mode = self.mode_box.currentData()
         skill = self.skill_box.currentData() if mode == "skill" else None
@@ -325,26 +254,13 @@ class PracticeScreen(Screen):
         """Plan the next session on the worker while the learner reads (issue 21).
 
         Queued after the last answer of a session (and when a session is ended early), so
-        it sees every answer; "Practice more" shows it only if the service says it still
-        stands for a plan made now (``StudyService.plan_is_current``). Each call replaces
-        the slot: after an undo and a new answer the newest plan is the one kept.
-        Speculative: a failure here is logged, and the plan made on click reports it.
+        it sees every answer. Each call replaces the slot: after an undo and a new answer
+        the newest plan is the one kept (see :func:`plan_ahead`, :func:`plan_session`).
         """
         if self.controller.profile is None:
             return
-        slot = _Ahead(self._start_key())
-        self._ahead = slot
-        mode, skill, size = slot.key
-
-        def work(profile: Profile) -> None:
-            try:
-                service = StudyService(profile)
-                practice = service.plan_ahead(size, mode=mode, skill=skill)
-                slot.planned = (practice, service.stats())
-            except Exception:  # speculative work: the click plans again
-                log.warning("planning the next session ahead failed", exc_info=True)
-
-        self.controller.query(work, lambda _none: None)
+        self._ahead = Ahead(self._start_key())
+        self.controller.query(partial(plan_ahead, self._ahead), lambda _none: None)
 
     def start(self) -> None:
         """Show the next session's first question: the one planned ahead if it still
@@ -353,29 +269,13 @@ class PracticeScreen(Screen):
             return
         self.busy = True
         key = self._start_key()
-        mode, skill, size = key
-        self.mode = mode
+        self.mode = key[0]
         slot = self._ahead if self._ahead is not None and self._ahead.key == key else None
         self._ahead = None
         self.start_note.setText("Planning your session…")
+        self.controller.query(partial(plan_session, key, slot), self._planned)
 
-        def work(profile: Profile) -> _Planned:
-            service = StudyService(profile)
-            ahead = slot.planned if slot is not None else None
-            used = ahead is not None and service.plan_is_current(ahead[0])
-            if ahead is not None and used:
-                practice, stats = ahead
-            else:
-                stats = service.stats()
-                practice = service.plan_practice(size, mode=mode, skill=skill)
-            session = (
-                service.start_session(mode, skill, len(practice.items)) if practice.items else None
-            )
-            return _Planned(practice, stats, session, used)
-
-        self.controller.query(work, self._planned)
-
-    def _planned(self, result: _Planned) -> None:
+    def _planned(self, result: Planned) -> None:
         self.busy = False
         practice = result.practice
         self.session_id = result.session_id
@@ -414,71 +314,43 @@ class PracticeScreen(Screen):
     # ---------------------------------------------------------------- asking
     def _show(self, item: PracticeItem) -> None:
         self.current, self.result = item, None
-        q = item.question
-        by_id = {o.id: o for o in q.options}
         self.progress.setText(
             f"Question {self.index + 1} of {len(self.items)} · {item.skill_title or 'Unassigned'}"
             + (" · cram: your schedule is not changed" if self.mode == "cram" else "")
         )
-        self.stem.set_markdown(q.stem, item.media_data)
-        keys = len(q.correct_ids)
-        self.instruction.setText(
-            f"Choose {keys} answers." if q.type == "multiple" else "Choose one answer."
-        )
-        self.instruction.show()
-        self.verdict.hide()
-        for card in self.cards:
-            card.deleteLater()
-        self.cards = []
-        for i, option_id in enumerate(item.option_order):
-            option = by_id[option_id]
-            card = OptionCard(i, option_id)
-            card.set_theme(self.controller.theme)
-            card.set_content(option.text, item.media_data, option.text)
-            card.toggled.connect(lambda c=card: self._toggle(c))
-            self.options_box.addWidget(card)
-            self.cards.append(card)
-        for w in (self.explanation_title, self.explanation, self.references):
-            w.hide()
+        self.question_view.set_theme(self.controller.theme)
+        self.question_view.show_question(shown_question(item))
+        self.leech_note.setVisible(item.show_explanation_first)
         if item.show_explanation_first:
             self.leech_note.setText(
                 "You have missed this question several times. Read the "
                 "explanation first, then answer."
             )
-            self.leech_note.show()
-            self.explanation_title.show()
-            self.explanation.set_markdown(q.explanation, item.media_data)
-            self.explanation.show()
-        else:
-            self.leech_note.hide()
+            self.question_view.show_explanation(item.question.explanation)
         self.guessed.setChecked(False)
         self.guessed.setEnabled(True)
         self.submit_button.show()
         self.submit_button.setEnabled(False)
         self.next_button.hide()
-        self.scroll_area.verticalScrollBar().setValue(0)
         self.setFocus()
         self.timer.start()
 
-    def _toggle(self, card: OptionCard) -> None:
-        if self.result is not None or self.current is None:
-            return
-        if self.current.question.type == "single":
-            for c in self.cards:
-                c.set_checked(c is card and not c.checked)
-        else:
-            card.set_checked(not card.checked)
-        self.submit_button.setEnabled(any(c.checked for c in self.cards))
+    @property
+    def cards(self) -> list[OptionCard]:
+        """The option cards on screen, in display order."""
+        return self.question_view.cards
+
+    def _chosen(self, chosen: tuple[str, ...]) -> None:
+        self.submit_button.setEnabled(bool(chosen) and self.result is None)
 
     def choose(self, index: int) -> None:
         """Toggle the option shown at ``index`` (what keys 1–9 and A–H do)."""
-        if 0 <= index < len(self.cards):
-            self._toggle(self.cards[index])
+        self.question_view.choose(index)
 
     def submit(self) -> None:
         """Grade and commit the chosen options, then show the feedback."""
         item = self.current
-        chosen = [c.option_id for c in self.cards if c.checked]
+        chosen = list(self.question_view.chosen())
         if item is None or self.result is not None or not chosen or self.busy:
             return
         self.busy = True
@@ -509,38 +381,12 @@ class PracticeScreen(Screen):
 
     def _feedback(self, item: PracticeItem, result: AnswerResult) -> None:
         self.result = result
-        q = item.question
-        by_id = {o.id: o for o in q.options}
-        for card in self.cards:
-            option = by_id[card.option_id]
-            card.show_feedback(
-                option.correct, card.option_id in result.chosen, option.rationale, item.media_data
-            )
-        self.instruction.hide()
-        self.verdict.set_theme(self.controller.theme)
-        self.verdict.show_verdict(result.correct, *_verdict_words(result, self.cards, by_id))
-        self.explanation_title.show()
-        self.explanation.set_markdown(q.explanation or "_No explanation given._", item.media_data)
-        self.explanation.show()
-        self.references.setVisible(self.references.set_references(q.references))
+        self.question_view.set_theme(self.controller.theme)
+        self.question_view.show_feedback(feedback_on(item, result))
         self.guessed.setEnabled(False)
         self.submit_button.hide()
         self.next_button.show()
         self.next_button.setFocus()
-        QTimer.singleShot(0, self._bring_feedback_into_view)
-
-    def _bring_feedback_into_view(self) -> None:
-        """Scroll so the verdict and the explanation are in view, keeping as much of the
-        question above them as fits (on a short question nothing moves)."""
-        if self.result is None:
-            return
-        self.q_layout.activate()
-        bar = self.scroll_area.verticalScrollBar()
-        viewport = self.scroll_area.viewport().height()
-        last = self.references if self.references.isVisible() else self.explanation
-        feedback_end = last.geometry().bottom() + 12
-        top = max(self.verdict.geometry().top() - 12, 0)
-        bar.setValue(min(max(feedback_end - viewport, 0), top))
 
     def next_question(self) -> None:
         """Go on to the next question, or to the summary after the last."""
@@ -591,14 +437,7 @@ class PracticeScreen(Screen):
         self.controller.query(lambda p: StudyService(p).stats(), self._summarise)
 
     def _summarise(self, stats: StatsReport) -> None:
-        estimated = stats.view.estimated if stats.view else True
-        lines = summary_lines(
-            self.log.summary_answers(),
-            self.log.mastery_before,
-            measured_masteries(s.figure for s in stats.skills),
-            stats.readiness.probability if estimated else None,
-        )
-        self.summary.setText("\n".join(lines))
+        self.summary.setText("\n".join(self.log.summary(stats)))
         self.items, self.current, self.result = [], None, None
         self.pages.setCurrentWidget(self.summary_page)
 
@@ -614,15 +453,13 @@ class PracticeScreen(Screen):
             super().keyPressEvent(event)
             return
         if self.result is None:
-            index = shortcuts.index_of(shortcuts.PRACTICE_CHOOSE, event)
-            if index is not None and index < len(self.cards):
-                self.choose(index)
+            if self.question_view.handle_key(event):
                 return
             if shortcuts.matches(shortcuts.PRACTICE_SUBMIT, event):
                 self.submit()
                 return
-            # G is a choice key on 7- and 8-option questions.
-            if shortcuts.matches(shortcuts.PRACTICE_GUESSED, event) and len(self.cards) < 7:
+            # G chooses on 7- and 8-option questions (the view took it): else it marks a guess.
+            if shortcuts.matches(shortcuts.PRACTICE_GUESSED, event):
                 self.guessed.toggle()
                 return
         elif shortcuts.matches(shortcuts.PRACTICE_NEXT, event):
@@ -634,25 +471,4 @@ class PracticeScreen(Screen):
         super().keyPressEvent(event)
 
     def on_theme_changed(self) -> None:
-        for card in self.cards:
-            card.set_theme(self.controller.theme)
-        self.verdict.set_theme(self.controller.theme)
-
-
-def _verdict_words(
-    result: AnswerResult, cards: list[OptionCard], by_id: dict[str, Any]
-) -> tuple[str, str]:
-    """The verdict's headline ("Correct", "Not quite: the answer is B") and detail line."""
-    letters = [KEYS[c.index] for c in cards if by_id[c.option_id].correct]
-    if result.correct:
-        headline = "Correct"
-    elif len(letters) == 1:
-        headline = f"Not quite: the answer is {letters[0]}"
-    else:
-        headline = f"Not quite: the answers are {', '.join(letters[:-1])} and {letters[-1]}"
-    detail = ""
-    if result.became_leech:
-        detail = (
-            "You have missed this question often; it will come back with its explanation first."
-        )
-    return headline, detail
+        self.question_view.set_theme(self.controller.theme)

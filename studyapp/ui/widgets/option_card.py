@@ -43,6 +43,9 @@ class OptionCard(QFrame):
         row.setContentsMargins(12, 10, 12, 10)
         row.setSpacing(12)
         self.key = QLabel(f"{KEYS[index]}")
+        # Remembered, so refresh_fonts keeps the letter 2 pt over a changed font size.
+        self.key.setProperty("bold", True)
+        self.key.setProperty("size_delta", 2)
         font = QFont(self.key.font())
         font.setBold(True)
         font.setPointSize(font.pointSize() + 2)
