@@ -6,6 +6,7 @@ import pytest
 
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import build_app
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +20,7 @@ def _skip_first_run_welcome(request, monkeypatch):
 def app_controller(qtbot, paths, clock):
     """The whole app on a fresh profile (the CETL pack imported), window shown."""
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):

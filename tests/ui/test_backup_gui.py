@@ -10,14 +10,14 @@ from studyapp.services.backups import BackupService, list_backups
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import build_app
 from tests.dbtools import damage_middle_pages, fill, rows_of
 
 
 @pytest.fixture
 def controller(qtbot, paths, clock):
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):
@@ -105,7 +105,7 @@ def test_restore_after_a_damaged_start_opens_the_backup(qtbot, paths, clock, mon
     p.close()
     damage_middle_pages(paths.database)
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     try:

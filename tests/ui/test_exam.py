@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studyapp.services.study import StudyService
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import build_app
 from studyapp.ui.screens.exam import ExamScreen
 from tests.ui.conftest import settle
 
@@ -144,7 +144,7 @@ def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
 def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
     """Closing mid-exam and reopening offers to resume it, saying closed time did not count."""
     app = make_application()
-    first = AppController(app, paths, clock)
+    first = build_app(app, paths, clock)
     qtbot.addWidget(first.window)
     first.window.show()
     with qtbot.waitSignal(first.profile_opened, timeout=60_000):
@@ -158,7 +158,7 @@ def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
     first.window.close()
     first.shutdown()
     clock.advance(3600)
-    second = AppController(app, paths, clock)
+    second = build_app(app, paths, clock)
     qtbot.addWidget(second.window)
     second.window.show()
     with qtbot.waitSignal(second.profile_opened, timeout=60_000):

@@ -293,7 +293,7 @@ def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtb
 def test_opening_a_profile_in_a_group_syncs_it_off_the_gui_thread(qtbot, paths, clock, tmp_path):
     """At start the member's app imports the group's new pack and says so in the status bar."""
     from studyapp.ui.application import make_application
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.main_window import build_app
 
     folder = make_facilitated_folder(tmp_path, clock)
     profile = Profile.open(paths, clock, "1.0")
@@ -301,7 +301,7 @@ def test_opening_a_profile_in_a_group_syncs_it_off_the_gui_thread(qtbot, paths, 
         GroupService(profile).join(str(folder), "Ann")
     finally:
         profile.close()
-    c = AppController(make_application(), paths, clock)
+    c = build_app(make_application(), paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):

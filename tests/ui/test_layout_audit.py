@@ -39,6 +39,7 @@ from studyapp.storage.library import LibraryQuery
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from studyapp.ui.errors import show_error
+from studyapp.ui.main_window import build_app
 from studyapp.ui.progress import make_dialog
 from studyapp.ui.tour import answer_practice, walk
 from tests.conftest import REPO, T0
@@ -173,7 +174,7 @@ def audit_app(qtbot, audit_profile: AppPaths, tmp_path: Path) -> Iterator[AppCon
     """The app on a copy of the audit profile, opened, window shown."""
     paths = AppPaths(data_dir=tmp_path / "profile", log_dir=tmp_path / "logs")
     shutil.copytree(audit_profile.data_dir, paths.data_dir)
-    c = AppController(make_application(), paths, FixedClock(T0))
+    c = build_app(make_application(), paths, FixedClock(T0))
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):

@@ -17,7 +17,7 @@ from studyapp.services.library import USER_PACK_ID, LibraryQuery, LibraryService
 from studyapp.services.packs import PackService
 from studyapp.services.study import StudyService
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import build_app
 from studyapp.ui.screens.library import LibraryScreen
 from studyapp.ui.screens.library_editor import EditorDialog
 from studyapp.ui.screens.library_mapping import MappingDialog
@@ -37,7 +37,7 @@ def dialogs(name: str) -> list:
 @pytest.fixture
 def controller(qtbot, paths, clock):
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from studyapp.ui import shortcuts
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
-from studyapp.ui.main_window import SCREENS
+from studyapp.ui.main_window import SCREENS, build_app
 from studyapp.ui.shortcuts import ShortcutsDialog
 from tests.ui.conftest import settle
 
@@ -20,7 +19,7 @@ from tests.ui.conftest import settle
 @pytest.fixture
 def controller(qtbot, paths, clock):
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=30_000):
@@ -101,7 +100,7 @@ def test_ctrl_q_quits_where_the_platform_has_no_quit_key(qtbot, paths, clock, mo
         "platform_keys",
         lambda standard: [] if standard == QKeySequence.StandardKey.Quit else real(standard),
     )
-    c = AppController(make_application(), paths, clock)
+    c = build_app(make_application(), paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     try:
@@ -210,7 +209,7 @@ def test_error_opening_profile_shows_dialog_not_crash(qtbot, paths, clock):
     paths.data_dir.mkdir(parents=True)
     paths.database.write_bytes(b"garbage" * 50)
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_failed, timeout=30_000):

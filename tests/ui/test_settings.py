@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QDate
 
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
+from studyapp.ui.main_window import build_app
 from studyapp.ui.screens.settings import SettingsScreen
 from tests import shipped
 from tests.ui.conftest import settle
@@ -16,7 +16,7 @@ from tests.ui.conftest import settle
 def test_first_run_welcome_stores_exam_date_and_goal(qtbot, paths, clock):
     """The welcome appears once, after the CETL pack is imported, and saves its answers."""
     app = make_application()
-    c = AppController(app, paths, clock)
+    c = build_app(app, paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     with qtbot.waitSignal(c.profile_opened, timeout=60_000):
@@ -41,7 +41,7 @@ def test_first_run_welcome_stores_exam_date_and_goal(qtbot, paths, clock):
     )
     c.window.close()
     c.shutdown()
-    c2 = AppController(app, paths, clock)
+    c2 = build_app(app, paths, clock)
     qtbot.addWidget(c2.window)
     c2.window.show()
     with qtbot.waitSignal(c2.profile_opened, timeout=60_000):

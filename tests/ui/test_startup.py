@@ -13,7 +13,7 @@ from studyapp.services.home_summary import HomeSummary, summary_path
 from studyapp.services.profile import Profile
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
-from studyapp.ui.main_window import SCREENS, screen_class
+from studyapp.ui.main_window import SCREENS, build_app, screen_class
 from studyapp.ui.screens.home import HomeScreen
 from tests import shipped
 from tests.conftest import REPO
@@ -21,7 +21,7 @@ from tests.dbtools import damage_table_pages, fill, sha
 
 
 def _start(qtbot, paths, clock) -> AppController:
-    c = AppController(make_application(), paths, clock)
+    c = build_app(make_application(), paths, clock)
     qtbot.addWidget(c.window)
     c.window.show()
     return c
@@ -157,11 +157,11 @@ def test_the_window_paints_before_sqlalchemy_or_alembic_load(tmp_path):
         "from studyapp.config import AppPaths\n"
         "from studyapp.services.system_clock import SystemClock\n"
         "from studyapp.ui.application import make_application\n"
-        "from studyapp.ui.controller import AppController\n"
+        "from studyapp.ui.main_window import build_app\n"
         "app = make_application()\n"
         f"paths = AppPaths(data_dir=Path({str(tmp_path / 'p')!r}),"
         f" log_dir=Path({str(tmp_path)!r}))\n"
-        "c = AppController(app, paths, SystemClock())\n"
+        "c = build_app(app, paths, SystemClock())\n"
         "c.window.show()\n"
         "c.window.grab()\n"
         "app.processEvents()\n"
@@ -200,9 +200,9 @@ def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(pat
     """While an import's progress dialog is up, idle screen building waits (each screen
     is 50-100 ms on the GUI thread); it resumes once the operation ends."""
     from studyapp.ui.application import make_application
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.main_window import build_app
 
-    c = AppController(make_application(), paths, clock)
+    c = build_app(make_application(), paths, clock)
     qtbot.addWidget(c.window)
     window = c.window
     c.long_running = 1  # as run_long sets it

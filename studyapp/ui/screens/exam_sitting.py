@@ -39,15 +39,15 @@ from studyapp.services.changes import Outcome
 from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui import shortcuts
-from studyapp.ui.screens.home import plain, refresh_fonts
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain, refresh_fonts
 from studyapp.ui.widgets.navigator import Navigator
 from studyapp.ui.widgets.option_card import KEYS, OptionCard
 from studyapp.ui.widgets.rendered import FittedText
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 T = TypeVar("T")
 
@@ -79,7 +79,7 @@ class SittingPage(QWidget):
         refresh_fonts(self, QApplication.font().pointSize())
         super().showEvent(event)
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__()
         self.c = controller
         self.view: ExamView | None = None

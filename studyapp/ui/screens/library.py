@@ -22,7 +22,7 @@ from studyapp.ui.screens.library_packs import PacksPanel
 from studyapp.ui.screens.library_questions import QuestionsPanel
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 
 class LibraryScreen(Screen):
@@ -31,7 +31,7 @@ class LibraryScreen(Screen):
     title = "Library"
     depends_on = Change.PACKS | Change.QUESTIONS | Change.REVIEWS | Change.FRAMEWORKS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

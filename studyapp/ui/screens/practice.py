@@ -45,14 +45,14 @@ from studyapp.services.study import (
 )
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
-from studyapp.ui.screens.home import plain
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.option_card import KEYS, OptionCard, VerdictBanner
 from studyapp.ui.widgets.rendered import FittedText, ReferenceList
 
 if TYPE_CHECKING:
     from studyapp.services.changes import Outcome
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class PracticeScreen(Screen):
     title = "Practice"
     depends_on: ClassVar[Change] = Change.PACKS | Change.QUESTIONS | Change.SETTINGS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self.items: list[PracticeItem] = []
         self.index = 0
