@@ -55,7 +55,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Home", "studyapp.ui.screens.home", "HomeScreen"),
     ("Practice", "studyapp.ui.screens.practice", "PracticeScreen"),
     ("Mock exam", "studyapp.ui.screens.exam", "ExamScreen"),
-    ("Library", "studyapp.ui.screens.library", "LibraryScreen"),
+    ("Library", "studyapp.ui.screens.library.screen", "LibraryScreen"),
     ("Statistics", "studyapp.ui.screens.statistics", "StatisticsScreen"),
     ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
     ("Group", "studyapp.ui.screens.group", "GroupScreen"),
@@ -367,7 +367,7 @@ class MainWindow(Shell):
 
     def _library_action(self, name: str) -> None:
         """Import and export live on the Library's Packs tab; the menu takes you there."""
-        from studyapp.ui.screens.library import LibraryScreen
+        from studyapp.ui.screens.library.screen import LibraryScreen
 
         library = self.screen_of(LibraryScreen)
         self.show_screen(LibraryScreen)

@@ -38,7 +38,7 @@ def walk(c: AppController, settle: Settle, *, demo: bool = True) -> Iterator[str
 def walk_screens(c: AppController, settle: Settle) -> Iterator[str]:
     """Each screen of the navigation; the Library once per tab."""
     from studyapp.ui.main_window import MainWindow
-    from studyapp.ui.screens.library import LibraryScreen
+    from studyapp.ui.screens.library.screen import LibraryScreen
 
     window = MainWindow.of(c)
     for index, screen in enumerate(window.screens):

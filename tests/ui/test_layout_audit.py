@@ -238,8 +238,8 @@ def _dialogs(
     c: AppController, settle: Callable[[], None]
 ) -> Iterator[tuple[str, Callable[[], None]]]:
     """(name, opener) of each dialog; the opener may block in exec() (the audit closes it)."""
-    from studyapp.ui.screens.library import LibraryScreen
-    from studyapp.ui.screens.library_mapping import MappingDialog
+    from studyapp.ui.screens.library.mapping import MappingDialog
+    from studyapp.ui.screens.library.screen import LibraryScreen
     from studyapp.ui.welcome import WelcomeDialog
 
     window = c.window

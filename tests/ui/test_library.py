@@ -18,9 +18,9 @@ from studyapp.services.packs import PackService
 from studyapp.services.study import StudyService
 from studyapp.ui.application import make_application
 from studyapp.ui.main_window import build_app
-from studyapp.ui.screens.library import LibraryScreen
-from studyapp.ui.screens.library_editor import EditorDialog
-from studyapp.ui.screens.library_mapping import MappingDialog
+from studyapp.ui.screens.library.editor import EditorDialog
+from studyapp.ui.screens.library.mapping import MappingDialog
+from studyapp.ui.screens.library.screen import LibraryScreen
 from tests import shipped
 from tests.conftest import REPO
 from tests.dbtools import rows_of

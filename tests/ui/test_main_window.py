@@ -132,7 +132,7 @@ def test_library_and_statistics_keys_in_the_registry_are_bound(controller, qtbot
     """The Library's and Statistics' registered keys are bound on those screens: Ctrl+F
     focuses the search, Ctrl+N opens the editor whose Save has Ctrl+S, the statistics
     buttons carry Ctrl+P and Alt+S."""
-    from studyapp.ui.screens.library import LibraryScreen
+    from studyapp.ui.screens.library.screen import LibraryScreen
     from studyapp.ui.screens.statistics import StatisticsScreen
 
     window = controller.window

@@ -34,7 +34,7 @@ from studyapp.services.library import (
     LibraryService,
 )
 from studyapp.services.packs import ExportReport, PackService
-from studyapp.ui.screens.library_mapping import MappingDialog
+from studyapp.ui.screens.library.mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.labels import plain

@@ -2,8 +2,8 @@
 (import, update, export, remove).
 
 Keys: Ctrl+F search, Ctrl+N new question, Enter edits the selected question, Delete in
-the pack list asks to remove the pack. The pieces live in ``library_*.py`` beside this
-module; the data comes from :class:`studyapp.services.library.LibraryService`.
+the pack list asks to remove the pack. The pieces live beside this module (see the
+package's docstring); the data comes from :class:`studyapp.services.library.LibraryService`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 from studyapp.services.changes import Change
 from studyapp.services.library import EditorContext, LibraryService, SavedQuestion
 from studyapp.ui.screens.base import Screen
-from studyapp.ui.screens.library_editor import EditorDialog
-from studyapp.ui.screens.library_packs import PacksPanel
-from studyapp.ui.screens.library_questions import QuestionsPanel
+from studyapp.ui.screens.library.editor import EditorDialog
+from studyapp.ui.screens.library.packs import PacksPanel
+from studyapp.ui.screens.library.questions import QuestionsPanel
 
 if TYPE_CHECKING:
     from studyapp.ui.context import ScreenContext

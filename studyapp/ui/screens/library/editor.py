@@ -42,8 +42,8 @@ from studyapp.services.library import (
     check_question,
     describe_problem,
 )
-from studyapp.ui.screens.library_markdown import OptionView, question_markdown
-from studyapp.ui.screens.library_options import FieldError, OptionsEditor, TextBox
+from studyapp.ui.screens.library.markdown import OptionView, question_markdown
+from studyapp.ui.screens.library.options import FieldError, OptionsEditor, TextBox
 from studyapp.ui.widgets.flow import fit_to_screen
 from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.rendered import RenderedText

@@ -37,8 +37,8 @@ from studyapp.services.library import (
     QuestionDetail,
 )
 from studyapp.services.study import StudyService
-from studyapp.ui.screens.library_model import COLUMNS, QuestionTableModel
-from studyapp.ui.screens.library_preview import PreviewPane
+from studyapp.ui.screens.library.model import COLUMNS, QuestionTableModel
+from studyapp.ui.screens.library.preview import PreviewPane
 from studyapp.ui.widgets.buttons import action_button
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.labels import plain
