@@ -95,7 +95,7 @@ def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
 
     app = make_application()
     from studyapp.services.home_summary import HomeSummary
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.main_window import build_app
     from studyapp.ui.screens.home import HomeScreen
 
     original = HomeScreen.show_figures
@@ -112,7 +112,7 @@ def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
 
     HomeScreen.show_figures = show  # type: ignore[method-assign]
     paths = AppPaths(data_dir=data_dir, log_dir=data_dir / "logs")
-    controller = AppController(app, paths, OffsetClock(BENCH_NOW))
+    controller = build_app(app, paths, OffsetClock(BENCH_NOW))
     controller.profile_failed.connect(lambda exc: _fail(f"profile failed: {exc}"))
     controller.window.show()
     controller.open_profile()

@@ -87,3 +87,31 @@ def test_an_old_circle_put_back_breaks_the_contracts(tmp_path, module):
     assert result.returncode != 0, result.stdout
     broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
     assert [line.startswith("No import cycles") for line in broken] == [True], result.stdout
+
+
+UI_BACK_EDGES = {
+    # Issue 19's UI circle, each edge put back for type hints only: the controller knowing
+    # the window, a screen knowing the controller.
+    "ui/controller.py": (
+        "studyapp.ui.main_window",
+        "No import cycles in the UI: controller, window and screens",
+    ),
+    "ui/screens/settings.py": (
+        "studyapp.ui.controller",
+        "Screens and widgets do not import the controller or the window",
+    ),
+}
+
+
+@pytest.mark.parametrize("module", sorted(UI_BACK_EDGES))
+def test_the_old_ui_circle_put_back_breaks_the_contracts(tmp_path, module):
+    """controller -> main_window or a screen -> controller, even under TYPE_CHECKING, fails."""
+    imported, contract = UI_BACK_EDGES[module]
+    root = _copy_project(tmp_path)
+    source = root / "studyapp" / module
+    hint_only = f"\nimport typing\n\nif typing.TYPE_CHECKING:\n    import {imported}\n"
+    source.write_text(source.read_text("utf-8") + hint_only, "utf-8")
+    result = _run_lint(root)
+    assert result.returncode != 0, result.stdout
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert broken == [f"{contract} BROKEN"], result.stdout

@@ -135,9 +135,9 @@ def start_gui(
             "its window was brought to the front. Use that one, or choose another data "
             "folder with --data-dir."
         )
-    from studyapp.ui.controller import AppController  # after the platform is set
+    from studyapp.ui.main_window import build_app  # after the platform is set
 
-    controller = AppController(app, paths, clock)
+    controller = build_app(app, paths, clock)
     server = InstanceServer(paths, controller)
     server.raise_requested.connect(lambda: raise_window(controller.window))
     controller.profile_opened.connect(server.start)
@@ -295,7 +295,10 @@ class SelfTest:
             sys.stderr.write(f"studyapp: selftest failed: {message}\n")
         else:
             extra = f", {len(self.written)} screenshots in {self.shots}" if self.shots else ""
-            sys.stdout.write(f"selftest passed: {len(self.c.window.screens)} screen(s){extra}\n")
+            from studyapp.ui.main_window import MainWindow
+
+            count = len(MainWindow.of(self.c).screens)
+            sys.stdout.write(f"selftest passed: {count} screen(s){extra}\n")
         sys.stdout.flush()
         self.c.window.close()
         self.c.app.exit(code)

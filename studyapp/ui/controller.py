@@ -1,4 +1,4 @@
-"""The GUI's composition: the open profile, the task runner, the window.
+"""The GUI's state: the open profile, the task runner, the operations screens run.
 
 The controller opens the profile on the worker thread (start-up never blocks the GUI
 thread on migrations), hands screens a ``query`` helper that runs a function of the
@@ -14,6 +14,11 @@ failed check closes the profile and takes the usual damage path (moved aside, di
 Opening, here as in the CLI, is :func:`studyapp.services.opening.open_profile`; its
 :class:`~studyapp.services.opening.OpenResult` is presented by :meth:`_open_done` (the
 refusal on Home and in a dialog that can restore the offered backup).
+
+The controller knows the window only as a :class:`~studyapp.ui.context.Shell` and screens
+know the controller only as a :class:`~studyapp.ui.context.ScreenContext` (issue 19: no
+import circle controller <-> window <-> screens); :func:`studyapp.ui.main_window.build_app`
+puts the two together.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import StudyAppError
 from studyapp.services.changes import Outcome
+from studyapp.ui.context import Shell
 from studyapp.ui.errors import show_error
 from studyapp.ui.ops import LongOp, Op, Query
 from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
@@ -70,9 +76,9 @@ class AppController(QObject):
         self.theme = apply_theme(app, "system", 11)
         self.runner = TaskRunner(self.report_error, self)
         self.long_running = 0  # long operations (run_long) in progress
-        from studyapp.ui.main_window import MainWindow  # window needs self
-
-        self.window = MainWindow(self)
+        # The window is not built here (the controller does not know MainWindow): the
+        # composition, studyapp.ui.main_window.build_app, sets it.
+        self.window: Shell
         self.welcome: WelcomeDialog | None = None
         self._closed = False
         self._check_finished.connect(self._checked)

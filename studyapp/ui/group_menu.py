@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from studyapp.services.changes import Outcome
     from studyapp.services.groups import SyncReport
     from studyapp.services.profile import Profile
-    from studyapp.ui.main_window import MainWindow
+    from studyapp.ui.context import ScreenContext, Shell
     from studyapp.ui.screens.group import GroupScreen
 
 
@@ -27,7 +27,7 @@ def _sync_if_joined(profile: Profile) -> Outcome[SyncReport | None]:
     return GroupService(profile).sync_if_joined()
 
 
-def add_group_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
+def add_group_menu(window: Shell, controller: ScreenContext, file_menu: QMenu) -> QMenu:
     """Add the Study group submenu to ``file_menu`` and sync the group when a profile opens.
 
     A sync at start-up that fails (the shared folder is not connected) says so in the
@@ -56,7 +56,6 @@ def add_group_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
         action.setObjectName(name)
         action.triggered.connect(slot)
         menu.addAction(action)
-    controller = window.controller
 
     def done(report: SyncReport | None) -> None:
         if report is None:

@@ -1,7 +1,10 @@
 """The main window: navigation on the left, one screen at a time on the right, menus.
 
 The window owns no data. It asks :class:`~studyapp.ui.controller.AppController` to run
-operations and shows what comes back.
+operations and shows what comes back. It is the GUI's composition point
+(:func:`build_app`): it imports the controller and the screens, while the controller sees
+it only as a :class:`~studyapp.ui.context.Shell` and the screens see the controller only as
+a :class:`~studyapp.ui.context.ScreenContext`, so nothing imports back (issue 19).
 
 Only Home is built with the window. The other screens' modules import the services (and
 through them SQLAlchemy): about a second and a half that would come before the first
@@ -26,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -36,13 +38,16 @@ from PySide6.QtWidgets import (
 from studyapp import __version__
 from studyapp.services.changes import Change
 from studyapp.ui import shortcuts
+from studyapp.ui.context import Shell
+from studyapp.ui.controller import AppController
 from studyapp.ui.group_menu import add_group_menu
 from studyapp.ui.screens.base import Screen
-from studyapp.ui.screens.home import HomeScreen, refresh_fonts
+from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.shortcuts import ShortcutsDialog
+from studyapp.ui.widgets.labels import refresh_fonts
 from studyapp.ui.widgets.setup_panel import SetupPanel
 
-S = TypeVar("S", bound=Screen)
+S = TypeVar("S", bound=QWidget)
 
 # The navigation, in order (Ctrl+1 … Ctrl+N): title, module, class. One module per screen;
 # the titles are the classes' ``title`` (a test keeps them equal).
@@ -50,7 +55,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Home", "studyapp.ui.screens.home", "HomeScreen"),
     ("Practice", "studyapp.ui.screens.practice", "PracticeScreen"),
     ("Mock exam", "studyapp.ui.screens.exam", "ExamScreen"),
-    ("Library", "studyapp.ui.screens.library", "LibraryScreen"),
+    ("Library", "studyapp.ui.screens.library.screen", "LibraryScreen"),
     ("Statistics", "studyapp.ui.screens.statistics", "StatisticsScreen"),
     ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
     ("Group", "studyapp.ui.screens.group", "GroupScreen"),
@@ -71,7 +76,17 @@ def screen_classes() -> list[type[Screen]]:
 
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from PySide6.QtWidgets import QApplication
+
+    from studyapp.config import AppPaths
+    from studyapp.domain.clock import Clock
+
+
+def build_app(app: QApplication, paths: AppPaths, clock: Clock) -> AppController:
+    """The controller and its window, put together (not yet shown, no profile open)."""
+    controller = AppController(app, paths, clock)
+    controller.window = MainWindow(controller)
+    return controller
 
 
 def _versions() -> str:
@@ -85,8 +100,8 @@ def _versions() -> str:
     return " · ".join(parts)
 
 
-class MainWindow(QMainWindow):
-    """StudyApp's one main window."""
+class MainWindow(Shell):
+    """StudyApp's one main window (:func:`build_app` makes it ``controller``'s window)."""
 
     def __init__(self, controller: AppController) -> None:
         super().__init__()
@@ -137,6 +152,14 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self._build_menus()
 
+    @staticmethod
+    def of(controller: AppController) -> MainWindow:
+        """``controller``'s window as a MainWindow (the controller types it as a Shell)."""
+        window = controller.window
+        if not isinstance(window, MainWindow):
+            raise TypeError("the controller's window is not a MainWindow")
+        return window
+
     @property
     def screens(self) -> list[Screen]:
         """Every screen, in navigation order (building those not built yet)."""
@@ -163,7 +186,7 @@ class MainWindow(QMainWindow):
             self._built[index] = screen
         return screen
 
-    def _index_of(self, cls: type[Screen]) -> int:
+    def _index_of(self, cls: type[QWidget]) -> int:
         for i, (_title, module, name) in enumerate(SCREENS):
             if cls.__module__ == module and cls.__name__ == name:
                 return i
@@ -178,9 +201,29 @@ class MainWindow(QMainWindow):
         assert isinstance(screen, cls)
         return screen
 
-    def show_screen(self, cls: type[Screen]) -> None:
+    def show_screen(self, cls: type[QWidget]) -> None:
         """Switch to the screen of class ``cls``."""
         self.nav.setCurrentRow(self._index_of(cls))
+
+    def show_home(self) -> None:
+        """Switch to Home (Practice's "Back to Home" after a session)."""
+        self.show_screen(HomeScreen)
+
+    def start_practice(self) -> None:
+        """Go to Practice and start a session (Home's "Start practice")."""
+        from studyapp.ui.screens.practice import PracticeScreen
+
+        self.show_screen(PracticeScreen)
+        self.screen_of(PracticeScreen).start()
+
+    def prepare_exam(self, code: str) -> None:
+        """Go to Mock exam with the group exam ``code`` filled in (started from there)."""
+        from studyapp.ui.screens.exam import ExamScreen
+
+        self.show_screen(ExamScreen)
+        exam = self.screen_of(ExamScreen)
+        exam.code.setText(code)
+        exam.code.setFocus()
 
     def build_rest_later(self) -> None:
         """Build the screens not built yet, one per idle event-loop turn.
@@ -311,7 +354,7 @@ class MainWindow(QMainWindow):
         switch.setObjectName("switchProfile")
         switch.triggered.connect(self.switch_profile)
         file_menu.addAction(switch)
-        add_group_menu(self, file_menu)
+        add_group_menu(self, self.controller, file_menu)
         file_menu.addSeparator()
         # QKeySequence.Quit is empty on Windows: the registry adds an explicit Ctrl+Q.
         self.quit_action = self._action("&Quit", shortcuts.QUIT)
@@ -328,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def _library_action(self, name: str) -> None:
         """Import and export live on the Library's Packs tab; the menu takes you there."""
-        from studyapp.ui.screens.library import LibraryScreen
+        from studyapp.ui.screens.library.screen import LibraryScreen
 
         library = self.screen_of(LibraryScreen)
         self.show_screen(LibraryScreen)

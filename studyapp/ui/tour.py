@@ -37,9 +37,10 @@ def walk(c: AppController, settle: Settle, *, demo: bool = True) -> Iterator[str
 
 def walk_screens(c: AppController, settle: Settle) -> Iterator[str]:
     """Each screen of the navigation; the Library once per tab."""
-    from studyapp.ui.screens.library import LibraryScreen
+    from studyapp.ui.main_window import MainWindow
+    from studyapp.ui.screens.library.screen import LibraryScreen
 
-    window = c.window
+    window = MainWindow.of(c)
     for index, screen in enumerate(window.screens):
         window.nav.setCurrentRow(index)
         settle()

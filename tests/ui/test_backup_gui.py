@@ -9,25 +9,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studyapp.services.backups import BackupService, list_backups
 from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
-from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
 from tests.dbtools import damage_middle_pages, fill, rows_of
+from tests.ui.conftest import start_app, stop_app
 
 
 @pytest.fixture
-def controller(qtbot, paths, clock):
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
-        c.open_profile()
-    yield c
-    for w in app.topLevelWidgets():
+def controller(app_controller):
+    """The shared app (tests/ui/conftest.py); error dialogs a test left open are closed."""
+    yield app_controller
+    for w in app_controller.app.topLevelWidgets():
         if w.objectName() == "errorDialog":
             w.close()
-    c.window.close()
-    c.shutdown()
 
 
 def _action(controller, name: str) -> QAction:
@@ -104,10 +96,8 @@ def test_restore_after_a_damaged_start_opens_the_backup(qtbot, paths, clock, mon
     backup = BackupService(p).backup().value.path
     p.close()
     damage_middle_pages(paths.database)
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
+    c = start_app(qtbot, paths, clock)
+    app = c.app
     try:
         with qtbot.waitSignal(c.profile_failed, timeout=60_000):
             c.open_profile()
@@ -122,5 +112,4 @@ def test_restore_after_a_damaged_start_opens_the_backup(qtbot, paths, clock, mon
         for w in app.topLevelWidgets():
             if w.objectName() == "errorDialog":
                 w.close()
-        c.window.close()
-        c.shutdown()
+        stop_app(c)

@@ -6,10 +6,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studyapp.services.study import StudyService
-from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
 from studyapp.ui.screens.exam import ExamScreen
-from tests.ui.conftest import settle
+from tests.ui.conftest import open_app, settle, stop_app
 
 
 def _open_exam(c, qtbot):
@@ -143,33 +141,22 @@ def test_pause_hides_questions_and_stops_the_clock(app_controller, qtbot):
 
 def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
     """Closing mid-exam and reopening offers to resume it, saying closed time did not count."""
-    app = make_application()
-    first = AppController(app, paths, clock)
-    qtbot.addWidget(first.window)
-    first.window.show()
-    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
-        first.open_profile()
+    first = open_app(qtbot, paths, clock)
     screen = _open_exam(first, qtbot)
     screen.length.setValue(10)
     screen._start_new()
     qtbot.waitUntil(lambda: screen.sitting.question is not None, timeout=20_000)
     screen.sitting.choose(0)
     settle(qtbot, first)
-    first.window.close()
-    first.shutdown()
+    stop_app(first)
     clock.advance(3600)
-    second = AppController(app, paths, clock)
-    qtbot.addWidget(second.window)
-    second.window.show()
-    with qtbot.waitSignal(second.profile_opened, timeout=60_000):
-        second.open_profile()
+    second = open_app(qtbot, paths, clock)
     again = _open_exam(second, qtbot)
     qtbot.waitUntil(lambda: again.unfinished is not None, timeout=20_000)
     assert again.resume_box.isVisibleTo(again)
     assert "1 of 10 answered" in again.resume_text.text()
     assert not again.start_button.isEnabled()
-    second.window.close()
-    second.shutdown()
+    stop_app(second)
 
 
 def test_a_second_exam_opens_on_its_own_first_question(app_controller, qtbot):

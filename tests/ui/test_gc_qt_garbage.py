@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from studyapp.services.changes import Outcome
 from studyapp.ui.screens.group import GroupScreen
 from studyapp.ui.screens.home import HomeScreen
-from studyapp.ui.screens.library import LibraryScreen
+from studyapp.ui.screens.library.screen import LibraryScreen
 from studyapp.ui.screens.settings import SettingsScreen
 from tests.ui.conftest import settle
 from tests.ui.test_ops_closures import (

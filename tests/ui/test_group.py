@@ -20,7 +20,7 @@ from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.screens.group import GroupScreen
 from studyapp.ui.screens.group_join import FIELD_LABEL, JoinDialog
-from tests.ui.conftest import settle
+from tests.ui.conftest import open_app, settle, stop_app
 from tests.ui.test_library import type_text
 
 SHOTS = Path(os.environ.get("STUDYAPP_SHOTS", "/tmp/group-folder-shots"))
@@ -292,28 +292,20 @@ def test_the_join_dialogs_folder_label_is_a_working_mnemonic(app_controller, qtb
 
 def test_opening_a_profile_in_a_group_syncs_it_off_the_gui_thread(qtbot, paths, clock, tmp_path):
     """At start the member's app imports the group's new pack and says so in the status bar."""
-    from studyapp.ui.application import make_application
-    from studyapp.ui.controller import AppController
-
     folder = make_facilitated_folder(tmp_path, clock)
     profile = Profile.open(paths, clock, "1.0")
     try:
         GroupService(profile).join(str(folder), "Ann")
     finally:
         profile.close()
-    c = AppController(make_application(), paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
-        c.open_profile()
+    c = open_app(qtbot, paths, clock)
     qtbot.waitUntil(
         lambda: "Synced with North Region Cohort" in c.window.statusBar().currentMessage(),
         timeout=30_000,
     )
     settle(qtbot, c)
     assert "district-quiz" in [p.id for p in PackService(c.profile).list()]
-    c.window.close()
-    c.shutdown()
+    stop_app(c)
 
 
 def test_home_lists_the_groups_scheduled_exams_and_opens_the_next_one(

@@ -36,13 +36,13 @@ from studyapp.services.packs import PackService
 from studyapp.services.profile import Profile
 from studyapp.services.study import PracticeItem, StudyService
 from studyapp.storage.library import LibraryQuery
-from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from studyapp.ui.errors import show_error
 from studyapp.ui.progress import make_dialog
 from studyapp.ui.tour import answer_practice, walk
 from tests.conftest import REPO, T0
 from tests.packs.factory import pack, write_dir
+from tests.ui.conftest import open_app, stop_app
 from tests.ui.layout_audit import (
     Finding,
     audit,
@@ -173,15 +173,10 @@ def audit_app(qtbot, audit_profile: AppPaths, tmp_path: Path) -> Iterator[AppCon
     """The app on a copy of the audit profile, opened, window shown."""
     paths = AppPaths(data_dir=tmp_path / "profile", log_dir=tmp_path / "logs")
     shutil.copytree(audit_profile.data_dir, paths.data_dir)
-    c = AppController(make_application(), paths, FixedClock(T0))
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
-        c.open_profile()
+    c = open_app(qtbot, paths, FixedClock(T0))
     c.runner.wait_idle(30_000)
     yield c
-    c.window.close()
-    c.shutdown()
+    stop_app(c)
 
 
 def _settler(c: AppController) -> Callable[[], None]:
@@ -237,8 +232,8 @@ def _dialogs(
     c: AppController, settle: Callable[[], None]
 ) -> Iterator[tuple[str, Callable[[], None]]]:
     """(name, opener) of each dialog; the opener may block in exec() (the audit closes it)."""
-    from studyapp.ui.screens.library import LibraryScreen
-    from studyapp.ui.screens.library_mapping import MappingDialog
+    from studyapp.ui.screens.library.mapping import MappingDialog
+    from studyapp.ui.screens.library.screen import LibraryScreen
     from studyapp.ui.welcome import WelcomeDialog
 
     window = c.window

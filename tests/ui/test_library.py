@@ -16,11 +16,9 @@ from studyapp.packs.studypack import write_pack_zip
 from studyapp.services.library import USER_PACK_ID, LibraryQuery, LibraryService
 from studyapp.services.packs import PackService
 from studyapp.services.study import StudyService
-from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
-from studyapp.ui.screens.library import LibraryScreen
-from studyapp.ui.screens.library_editor import EditorDialog
-from studyapp.ui.screens.library_mapping import MappingDialog
+from studyapp.ui.screens.library.editor import EditorDialog
+from studyapp.ui.screens.library.mapping import MappingDialog
+from studyapp.ui.screens.library.screen import LibraryScreen
 from tests import shipped
 from tests.conftest import REPO
 from tests.dbtools import rows_of
@@ -35,19 +33,12 @@ def dialogs(name: str) -> list:
 
 
 @pytest.fixture
-def controller(qtbot, paths, clock):
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
-        c.open_profile()
-    yield c
+def controller(app_controller):
+    """The shared app (tests/ui/conftest.py); dialogs a test left open are closed."""
+    yield app_controller
     for name in DIALOG_NAMES:
         for w in dialogs(name):
             w.done(0) if hasattr(w, "done") else w.close()
-    c.window.close()
-    c.shutdown()
 
 
 @pytest.fixture

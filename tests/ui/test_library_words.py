@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from studyapp.ui.screens.library_packs import PACK_COLUMNS
+from studyapp.ui.screens.library.packs import PACK_COLUMNS
 from tests import shipped
 from tests.ui import test_library as base
 from tests.ui.test_library import GIFT, dialogs, idle

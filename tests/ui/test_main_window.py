@@ -10,25 +10,16 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from studyapp.ui import shortcuts
-from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
 from studyapp.ui.main_window import SCREENS
 from studyapp.ui.shortcuts import ShortcutsDialog
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, start_app, stop_app
 
 
 @pytest.fixture
-def controller(qtbot, paths, clock):
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=30_000):
-        c.open_profile()
-    qtbot.waitUntil(lambda: c.window.home.report is not None, timeout=30_000)
-    yield c
-    c.window.close()
-    c.shutdown()
+def controller(app_controller, qtbot):
+    """The shared app (tests/ui/conftest.py) with Home's fresh figures in."""
+    qtbot.waitUntil(lambda: app_controller.window.home.report is not None, timeout=30_000)
+    return app_controller
 
 
 def test_home_lists_every_cetl_skill_area_with_weight(controller):
@@ -101,9 +92,7 @@ def test_ctrl_q_quits_where_the_platform_has_no_quit_key(qtbot, paths, clock, mo
         "platform_keys",
         lambda standard: [] if standard == QKeySequence.StandardKey.Quit else real(standard),
     )
-    c = AppController(make_application(), paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
+    c = start_app(qtbot, paths, clock)
     try:
         assert c.window.quit_action.shortcuts() == [QKeySequence("Ctrl+Q")]
         c.window.activateWindow()
@@ -133,7 +122,7 @@ def test_library_and_statistics_keys_in_the_registry_are_bound(controller, qtbot
     """The Library's and Statistics' registered keys are bound on those screens: Ctrl+F
     focuses the search, Ctrl+N opens the editor whose Save has Ctrl+S, the statistics
     buttons carry Ctrl+P and Alt+S."""
-    from studyapp.ui.screens.library import LibraryScreen
+    from studyapp.ui.screens.library.screen import LibraryScreen
     from studyapp.ui.screens.statistics import StatisticsScreen
 
     window = controller.window
@@ -209,10 +198,8 @@ def test_error_opening_profile_shows_dialog_not_crash(qtbot, paths, clock):
     """A profile that cannot open shows a plain message and a dialog, and the app stays up."""
     paths.data_dir.mkdir(parents=True)
     paths.database.write_bytes(b"garbage" * 50)
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
+    c = start_app(qtbot, paths, clock)
+    app = c.app
     with qtbot.waitSignal(c.profile_failed, timeout=30_000):
         c.open_profile()
     assert "could not be opened" in c.window.home._heading.text()
@@ -220,8 +207,7 @@ def test_error_opening_profile_shows_dialog_not_crash(qtbot, paths, clock):
     assert dialogs and "is damaged (file is not a database)" in dialogs[0].text()
     for d in dialogs:
         d.close()
-    c.window.close()
-    c.shutdown()
+    stop_app(c)
     [moved] = paths.data_dir.glob("studyapp.sqlite3.damaged-*")  # moved aside, not rewritten
     assert moved.read_bytes() == b"garbage" * 50
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QListWidget
 
 from studyapp.ui.screens.exam import ExamScreen
-from studyapp.ui.screens.library import LibraryScreen
+from studyapp.ui.screens.library.screen import LibraryScreen
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.screens.statistics import StatisticsScreen
 from studyapp.ui.tasks import TaskRunner

@@ -5,22 +5,15 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QDate
 
-from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
 from studyapp.ui.screens.settings import SettingsScreen
 from tests import shipped
-from tests.ui.conftest import settle
+from tests.ui.conftest import open_app, settle, stop_app
 
 
 @pytest.mark.welcome
 def test_first_run_welcome_stores_exam_date_and_goal(qtbot, paths, clock):
     """The welcome appears once, after the CETL pack is imported, and saves its answers."""
-    app = make_application()
-    c = AppController(app, paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    with qtbot.waitSignal(c.profile_opened, timeout=60_000):
-        c.open_profile()
+    c = open_app(qtbot, paths, clock)
     qtbot.waitUntil(lambda: c.welcome is not None, timeout=20_000)
     welcome = c.welcome
     from PySide6.QtWidgets import QLabel
@@ -39,17 +32,11 @@ def test_first_run_welcome_stores_exam_date_and_goal(qtbot, paths, clock):
         45,
         True,
     )
-    c.window.close()
-    c.shutdown()
-    c2 = AppController(app, paths, clock)
-    qtbot.addWidget(c2.window)
-    c2.window.show()
-    with qtbot.waitSignal(c2.profile_opened, timeout=60_000):
-        c2.open_profile()
+    stop_app(c)
+    c2 = open_app(qtbot, paths, clock)
     settle(qtbot, c2)
     assert c2.welcome is None, "the welcome is shown once per profile"
-    c2.window.close()
-    c2.shutdown()
+    stop_app(c2)
 
 
 def test_settings_save_as_they_change_and_theme_applies(app_controller, qtbot):

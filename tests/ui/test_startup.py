@@ -12,34 +12,20 @@ from PySide6.QtWidgets import QLabel
 from studyapp.services.home_summary import HomeSummary, summary_path
 from studyapp.services.profile import Profile
 from studyapp.ui.application import make_application
-from studyapp.ui.controller import AppController
-from studyapp.ui.main_window import SCREENS, screen_class
+from studyapp.ui.main_window import SCREENS, build_app, screen_class
 from studyapp.ui.screens.home import HomeScreen
 from tests import shipped
 from tests.conftest import REPO
 from tests.dbtools import damage_table_pages, fill, sha
-
-
-def _start(qtbot, paths, clock) -> AppController:
-    c = AppController(make_application(), paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
-    return c
-
-
-def _stop(c: AppController) -> None:
-    c.window.close()
-    c.shutdown()
+from tests.ui.conftest import open_app, start_app, stop_app
 
 
 def test_home_shows_the_persisted_figures_first_then_fresh_ones(qtbot, paths, clock, monkeypatch):
     """Second start: Home's first figures are the persisted ones, marked updating; the
     fresh ones follow and are the same figures, without the mark."""
-    first = _start(qtbot, paths, clock)
-    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
-        first.open_profile()
+    first = open_app(qtbot, paths, clock)
     qtbot.waitUntil(lambda: first.window.home.report is not None, timeout=30_000)
-    _stop(first)
+    stop_app(first)
     assert summary_path(paths).is_file()
 
     shown: list[tuple[object, str, bool]] = []
@@ -50,7 +36,7 @@ def test_home_shows_the_persisted_figures_first_then_fresh_ones(qtbot, paths, cl
         shown.append((report, self._updating.text(), self.controller.profile is None))
 
     monkeypatch.setattr(HomeScreen, "show_figures", record)
-    second = _start(qtbot, paths, clock)
+    second = start_app(qtbot, paths, clock)
     try:
         second.open_profile()
         qtbot.waitUntil(lambda: len(shown) >= 2, timeout=60_000)
@@ -65,7 +51,7 @@ def test_home_shows_the_persisted_figures_first_then_fresh_ones(qtbot, paths, cl
         texts = [label.text() for label in second.window.home.findChildren(QLabel)]
         assert sum(t.endswith("of exam") for t in texts) == 10
     finally:
-        _stop(second)
+        stop_app(second)
 
 
 def test_start_practice_pressed_on_persisted_figures_starts_once_open(
@@ -74,13 +60,11 @@ def test_start_practice_pressed_on_persisted_figures_starts_once_open(
     """Start practice pressed (keyboard) before the profile is open is remembered."""
     from studyapp.ui.screens.practice import PracticeScreen
 
-    first = _start(qtbot, paths, clock)
-    with qtbot.waitSignal(first.profile_opened, timeout=60_000):
-        first.open_profile()
+    first = open_app(qtbot, paths, clock)
     qtbot.waitUntil(lambda: first.window.home.report is not None, timeout=30_000)
-    _stop(first)
+    stop_app(first)
 
-    c = _start(qtbot, paths, clock)
+    c = start_app(qtbot, paths, clock)
     try:
         home = c.window.home
         shown_early: list[bool] = []
@@ -106,7 +90,7 @@ def test_start_practice_pressed_on_persisted_figures_starts_once_open(
         )
     finally:
         monkeypatch.setattr(PracticeScreen, "leave_allowed", lambda self: True)
-        _stop(c)
+        stop_app(c)
 
 
 def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, clock):
@@ -126,7 +110,7 @@ def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, 
     damage_table_pages(paths.database, "option")  # a table opening does not read
     damaged = sha(paths.database)
     app = make_application()
-    c = _start(qtbot, paths, clock)
+    c = start_app(qtbot, paths, clock)
     opened: list[bool] = []
     c.profile_opened.connect(
         lambda: opened.append(c.profile is not None and c.profile.check is not None)
@@ -145,7 +129,7 @@ def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, 
     finally:
         for d in [w for w in app.topLevelWidgets() if w.objectName() == "errorDialog"]:
             d.close()
-        _stop(c)
+        stop_app(c)
 
 
 def test_the_window_paints_before_sqlalchemy_or_alembic_load(tmp_path):
@@ -157,11 +141,11 @@ def test_the_window_paints_before_sqlalchemy_or_alembic_load(tmp_path):
         "from studyapp.config import AppPaths\n"
         "from studyapp.services.system_clock import SystemClock\n"
         "from studyapp.ui.application import make_application\n"
-        "from studyapp.ui.controller import AppController\n"
+        "from studyapp.ui.main_window import build_app\n"
         "app = make_application()\n"
         f"paths = AppPaths(data_dir=Path({str(tmp_path / 'p')!r}),"
         f" log_dir=Path({str(tmp_path)!r}))\n"
-        "c = AppController(app, paths, SystemClock())\n"
+        "c = build_app(app, paths, SystemClock())\n"
         "c.window.show()\n"
         "c.window.grab()\n"
         "app.processEvents()\n"
@@ -199,10 +183,7 @@ def test_shortcut_to_a_screen_not_built_yet_builds_and_shows_it(app_controller, 
 def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(paths, clock, qtbot):
     """While an import's progress dialog is up, idle screen building waits (each screen
     is 50-100 ms on the GUI thread); it resumes once the operation ends."""
-    from studyapp.ui.application import make_application
-    from studyapp.ui.controller import AppController
-
-    c = AppController(make_application(), paths, clock)
+    c = build_app(make_application(), paths, clock)  # the window is not shown
     qtbot.addWidget(c.window)
     window = c.window
     c.long_running = 1  # as run_long sets it
@@ -214,8 +195,7 @@ def test_screens_are_not_built_in_the_background_while_a_long_operation_runs(pat
         qtbot.waitUntil(lambda: all(s is not None for s in window._built), timeout=10_000)
     finally:
         c.long_running = 0
-        c.window.close()
-        c.shutdown()
+        stop_app(c)
 
 
 def test_no_display_says_so_in_one_line(tmp_path):
@@ -263,7 +243,7 @@ def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock,
         shown.append((text, self.bar.value(), self.bar.maximum(), self.isVisible()))
 
     monkeypatch.setattr(SetupPanel, "report", record)
-    c = _start(qtbot, paths, clock)
+    c = start_app(qtbot, paths, clock)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(len(shown)))
@@ -284,12 +264,12 @@ def test_first_start_shows_what_it_does_with_a_progress_bar(qtbot, paths, clock,
         # many times, and ticked after the first report came and before the profile opened.
         assert len(ticks) > 20 and any(n > 0 for n in ticks)
     finally:
-        _stop(c)
+        stop_app(c)
     shown.clear()
-    again = _start(qtbot, paths, clock)
+    again = start_app(qtbot, paths, clock)
     try:
         with qtbot.waitSignal(again.profile_opened, timeout=60_000):
             again.open_profile()
         assert shown == []
     finally:
-        _stop(again)
+        stop_app(again)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from studyapp.services.changes import Change
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 
 class Screen(QWidget):
@@ -24,7 +24,7 @@ class Screen(QWidget):
     title: ClassVar[str] = ""
     depends_on: ClassVar[Change] = Change.ALL
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__()
         self.controller = controller
         self.stale = True

@@ -37,12 +37,12 @@ from studyapp.services.exams import ExamService, time_limit_seconds
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.exam_results import ResultsPage
 from studyapp.ui.screens.exam_sitting import SittingPage, clock_text
-from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import LineChart, Series
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 SELECTIONS = (
     ("Mixed", "mixed"),
@@ -97,7 +97,7 @@ class ExamScreen(Screen):
     title = "Mock exam"
     depends_on: ClassVar[Change] = Change.EXAMS | Change.PACKS | Change.QUESTIONS | Change.SETTINGS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self.info: SetupInfo | None = None
         self.unfinished: ExamView | None = None

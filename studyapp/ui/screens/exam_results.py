@@ -37,14 +37,14 @@ from studyapp.services.changes import Outcome
 from studyapp.services.exam_report import write_exam_report
 from studyapp.services.exam_views import ExamResult, ResultItem
 from studyapp.services.exams import ExamService
-from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 from studyapp.ui.widgets.option_card import OptionCard
 from studyapp.ui.widgets.rendered import FittedText
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 FILTERS = (("All questions", "all"), ("Wrong answers", "wrong"), ("Flagged", "flagged"))
 TIMED_OUT = "The time ran out, so the exam was handed in automatically."
@@ -69,7 +69,7 @@ class ResultsPage(QWidget):
 
     back = Signal()
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__()
         self.c = controller
         self.result: ExamResult | None = None

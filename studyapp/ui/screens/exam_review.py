@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.words import plural
 from studyapp.services.exam_views import ExamView, ReviewList
-from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 
 
 class ReviewPage(QWidget):

@@ -36,15 +36,15 @@ from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
 from studyapp.services.exams import ExamService
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.exam_review import ReviewPage, confirm_hand_in
-from studyapp.ui.screens.home import plain, refresh_fonts
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain, refresh_fonts
 from studyapp.ui.widgets.navigator import Navigator
 from studyapp.ui.widgets.option_card import KEYS, OptionCard
 from studyapp.ui.widgets.question_view import QuestionView, ShownOption, ShownQuestion
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 T = TypeVar("T")
 
@@ -76,7 +76,7 @@ class SittingPage(QWidget):
         refresh_fonts(self, QApplication.font().pointSize())
         super().showEvent(event)
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__()
         self.c = controller
         self.view: ExamView | None = None

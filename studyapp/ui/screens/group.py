@@ -64,13 +64,13 @@ from studyapp.services.settings import local_tz
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.group_join import JoinDialog
 from studyapp.ui.screens.group_password import HubPasswordDialog, ask_password, run_group_op
-from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
     from studyapp.services.reports import ExportedFile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 Synced = TypeVar("Synced", bound=SyncReport | None)
 
@@ -125,7 +125,7 @@ class GroupScreen(Screen):
     title = "Group"
     depends_on = Change.SETTINGS | Change.EXAMS | Change.REVIEWS | Change.PACKS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self.status: GroupStatus | None = None
         layout = scroll_page(self)

@@ -29,7 +29,7 @@ from studyapp.ui.screens.group_join import fit_width
 if TYPE_CHECKING:
     from studyapp.services.changes import Outcome
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ def ask_password(
 
 
 def run_group_op(
-    controller: AppController,
+    controller: ScreenContext,
     parent: QWidget,
     fn: Callable[[Profile], Outcome[T]],
     on_done: Callable[[T], None],

@@ -24,11 +24,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -48,40 +47,13 @@ from studyapp.domain.words import plural
 from studyapp.services.changes import Change
 from studyapp.services.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
     from studyapp.services.study import StatsReport
-    from studyapp.ui.controller import AppController
-
-
-def plain(text: str, *, bold: bool = False, size_delta: int = 0, wrap: bool = False) -> QLabel:
-    """A label that shows ``text`` literally (data is never interpreted as markup)."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if bold or size_delta:
-        # Remembered, so :func:`refresh_fonts` can follow the font-size setting.
-        label.setProperty("size_delta", size_delta)
-        label.setProperty("bold", bold)
-        apply_font(label, label.font().pointSize())
-    return label
-
-
-def apply_font(label: QLabel, base_size: int) -> None:
-    """Give a :func:`plain` label its bold and relative size over ``base_size``."""
-    font = QFont(label.font())
-    font.setBold(bool(label.property("bold")))
-    font.setPointSize(max(6, base_size + int(label.property("size_delta") or 0)))
-    label.setFont(font)
-
-
-def refresh_fonts(root: QWidget, base_size: int) -> None:
-    """After a font-size change: headings keep their size relative to the new base."""
-    for label in root.findChildren(QLabel):
-        if label.property("size_delta") is not None:
-            apply_font(label, base_size)
+    from studyapp.ui.context import ScreenContext
 
 
 def _scheduled_group_exams(profile: Profile) -> tuple[ScheduledExam, ...]:
@@ -98,7 +70,7 @@ class HomeScreen(Screen):
     title = "Home"
     depends_on = Change.REVIEWS | Change.PACKS | Change.QUESTIONS | Change.SETTINGS | Change.EXAMS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self._layout = scroll_page(self, 12)
         heading_row = QHBoxLayout()
@@ -194,12 +166,7 @@ class HomeScreen(Screen):
         """Go to Mock exam with the next group exam's code filled in (started from there)."""
         if self._next_group_code is None:
             return
-        from studyapp.ui.screens.exam import ExamScreen
-
-        self.controller.window.show_screen(ExamScreen)
-        exam = self.controller.window.screen_of(ExamScreen)
-        exam.code.setText(self._next_group_code)
-        exam.code.setFocus()
+        self.controller.window.prepare_exam(self._next_group_code)
 
     def show_message(self, text: str) -> None:
         """Replace the heading with a message (opening, importing, or a failure).
@@ -240,11 +207,7 @@ class HomeScreen(Screen):
             self._start_pending = True
             self._updating.setText("Starting practice as soon as your profile is open…")
             return
-        from studyapp.ui.screens.practice import PracticeScreen  # avoids a cycle
-
-        window = self.controller.window
-        window.show_screen(PracticeScreen)
-        window.screen_of(PracticeScreen).start()
+        self.controller.window.start_practice()
 
     def _profile_opened(self) -> None:
         if self._start_pending:

@@ -36,7 +36,6 @@ from studyapp.services.session_size import MAX_SESSION, MIN_SESSION, SessionSize
 from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
-from studyapp.ui.screens.home import plain
 from studyapp.ui.screens.practice_plan import (
     MODES,
     Ahead,
@@ -48,13 +47,14 @@ from studyapp.ui.screens.practice_plan import (
     plan_session,
     shown_question,
 )
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.option_card import OptionCard
 from studyapp.ui.widgets.question_view import QuestionView
 
 if TYPE_CHECKING:
     from studyapp.services.changes import Outcome
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 
 class PracticeScreen(Screen):
@@ -63,7 +63,7 @@ class PracticeScreen(Screen):
     title = "Practice"
     depends_on: ClassVar[Change] = Change.PACKS | Change.QUESTIONS | Change.SETTINGS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self.items: list[PracticeItem] = []
         self.index = 0
@@ -442,10 +442,8 @@ class PracticeScreen(Screen):
         self.pages.setCurrentWidget(self.summary_page)
 
     def _go_home(self) -> None:
-        from studyapp.ui.screens.home import HomeScreen
-
         self.pages.setCurrentWidget(self.start_page)
-        self.controller.window.show_screen(HomeScreen)
+        self.controller.window.show_home()
 
     # ---------------------------------------------------------------- keys
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802  # Qt override

@@ -37,13 +37,13 @@ from studyapp.services.changes import Change
 from studyapp.services.settings import FrameworkChoice, SettingsService
 from studyapp.services.study import GoalAdvice, StudyService
 from studyapp.ui.screens.base import Screen, scroll_page
-from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 
 def _form(group: QGroupBox) -> QFormLayout:
@@ -71,7 +71,7 @@ class SettingsScreen(Screen):
     title = "Settings"
     depends_on: ClassVar[Change] = Change.SETTINGS | Change.FRAMEWORKS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self._loading = False
         self.settings = Settings()

@@ -39,7 +39,6 @@ from studyapp.services.report_model import Statistics
 from studyapp.services.reports import ExportedFile, ReportService
 from studyapp.ui.pdf import write_pdf
 from studyapp.ui.screens.base import Screen, scroll_page
-from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.charts import (
     BarChart,
     CalendarHeatmap,
@@ -50,9 +49,10 @@ from studyapp.ui.widgets.charts import (
     week_label,
 )
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 REPORT_FILTERS = {"html": "Web page (*.html)", "pdf": "PDF document (*.pdf)"}
 TIME_DAYS = 30
@@ -93,7 +93,7 @@ class StatisticsScreen(Screen):
         Change.REVIEWS | Change.QUESTIONS | Change.PACKS | Change.SETTINGS | Change.EXAMS
     )
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         self.data: Statistics | None = None
         self.last_export: ExportedFile | None = None

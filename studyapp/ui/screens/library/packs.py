@@ -34,13 +34,13 @@ from studyapp.services.library import (
     LibraryService,
 )
 from studyapp.services.packs import ExportReport, PackService
-from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_mapping import MappingDialog
+from studyapp.ui.screens.library.mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 PACK_COLUMNS = ("Title", "Version", "Imported", "Questions")
 TITLE_COLUMN, FIRST_NUMBER_COLUMN = 0, 3
@@ -58,7 +58,7 @@ EXPORT_FORMATS = (
 class PacksPanel(QWidget):
     """Installed packs with their actions."""
 
-    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.packs: list[InstalledPack] = []

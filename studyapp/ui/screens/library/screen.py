@@ -2,8 +2,8 @@
 (import, update, export, remove).
 
 Keys: Ctrl+F search, Ctrl+N new question, Enter edits the selected question, Delete in
-the pack list asks to remove the pack. The pieces live in ``library_*.py`` beside this
-module; the data comes from :class:`studyapp.services.library.LibraryService`.
+the pack list asks to remove the pack. The pieces live beside this module (see the
+package's docstring); the data comes from :class:`studyapp.services.library.LibraryService`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 from studyapp.services.changes import Change
 from studyapp.services.library import EditorContext, LibraryService, SavedQuestion
 from studyapp.ui.screens.base import Screen
-from studyapp.ui.screens.library_editor import EditorDialog
-from studyapp.ui.screens.library_packs import PacksPanel
-from studyapp.ui.screens.library_questions import QuestionsPanel
+from studyapp.ui.screens.library.editor import EditorDialog
+from studyapp.ui.screens.library.packs import PacksPanel
+from studyapp.ui.screens.library.questions import QuestionsPanel
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 
 class LibraryScreen(Screen):
@@ -31,7 +31,7 @@ class LibraryScreen(Screen):
     title = "Library"
     depends_on = Change.PACKS | Change.QUESTIONS | Change.REVIEWS | Change.FRAMEWORKS
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__(controller)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.words import plural
 from studyapp.services.library import HistoryEntry, QuestionDetail
-from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_markdown import markdown_of
-from studyapp.ui.screens.library_model import DIFFICULTY_TEXT, STATUS_TEXT
+from studyapp.ui.screens.library.markdown import markdown_of
+from studyapp.ui.screens.library.model import DIFFICULTY_TEXT, STATUS_TEXT
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.rendered import RenderedText
 
 #: Below this width (in average characters) the history goes under the question text.

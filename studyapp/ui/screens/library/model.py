@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from studyapp.services.library import PAGE_SIZE, LibraryQuery, LibraryRow, LibraryService
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -45,7 +45,7 @@ class QuestionTableModel(QAbstractTableModel):
     count_changed = Signal(int)
     page_loaded = Signal()
 
-    def __init__(self, controller: AppController) -> None:
+    def __init__(self, controller: ScreenContext) -> None:
         super().__init__()
         self.controller = controller
         self._rows: list[LibraryRow] = []

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.words import plural
 from studyapp.services.library import ImportPreview
-from studyapp.ui.screens.home import plain
 from studyapp.ui.widgets.flow import fit_to_screen
+from studyapp.ui.widgets.labels import plain
 
 #: Preferred size; clamped to the screen (see :func:`fit_to_screen`).
 PREFERRED_SIZE = (900, 600)

@@ -42,14 +42,14 @@ from studyapp.services.library import (
     check_question,
     describe_problem,
 )
-from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_markdown import OptionView, question_markdown
-from studyapp.ui.screens.library_options import FieldError, OptionsEditor, TextBox
+from studyapp.ui.screens.library.markdown import OptionView, question_markdown
+from studyapp.ui.screens.library.options import FieldError, OptionsEditor, TextBox
 from studyapp.ui.widgets.flow import fit_to_screen
+from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.rendered import RenderedText
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 CHECK_DELAY_MS = 150
 #: The editor's preferred size; it is clamped to the screen so that it fits a 1366x768
@@ -92,7 +92,7 @@ class EditorDialog(QDialog):
 
     saved = Signal(object)  # SavedQuestion
 
-    def __init__(self, controller: AppController, context: EditorContext, parent: QWidget) -> None:
+    def __init__(self, controller: ScreenContext, context: EditorContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.controller = controller
         self.context = context

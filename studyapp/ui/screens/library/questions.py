@@ -37,14 +37,14 @@ from studyapp.services.library import (
     QuestionDetail,
 )
 from studyapp.services.study import StudyService
-from studyapp.ui.screens.home import plain
-from studyapp.ui.screens.library_model import COLUMNS, QuestionTableModel
-from studyapp.ui.screens.library_preview import PreviewPane
+from studyapp.ui.screens.library.model import COLUMNS, QuestionTableModel
+from studyapp.ui.screens.library.preview import PreviewPane
 from studyapp.ui.widgets.buttons import action_button
 from studyapp.ui.widgets.flow import FlowLayout
+from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
-    from studyapp.ui.controller import AppController
+    from studyapp.ui.context import ScreenContext
 
 STATUS_CHOICES = (
     ("Any status", None),
@@ -182,7 +182,7 @@ class QuestionsPanel(QWidget):
 
     edit_requested = Signal(object)  # a question row id, or None for a new question
 
-    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self._detail_generation = 0

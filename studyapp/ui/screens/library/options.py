@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.question import MAX_OPTIONS, MIN_OPTIONS, Option
-from studyapp.ui.screens.home import plain
 from studyapp.ui.theme import colours
+from studyapp.ui.widgets.labels import plain
 
 _IDS = "abcdefgh"
 
