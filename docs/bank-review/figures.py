@@ -243,7 +243,7 @@ def summary() -> str:
         out.append(
             f"- The newest random sample, of version 1.3.0 after round 6's rewrites: fresh "
             f"reviewers ({batch(SAMPLE_NEW)} questions each) judged **{k} of {m} ({pct(k, m)}) "
-            f"cued, {interval(k, m)}**."
+            f"cued, {interval(k, m)}**; each reviewer's share: {spread(SAMPLE_NEW)}."
         )
     else:
         out.append("- No random sample of version 1.3.0 has been judged yet.")
@@ -253,8 +253,9 @@ def summary() -> str:
     out += [
         f"- The random sample of 1.2.0 ({len(first)} questions), judged twice by fresh reviewers "
         f"({batch(SAMPLE_OLD)}, then {batch(SECOND_OPINION)} questions each): the first judged "
-        f"{share(k1, len(first))} cued ({interval(k1, len(first))}), the second "
-        f"{share(k2, len(second))}; both judged {both_cued} cued and one or the other {either} "
+        f"{share(k1, len(first))} cued ({interval(k1, len(first))}; each reviewer: "
+        f"{spread(SAMPLE_OLD)}), the second {share(k2, len(second))} "
+        f"({spread(SECOND_OPINION)}); both judged {both_cued} cued and one or the other {either} "
         f"(Cohen's kappa {kappa(first, second):.2f}: the reviewers agree only moderately on "
         f"which questions are cued).",
         f"- Reviewers who each judged about {batch(REST)} of the other {len(rest)} questions of "
@@ -315,6 +316,16 @@ def batch(prefix: str) -> str:
     if not sizes:
         return "0"
     return str(sizes[0]) if sizes[0] == sizes[-1] else f"{sizes[0]} to {sizes[-1]}"
+
+
+def spread(prefix: str) -> str:
+    """Each reviewer's 'k of n' judged cued in a pass, in file order ('4 of 67, 28 of 67')."""
+    folder, stem = prefix.split("/")
+    parts = []
+    for path in sorted((REVIEWS / folder).glob(f"{stem}*-record.json")):
+        rows = json.loads(path.read_text("utf-8"))
+        parts.append(f"{sum(bool(r['cued']) for r in rows)} of {len(rows)}")
+    return ", ".join(parts)
 
 
 def kappa(first: dict[str, bool], second: dict[str, bool]) -> float:
