@@ -16,7 +16,9 @@ pack: `python -m studyapp pack seal question_banks/cetl-core`). tests/packs/test
 checks that the READMEs hold exactly this output.
 
 Order of reviews: the passes below, in the order they happened; inside round 5 the fresh
-checks (t*, u*) came before the review of the rewrites (v*).
+checks (t*, u*) came before the review of the rewrites (v*); inside round 6 the sample's two
+judgements (w*, q*) and the check of the rest (k*) came before the rewrites, their review (n*)
+and the sample of the new version (p*).
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ DETAILS = ("<!-- figures:begin -->", "<!-- figures:end -->")
 
 Record = dict[str, Any]
 
+# Round 6's passes (the random samples estimate the bank's share judged cued; see summary()).
+SAMPLE_OLD = "round-6/w"  # a random sample of 200 of version 1.2.0, 67 questions a reviewer
+SECOND_OPINION = "round-6/q"  # the same 200, judged again by two other reviewers (100 each)
+REST = "round-6/k"  # the other 800 of 1.2.0, about 267 questions a reviewer
+REWRITES = "round-6/n"  # the review of round 6's rewrites
+SAMPLE_NEW = "round-6/p"  # a random sample of 200 of version 1.3.0, after the rewrites
+
 # The review passes in the order they happened: (label, what was reviewed, record-file prefixes).
 PASSES = [
     ("1", "the questions added in 1.1.0", ["round-1/g"]),
@@ -49,10 +58,12 @@ PASSES = [
     ("5", "a fresh random sample of the whole bank", ["round-5/t"]),
     ("5", "a fresh check of the rest, except round 4's rewrites", ["round-5/u"]),
     ("5", "the questions rewritten after the fresh checks", ["round-5/v"]),
+    ("6", "a fresh random sample of 1.2.0", [SAMPLE_OLD]),
+    ("6", "the same sample, judged again by other fresh reviewers", [SECOND_OPINION]),
+    ("6", "a fresh check of the rest of 1.2.0", [REST]),
+    ("6", "the questions rewritten after round 6's checks", [REWRITES]),
+    ("6", "a fresh random sample of 1.3.0", [SAMPLE_NEW]),
 ]
-SAMPLE = "round-5/t"  # the one random sample
-FRESH = ("round-5/t", "round-5/u")  # fresh reviewers judging the bank, except round 4's rewrites
-PREVIOUS = "round-4/s"  # the review of round 4's rewrites, the latest judgement of the others
 
 
 def skill_titles() -> dict[str, str]:
@@ -215,61 +226,117 @@ def summary() -> str:
     out += [line, ""]
 
     # Cued.
-    sample = records(SAMPLE)
-    k, m = sum(bool(r["cued"]) for r in sample), len(sample)
-    _low, high = wilson(k, m)
+    new = records(SAMPLE_NEW)
+    k, m = sum(bool(r["cued"]) for r in new), len(new)
+    high = wilson(k, m)[1] if m else 1.0
+    first = {r["id"]: bool(r["cued"]) for r in records(SAMPLE_OLD)}
+    second = {r["id"]: bool(r["cued"]) for r in records(SECOND_OPINION)}
+    rest = records(REST)
+    rewrites = records(REWRITES)
+    flagged = {r["id"] for p in (SAMPLE_OLD, SECOND_OPINION, REST) for r in records(p) if r["cued"]}
+    rewritten = {r["id"] for r in rewrites}
     cued_last = sum(bool(r["cued"]) for r in last.values())
-    fresh = {p: records(p) for p in FRESH}
-    fresh_rows = [r for rows in fresh.values() for r in rows]
-    rewritten_after = done[-1][2]
-    fresh_cued_ids = {r["id"] for r in fresh_rows if r["cued"]}
-    fresh_cued = len(fresh_cued_ids)
-    checked = {r["id"] for r in fresh_rows}
-    from_round4 = {r["id"] for r in records(PREVIOUS) if r["cued"] and r["id"] not in checked}
-    other = {r["id"] for r in rewritten_after} - fresh_cued_ids - from_round4
     both, pairs, turned = flips(ordered)
     verdict = "is shown to be met" if high <= 0.10 else "is NOT shown to be met"
+    out += [f"**Judged cued (the target is at most 10%): the target {verdict}.**"]
+    if m:
+        out.append(
+            f"- The newest random sample, of version 1.3.0 after round 6's rewrites: fresh "
+            f"reviewers ({batch(SAMPLE_NEW)} questions each) judged **{k} of {m} ({pct(k, m)}) "
+            f"cued, {interval(k, m)}**; each reviewer's share: {spread(SAMPLE_NEW)}."
+        )
+    else:
+        out.append("- No random sample of version 1.3.0 has been judged yet.")
+    k1, k2 = sum(first.values()), sum(second.values())
+    both_cued = sum(first[i] and second[i] for i in first)
+    either = sum(first[i] or second.get(i, False) for i in first)
     out += [
-        f"**Judged cued (the target is at most 10%): the target {verdict}.**",
-        f"- The one random sample: fresh reviewers judged **{k} of {m} ({pct(k, m)}) cued, "
-        f"{interval(k, m)}**. The sample was drawn and judged before round 5's rewrites, so it "
-        f"estimates the bank as it stood then; no fresh random sample of this version has been "
-        f"judged.",
-        f"- Round 5's fresh reviewers judged {share(fresh_cued, len(fresh_rows))} of the "
-        f"{len(fresh_rows)} questions they checked cued (they did not re-check round 4's "
-        f"rewrites outside the sample; round 4's review had judged {len(from_round4)} of those "
-        f"cued). Round 5 rewrote those "
-        f"{len(fresh_cued_ids) + len(from_round4)}"
-        + (f" and {len(other)} flagged for other defects" if other else "")
-        + f"; the reviewers of the {len(rewritten_after)} rewrites still judged "
-        f"{share(sum(bool(r['cued']) for r in rewritten_after), len(rewritten_after))} cued.",
+        f"- The random sample of 1.2.0 ({len(first)} questions), judged twice by fresh reviewers "
+        f"({batch(SAMPLE_OLD)}, then {batch(SECOND_OPINION)} questions each): the first judged "
+        f"{share(k1, len(first))} cued ({interval(k1, len(first))}; each reviewer: "
+        f"{spread(SAMPLE_OLD)}), the second {share(k2, len(second))} "
+        f"({spread(SECOND_OPINION)}); both judged {both_cued} cued and one or the other {either} "
+        f"(Cohen's kappa {kappa(first, second):.2f}: the reviewers agree only moderately on "
+        f"which questions are cued).",
+        f"- Reviewers who each judged about {batch(REST)} of the other {len(rest)} questions of "
+        f"1.2.0 judged only {share(sum(bool(r['cued']) for r in rest), len(rest))} cued, far "
+        f"fewer than the sample's reviewers: with many questions at once a reviewer judges far "
+        f"fewer cued, so that check only chose questions to rewrite; it is no estimate.",
+        f"- Round 6 rewrote {len(flagged & rewritten)} of the {len(flagged)} questions a round 6 "
+        f"reviewer judged cued"
+        + (
+            f" (not rewritten: {', '.join(sorted(flagged - rewritten))})"
+            if flagged - rewritten
+            else ""
+        )
+        + (
+            f" and {len(rewritten - flagged)} flagged for other defects"
+            if rewritten - flagged
+            else ""
+        )
+        + (
+            f"; fresh reviewers of the {len(rewrites)} rewrites judged "
+            f"{share(sum(bool(r['cued']) for r in rewrites), len(rewrites))} cued."
+            if rewrites
+            else "; the rewrites have not been reviewed yet."
+        ),
         f"- By the latest review of each question's current revision, {cued_last} of {n:,} "
         f"({pct(cued_last, n)}) "
         f'are judged cued. That figure is low only because a question judged "not cued" once '
         f"was not judged again, while those judged cued were rewritten and judged afresh.",
-        f'- The judgement is noisy: of {pairs} cases where one reviewer judged a question "not '
+        f'- The judgement is noisy: of {pairs:,} cases where one reviewer judged a question "not '
         f'cued" and a later fresh reviewer judged the same revision, **{share(turned, pairs)}** '
-        f"were judged cued the second time ({interval(turned, pairs)}; {both} revisions were "
+        f"were judged cued the second time ({interval(turned, pairs)}; {both:,} revisions were "
         f"judged twice or more).",
         "",
-        "Per skill area, by the latest review of each question's current revision and by round "
-        "5's fresh checks (the random sample and the check of the others together, before "
-        "round 5's rewrites):",
+        "Per skill area, by the latest review of each question's current revision and by the "
+        "newest random sample:",
         "",
     ]
-    fresh_by = per_skill(fresh_rows, skill_of)
+    sample_by = per_skill(new, skill_of)
     out += [
         "| skill area | questions | key agreed, latest | judged cued, latest "
-        "| judged cued, round 5 fresh checks |",
+        "| judged cued, newest sample |",
         "|---|---:|---:|---:|---:|",
     ]
     for title, (q, agreed, cued) in per_skill(list(last.values()), skill_of).items():
-        f_n, _f_agreed, f_cued = fresh_by[title]
-        out.append(
-            f"| {title} | {q} | {agreed} | {share(cued, q)} "
-            f"| {f_cued} of {f_n} ({pct(f_cued, f_n)}) |"
-        )
+        s_n, _s_agreed, s_cued = sample_by.get(title, (0, 0, 0))
+        newest = f"{s_cued} of {s_n} ({pct(s_cued, s_n)})" if s_n else "none drawn"
+        out.append(f"| {title} | {q} | {agreed} | {share(cued, q)} | {newest} |")
     return "\n".join(out)
+
+
+def batch(prefix: str) -> str:
+    """How many questions each reviewer of a pass judged ('67', or '66 to 67')."""
+    folder, stem = prefix.split("/")
+    sizes = sorted(
+        len(json.loads(path.read_text("utf-8")))
+        for path in (REVIEWS / folder).glob(f"{stem}*-record.json")
+    )
+    if not sizes:
+        return "0"
+    return str(sizes[0]) if sizes[0] == sizes[-1] else f"{sizes[0]} to {sizes[-1]}"
+
+
+def spread(prefix: str) -> str:
+    """Each reviewer's 'k of n' judged cued in a pass, in file order ('4 of 67, 28 of 67')."""
+    folder, stem = prefix.split("/")
+    parts = []
+    for path in sorted((REVIEWS / folder).glob(f"{stem}*-record.json")):
+        rows = json.loads(path.read_text("utf-8"))
+        parts.append(f"{sum(bool(r['cued']) for r in rows)} of {len(rows)}")
+    return ", ".join(parts)
+
+
+def kappa(first: dict[str, bool], second: dict[str, bool]) -> float:
+    """Cohen's kappa of two reviewers' cued judgements of the same questions."""
+    ids = sorted(set(first) & set(second))
+    n = len(ids)
+    observed = sum(first[i] == second[i] for i in ids) / n
+    p1 = sum(first[i] for i in ids) / n
+    p2 = sum(second[i] for i in ids) / n
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    return (observed - expected) / (1 - expected)
 
 
 def details() -> str:
