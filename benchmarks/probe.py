@@ -13,10 +13,17 @@ Modes (each prints one JSON line on stdout, then exits):
 - ``stall DATA_DIR PACK``: the app started as above; once Home shows fresh statistics, a
   QTimer ticks every 5 ms on the GUI thread while ``controller.run_long`` imports
   ``PACK``; reports the longest gap between ticks.
-- ``stall-control DATA_DIR SECONDS``: the same, but the long operation is a plain Python
-  loop for ``SECONDS`` (it does nothing but compute, and hands the interpreter lock over
-  every 5 ms as any Python code does): the longest gap this machine gives a worker that
-  cannot be at fault, to read the import's figure against on a shared machine.
+- ``stall-control DATA_DIR SECONDS``: the same, but for ``SECONDS`` the long operation
+  keeps a core busy *outside* the interpreter lock (SHA-256 over 1 MiB blocks, which
+  CPython hashes with the lock released): a worker that competes for the CPU as an import
+  does but never makes the GUI thread wait for the lock, so its longest gap is what this
+  machine's load alone gives, to read the import's figure against on a shared machine.
+- ``stall-python DATA_DIR SECONDS``: the same with a worker that computes in plain Python
+  for ``SECONDS`` and so holds the interpreter lock all along: the GUI thread then waits
+  for the lock every time it needs the interpreter (several times per event-loop turn),
+  each time up to the switch interval. Until decision 0017 this was the control; it is
+  the worst case of CPU-bound Python work on the worker (planning, validating), not a
+  baseline.
 
 The parent measures wall time from just before it starts the process to the line's
 arrival. The app runs offscreen with a clock fixed at the benchmark's moment.
@@ -24,6 +31,7 @@ arrival. The app runs offscreen with a clock fixed at the benchmark's moment.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -160,7 +168,7 @@ def stall(data_dir: Path, pack: Path) -> None:
 
 
 def _spin(seconds: float) -> int:
-    """Compute for ``seconds`` in plain Python (the control's worker)."""
+    """Compute for ``seconds`` in plain Python, holding the interpreter lock."""
     end = time.perf_counter() + seconds
     total = 0
     while time.perf_counter() < end:
@@ -168,13 +176,34 @@ def _spin(seconds: float) -> int:
     return total
 
 
-def stall_control(data_dir: Path, seconds: float) -> None:
+_BLOCK = bytes(range(256)) * 4096  # 1 MiB: hashlib releases the lock above 2 KiB
+
+
+def _hash(seconds: float) -> int:
+    """Keep a core busy for ``seconds`` with the interpreter lock released (the control)."""
+    end = time.perf_counter() + seconds
+    rounds = 0
+    while time.perf_counter() < end:
+        hashlib.sha256(_BLOCK).digest()
+        rounds += 1
+    return rounds
+
+
+def _stall_while(data_dir: Path, compute: Any, seconds: float) -> None:
     from studyapp.services.changes import Change, Outcome
 
     # A long operation returns an Outcome (it changes nothing here).
     _measure_gaps(
-        data_dir, "Working", lambda _profile, _progress: Outcome(_spin(seconds), Change.NONE)
+        data_dir, "Working", lambda _profile, _progress: Outcome(compute(seconds), Change.NONE)
     )
+
+
+def stall_control(data_dir: Path, seconds: float) -> None:
+    _stall_while(data_dir, _hash, seconds)
+
+
+def stall_python(data_dir: Path, seconds: float) -> None:
+    _stall_while(data_dir, _spin, seconds)
 
 
 def _measure_gaps(data_dir: Path, title: str, work: Any) -> None:
@@ -195,6 +224,7 @@ def _measure_gaps(data_dir: Path, title: str, work: Any) -> None:
             {
                 "ticks": len(ticks),
                 "max_gap_ms": max(gaps) * 1000 if gaps else None,
+                "switch_interval_s": sys.getswitchinterval(),
                 "import_s": ticks[-1] - started[0],
                 "added": getattr(value, "added", None),
             }
@@ -225,9 +255,12 @@ def main(argv: list[str]) -> int:
         stall(Path(argv[1]), Path(argv[2]))
     elif mode == "stall-control" and len(argv) == 3:
         stall_control(Path(argv[1]), float(argv[2]))
+    elif mode == "stall-python" and len(argv) == 3:
+        stall_python(Path(argv[1]), float(argv[2]))
     else:
         sys.stderr.write(
-            "usage: python -m benchmarks.probe bare|start DIR|stall DIR PACK|stall-control DIR S\n"
+            "usage: python -m benchmarks.probe "
+            "bare|start DIR|stall DIR PACK|stall-control DIR S|stall-python DIR S\n"
         )
         return 2
     return 1  # the modes exit by themselves

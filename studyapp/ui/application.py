@@ -36,6 +36,7 @@ from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, ProfileInUseError, StudyAppError
 from studyapp.ui.errors import show_error
 from studyapp.ui.single_instance import InstanceServer, ask_running_instance_to_raise, raise_window
+from studyapp.ui.tasks import share_interpreter_with_gui
 
 if TYPE_CHECKING:
     from studyapp.ui.controller import AppController
@@ -60,7 +61,9 @@ def _ensure_platform(headless: bool) -> None:
 
 
 def make_application() -> QApplication:
-    """The QApplication, created once."""
+    """The QApplication, created once; the process's switch interval set for a GUI with a
+    worker thread (decision 0017)."""
+    share_interpreter_with_gui()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
