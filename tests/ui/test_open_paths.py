@@ -16,7 +16,7 @@ from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from tests.dbtools import count
 from tests.profile_states import make_state
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, start_app, stop_app
 
 
 @pytest.fixture
@@ -46,9 +46,7 @@ def _close_dialogs() -> None:
 
 def _gui_refusal(qtbot, paths, clock) -> tuple[AppController, BaseException]:
     """Start the GUI on ``paths``; returns the controller and the refusal it reported."""
-    c = AppController(make_application(), paths, clock)
-    qtbot.addWidget(c.window)
-    c.window.show()
+    c = start_app(qtbot, paths, clock)
     with qtbot.waitSignal(c.profile_failed, timeout=60_000) as failed:
         c.open_profile()
     settle(qtbot, c)
@@ -98,8 +96,7 @@ def test_cli_and_gui_classify_a_profile_alike_through_one_function(
             assert c.profile is None
         finally:
             _close_dialogs()
-            c.window.close()
-            c.shutdown()
+            stop_app(c)
     finally:
         if held is not None:
             held.close()
@@ -125,5 +122,4 @@ def test_restore_button_of_the_damage_dialog_brings_the_backup_back(qtbot, paths
         assert refusal.moved_to.exists()
     finally:
         _close_dialogs()
-        c.window.close()
-        c.shutdown()
+        stop_app(c)
