@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -289,6 +290,8 @@ def summary() -> str:
         f"were judged cued the second time ({interval(turned, pairs)}; {both:,} revisions were "
         f"judged twice or more).",
         "",
+        heuristics_line(questions),
+        "",
         "Per skill area, by the latest review of each question's current revision and by the "
         "newest random sample:",
         "",
@@ -304,6 +307,67 @@ def summary() -> str:
         newest = f"{s_cued} of {s_n} ({pct(s_cued, s_n)})" if s_n else "none drawn"
         out.append(f"| {title} | {q} | {agreed} | {share(cued, q)} | {newest} |")
     return "\n".join(out)
+
+
+# Words that make an option sound absolute (the test-wise "avoid the absolute" rule).
+ABSOLUTES = re.compile(
+    r"\b(always|never|every|all|only|any|none|no|must|entirely|solely|sole)\b", re.IGNORECASE
+)
+REASON = re.compile(r"\b(since|because)\b", re.IGNORECASE)
+
+
+def words(text: str) -> set[str]:
+    """The content words of a text (lower case, longer than three letters)."""
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+
+
+def strategies() -> dict[str, Any]:
+    """Mechanical test-wise strategies: name -> a function from a question to each option's
+    score; the strategy picks the highest-scoring option (ties share the pick)."""
+    return {
+        "the longest option": lambda q: [len(o["text"]) for o in q["options"]],
+        "the shortest option": lambda q: [-len(o["text"]) for o in q["options"]],
+        "the option sharing most words with the stem": lambda q: [
+            len(words(o["text"]) & words(q["stem"])) for o in q["options"]
+        ],
+        "the option sharing most words with the other options": lambda q: [
+            sum(len(words(o["text"]) & words(p["text"])) for p in q["options"] if p is not o)
+            for o in q["options"]
+        ],
+        "the option with the fewest absolutes": lambda q: [
+            -len(ABSOLUTES.findall(o["text"])) for o in q["options"]
+        ],
+        'an option without a "since" or "because" reason': lambda q: [
+            -len(REASON.findall(o["text"])) for o in q["options"]
+        ],
+    }
+
+
+def heuristics_line(questions: dict[str, dict[str, Any]]) -> str:
+    """How often each mechanical strategy picks the key of a single-answer question (a tie
+    between k options counts 1/k), against the chance of a blind guess."""
+    single = [q for q in questions.values() if q["type"] == "single"]
+    chance = sum(1 / len(q["options"]) for q in single) / len(single)
+    rates: dict[str, float] = {}
+    for name, score in strategies().items():
+        right = 0.0
+        for q in single:
+            scores = score(q)
+            best = [o for o, v in zip(q["options"], scores, strict=True) if v == max(scores)]
+            right += sum(bool(o["correct"]) for o in best) / len(best)
+        rates[name] = right / len(single)
+    top = max(rates, key=lambda k: rates[k])
+    low = min(rates, key=lambda k: rates[k])
+    return (
+        f"**Form alone, measured.** Mechanical test-wise strategies on the {len(single)} "
+        f"single-answer questions of this version pick the key this often (a blind guess: "
+        f"{100 * chance:.0f}%): "
+        + "; ".join(f"{name} {100 * rate:.0f}%" for name, rate in rates.items())
+        + f". The best of them, {top}, is {100 * (rates[top] - chance):.0f} points above a "
+        f"guess; {low} is the key only {100 * rates[low]:.0f}% of the time, so ruling it out "
+        f"helps a little. The cues the reviewers judge lie in the content (tone, what sounds "
+        f"reasonable), which no such rule measures."
+    )
 
 
 def batch(prefix: str) -> str:
