@@ -106,3 +106,28 @@ def test_scope_figures_in_the_pack_readme_follow_the_bank() -> None:
         f"1 / 2 / 3: {level[0]} / {level[1]} / {level[2]} "
         f"({100 * level[2] / n:.0f}% of difficulty 3)" in scope
     )
+
+
+def _question(qid: str, texts: list[str], key: int, stem: str = "Which step comes first?") -> dict:
+    return {
+        "id": qid,
+        "type": "single",
+        "stem": stem,
+        "options": [{"id": "abcd"[i], "text": t, "correct": i == key} for i, t in enumerate(texts)],
+    }
+
+
+def test_form_strategies_count_the_key_and_share_ties() -> None:
+    """The mechanical strategies score a strategy that always finds the key at 100%, one that
+    never does at 0%, and split a tie between options evenly."""
+    figures = _script("figures")
+    bank = {
+        "q1": _question("q1", ["a much longer option than the rest", "short", "brief", "tiny"], 0),
+        "q2": _question("q2", ["the longest option of the four given here", "one", "two", "six"], 0),
+    }
+    line = figures.heuristics_line(bank)
+    assert "the longest option 100%" in line
+    assert "the shortest option 0%" in line  # "one", "two", "six" tie: none is the key
+    # every option has no absolute: a four-way tie, a quarter of a pick each
+    assert "the option with the fewest absolutes 25%" in line
+    assert "(a blind guess: 25%)" in line
