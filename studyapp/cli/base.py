@@ -22,9 +22,9 @@ from studyapp.cli.prompt import Terminal
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, StudyAppError
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.reports import PdfWriter
+from studyapp.services.reports.service import PdfWriter
 
 
 class UsageError(StudyAppError):

@@ -18,8 +18,8 @@ from studyapp.domain.errors import ExitCode, PackError
 from studyapp.domain.words import plural
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
-from studyapp.services.interchange import EXPORT_FORMATS, IMPORT_FORMATS
-from studyapp.services.packs import (
+from studyapp.services.packs.interchange import EXPORT_FORMATS, IMPORT_FORMATS
+from studyapp.services.packs.service import (
     PackService,
     lint_pack_file,
     stats_of_pack_file,

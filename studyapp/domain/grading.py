@@ -1,7 +1,7 @@
 """Grading one answer: which options count, right or wrong, the FSRS rating, the new memory
 state and the leech count, as one pure function.
 
-``services.study`` records answers two ways (a lean direct write while studying, and the
+``services.study.service`` records answers two ways (a lean direct write while studying, and the
 ORM path for exams and cold starts); both call :func:`grade_answer`, so the rows they
 write cannot drift apart. The pieces of the rule keep their own homes and documents
 (:mod:`~studyapp.domain.rating`, :mod:`~studyapp.domain.leech`,

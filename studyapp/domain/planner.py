@@ -147,7 +147,7 @@ class PlanInput:
 
 class QuestionState(NamedTuple):
     """What the learner's record holds about one question: the one shape both the app
-    (:meth:`studyapp.services.study.StudyService.plan_input`) and ``studyapp simulate``
+    (:meth:`studyapp.services.study.service.StudyService.plan_input`) and ``studyapp simulate``
     hand to :func:`build_plan_input`. ``retrievability``: FSRS's R now (0 if never seen)."""
 
     qid: int

@@ -8,7 +8,7 @@ area, not on memorised bank items. Four policies get the same time and the same 
 - ``planner``: this app's planner (:func:`studyapp.domain.planner.plan_session`) with the
   exam date set, its input built by :func:`studyapp.domain.planner.build_plan_input` from
   the learner's record exactly as the app builds it (:meth:`_Run.plan_input`, tested equal
-  to :meth:`studyapp.services.study.StudyService.plan_input` on the same answers);
+  to :meth:`studyapp.services.study.service.StudyService.plan_input` on the same answers);
 - ``uniform``: a question drawn uniformly at random each time (no repeat within a day);
 - ``due_first``: a flashcard app (FSRS): due reviews first, then new questions in pack
   order up to a daily limit, then "review ahead"; its limit is tuned for its best result;
@@ -52,7 +52,7 @@ from studyapp.domain.planner import (
     plan_session,
 )
 from studyapp.domain.settings import Settings
-from studyapp.services.session_size import PACE_WINDOW, pace_of, session_size
+from studyapp.services.study.session_size import PACE_WINDOW, pace_of, session_size
 
 START = datetime(2027, 1, 4, 18, 0, tzinfo=UTC)
 DAY_SECONDS = 86_400.0
@@ -189,7 +189,7 @@ class _Run:
         self.mock_answers: dict[tuple[str, bool], list[float]] = {}
         self.new_on: dict[date, int] = {}
         # The learner's daily goal (the minutes they study) and answer times, from which
-        # the app sizes sessions (:func:`studyapp.services.session_size.session_size`).
+        # the app sizes sessions (:func:`studyapp.services.study.session_size.session_size`).
         self.goal_minutes = 30
         self.response_ms: list[int] = []
 
@@ -784,7 +784,7 @@ def shipped_questions() -> tuple[list[SimQuestion], Framework]:
     from studyapp.config import shipped_banks_dir
     from studyapp.domain.errors import StudyAppError
     from studyapp.packs.studypack import load_pack
-    from studyapp.services.packs import shipped_frameworks
+    from studyapp.services.packs.service import shipped_frameworks
 
     known = shipped_frameworks()
     result = load_pack(shipped_banks_dir() / "cetl-core", known.get)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.question import Option
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.models import MemoryStateRow, OptionRow, PackRow, QuestionRow, ReviewLogRow
 from tests.packs.factory import SKILLS, pack, question, write_dir
@@ -406,7 +406,7 @@ def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profi
 
     from studyapp.config import shipped_banks_dir
     from studyapp.packs.studypack import reseal_folder
-    from studyapp.services.packs import SEEDED_KEY
+    from studyapp.services.packs.service import SEEDED_KEY
     from studyapp.storage.settings import write_settings
 
     original = {  # the 1.0.0 bank: the first questions of each skill file

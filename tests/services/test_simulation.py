@@ -10,9 +10,9 @@ import pytest
 
 from studyapp.domain.planner import exam_schedule
 from studyapp.services import simulation as sim
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.settings import write_settings
 from tests.packs.factory import SKILLS, pack, question, write_dir
 

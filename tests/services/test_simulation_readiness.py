@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from datetime import UTC
 
-from studyapp.services import study_cache
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
-from studyapp.services.packs import PackService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.service import StudyService
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
 

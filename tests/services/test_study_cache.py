@@ -10,8 +10,8 @@ import pytest
 from benchmarks.generator import BENCH_NOW, build_profile, open_profile
 from studyapp.domain.memory import forgetting_curve
 from studyapp.domain.planner import plan_session
-from studyapp.services import study_cache
-from studyapp.services.study import StudyService
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.service import StudyService
 from studyapp.storage.study import (
     answers_per_day,
     count_reviews,
@@ -167,8 +167,8 @@ def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
 def test_a_mock_exam_keeps_the_cache_until_it_is_submitted(profile):
     """Creating, answering and flagging a sitting writes only exam tables: the study cache
     (and the exam pool derived from it) stays; submitting logs answers and reloads it."""
-    from studyapp.services.exam_views import ExamRequest
-    from studyapp.services.exams import ExamService
+    from studyapp.services.exams.service import ExamService
+    from studyapp.services.exams.views import ExamRequest
 
     service = StudyService(profile, tz=UTC)
     service.stats()
@@ -194,7 +194,7 @@ def test_recall_kept_up_to_date_equals_one_computed_afresh(profile):
     """Moving forward in time (retrievabilities expiring day by day) and answering
     (contributions replaced), the kept figures equal those of a fresh pass; going back in
     time rebuilds them."""
-    from studyapp.services.recall import RecallState
+    from studyapp.services.study.recall import RecallState
 
     service = StudyService(profile, tz=UTC)
     curve = forgetting_curve()

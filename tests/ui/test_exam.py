@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
 from studyapp.ui.screens.exam import ExamScreen

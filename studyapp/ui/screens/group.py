@@ -69,7 +69,7 @@ from studyapp.ui.theme import colours
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.reports import ExportedFile
+    from studyapp.services.reports.service import ExportedFile
     from studyapp.ui.controller import AppController
 
 Synced = TypeVar("Synced", bound=SyncReport | None)

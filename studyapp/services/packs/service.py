@@ -38,7 +38,7 @@ from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
 from studyapp.services.backups import BackupService
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.gcpause import gc_paused, release_gently
-from studyapp.services.interchange import (
+from studyapp.services.packs.interchange import (
     INTERCHANGE_ORIGIN,
     SHIPPED_ORIGIN,
     STUDYPACK,

@@ -44,8 +44,8 @@ from studyapp.domain.exam_session import ExamStateError, ExamStatus, Sitting
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.exam_building import built_exam, exam_pool, find_framework, plan_exam
-from studyapp.services.exam_views import (
+from studyapp.services.exams.building import built_exam, exam_pool, find_framework, plan_exam
+from studyapp.services.exams.views import (
     BuiltExam,
     DisplayOption,
     ExamHistory,
@@ -63,7 +63,7 @@ from studyapp.services.exam_views import (
 )
 from studyapp.services.profile import Profile
 from studyapp.services.settings import target_framework_key
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.exams import (
     DbSession,
     NewExam,

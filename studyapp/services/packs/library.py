@@ -32,17 +32,17 @@ from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
 from studyapp.packs.problems import Problem
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.interchange import choose_framework
-from studyapp.services.library_import import (
+from studyapp.services.packs.interchange import choose_framework
+from studyapp.services.packs.library_import import (
     CategoryPreview,
     ImportPreview,
     SkillChoice,
     import_file,
     preview_import,
 )
-from studyapp.services.packs import PackService
+from studyapp.services.packs.question_check import check_question, describe_problem
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.question_check import check_question, describe_problem
 from studyapp.storage.frameworks import load_framework
 from studyapp.storage.library import (
     STATUSES,
@@ -368,7 +368,7 @@ class LibraryService:
 
     # ------------------------------------------------------------------ importing
     def preview_import(self, path: Path, format: str | None = None) -> ImportPreview:
-        """See :func:`studyapp.services.library_import.preview_import`."""
+        """See :func:`studyapp.services.packs.library_import.preview_import`."""
         return preview_import(self.profile, path, format)
 
     def import_file(
@@ -380,7 +380,7 @@ class LibraryService:
         category_skills: Mapping[str, str | None] | None = None,
         progress: Progress = _quiet,
     ) -> Outcome[ImportReport]:
-        """See :func:`studyapp.services.library_import.import_file`."""
+        """See :func:`studyapp.services.packs.library_import.import_file`."""
         return import_file(
             self.profile,
             path,

@@ -51,11 +51,12 @@ from studyapp.domain.study_calendar import (
     day_number,
     streak,
 )
-from studyapp.services import study_cache
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
-from studyapp.services.recall import Recall
-from studyapp.services.session_size import (
+from studyapp.services.settings import local_tz, target_framework_key
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.recall import Recall
+from studyapp.services.study.session_size import (
     PACE_WINDOW,
     Pace,
     SessionSize,
@@ -64,8 +65,7 @@ from studyapp.services.session_size import (
     session_size,
     shortfall_reason,
 )
-from studyapp.services.settings import local_tz, target_framework_key
-from studyapp.services.target_scope import scope_to_framework
+from studyapp.services.study.target_scope import scope_to_framework
 from studyapp.storage.exams import DbSession, load_exam, submitted_exams
 from studyapp.storage.frameworks import load_framework, load_frameworks
 from studyapp.storage.sessions import (
@@ -522,7 +522,7 @@ class StudyService:
         new_limit: int | None = None,
     ) -> PracticePlan:
         """Plan a session of ``size`` questions (default: what the daily goal holds, see
-        :mod:`~studyapp.services.session_size`) within the target framework, load its
+        :mod:`~studyapp.services.study.session_size`) within the target framework, load its
         questions, and say why it holds fewer than asked, if it does.
 
         ``new_limit`` overrides the daily limit of new questions (the drill uses it).
@@ -779,7 +779,7 @@ class StudyService:
         """:meth:`answer` inside the caller's unit of work, reading through it too.
 
         A submitted mock exam writes all its answers and its result in one transaction
-        (``services.exams``); ``now`` (default: the clock) is when the answer counts.
+        (``services.exams.service``); ``now`` (default: the clock) is when the answer counts.
         """
         result, _pending = self._record(
             session,
@@ -1006,7 +1006,7 @@ class StudyService:
     # ------------------------------------------------------------------ optimizer
     def optimize(self) -> Outcome[OptimizeReport]:
         """Fit personal FSRS parameters from the review log (fsrs-rs-python)."""
-        from studyapp.services.optimizer import (
+        from studyapp.services.study.optimizer import (
             fit_parameters,
         )  # loads a native library only when fitting
 

@@ -37,9 +37,9 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
-from studyapp.services.age_counts import AgeCounts
 from studyapp.services.gcpause import release_gently
-from studyapp.services.recall import Recall, RecallState
+from studyapp.services.study.age_counts import AgeCounts
+from studyapp.services.study.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
 from studyapp.storage.settings import read_settings
@@ -76,7 +76,7 @@ class StudyCache:
     recall_state: RecallState | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
-    # Per group, its answers by age in days, kept as the moment moves (services.age_counts).
+    # Per group, its answers by age in days, kept as the moment moves (services.study.age_counts).
     ages: dict[_Key, AgeCounts] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
@@ -128,8 +128,8 @@ class StudyCache:
         return self.unseen
 
     def recall(self, now: datetime, curve: tuple[float, float]) -> Recall:
-        """The answered questions as of ``now`` (:class:`~studyapp.services.recall.Recall`),
-        from a :class:`~studyapp.services.recall.RecallState` kept with the cache."""
+        """The answered questions as of ``now`` (:class:`~studyapp.services.study.recall.Recall`),
+        from a :class:`~studyapp.services.study.recall.RecallState` kept with the cache."""
         unseen = self.unseen_index()
         if self.recall_state is None or self.recall_state.curve != curve:
             self.recall_state = RecallState(self.rows, curve)
@@ -138,7 +138,7 @@ class StudyCache:
     def evidence(self, now: datetime) -> Evidence:
         """What :func:`studyapp.storage.study.load_evidence` returns for ``now``.
 
-        Each group's counts by age are kept (:class:`~studyapp.services.age_counts.AgeCounts`)
+        Each group's counts by age are kept (:class:`~studyapp.services.study.age_counts.AgeCounts`)
         and moved on from the last moment asked, so a plan or a Home refresh costs one
         bisection per age boundary some answer crossed since, not one per age.
         """
