@@ -211,7 +211,7 @@ class _Memory:
     wrong_count: int
 
     def snapshot(self) -> dict[str, Any]:
-        """What ``storage.study.record_answer`` stores as ``memory_before``."""
+        """What ``storage.review_log.record_answer`` stores as ``memory_before``."""
         return {
             "memory": self.memory.to_dict(),
             "suspended": False,

@@ -577,7 +577,7 @@ def fsrs_fit(ctx: Context) -> list[Result]:
     size = "small" if ctx.quick else "medium"
     profile = open_profile(ctx.profile(size).data_dir)
     from studyapp.services.study.optimizer import fit_parameters
-    from studyapp.storage.study import review_log_for_fitting
+    from studyapp.storage.review_log import review_log_for_fitting
 
     try:
         read_s, history = timed(lambda: _read_history(profile, review_log_for_fitting))

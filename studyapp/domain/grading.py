@@ -103,7 +103,7 @@ def update_after_answer(
     (when ``reschedule``; not for a cram answer) the review and the leech count.
 
     :func:`grade_answer` uses it for every answer the app records; the learning
-    simulation (``services.simulation``), whose simulated learners answer right or wrong
+    simulation (``services.simulation.experiment``), whose simulated learners answer right or wrong
     without choosing options, uses it too, so both follow the same rule.
     """
     rating = rate_answer(correct, guessed, seconds, words)

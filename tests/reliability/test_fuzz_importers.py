@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from studyapp.domain.errors import StudyAppError
 from studyapp.packs.formats import FORMATS, by_name, detect
 from studyapp.packs.studypack import pack_file_map
-from studyapp.services.packs.service import PackService, shipped_frameworks, validate_pack_file
+from studyapp.services.packs.files import shipped_frameworks, validate_pack_file
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import count, rows_of
 from tests.packs.factory import pack, question

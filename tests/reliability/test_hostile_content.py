@@ -29,8 +29,9 @@ from PySide6.QtWidgets import QTextBrowser
 
 from studyapp.domain.pack import Pack, PackManifest
 from studyapp.domain.question import Option, Question
+from studyapp.services.packs.files import shipped_frameworks
 from studyapp.services.packs.interchange import write_interchange
-from studyapp.services.packs.service import SEEDED_KEY, PackService, shipped_frameworks
+from studyapp.services.packs.service import SEEDED_KEY, PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.packs import load_media
 from studyapp.storage.settings import write_settings

@@ -23,9 +23,9 @@ from studyapp.services.packs.library import (
 from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.services.study.service import StudyService
-from studyapp.storage.study import load_planning_rows
 from tests.conftest import REPO
 from tests.packs.factory import pack, question, write_dir
+from tests.study_oracles import load_planning_rows
 
 GIFT = REPO / "tests" / "packs" / "fixtures" / "district-bank.gift"
 

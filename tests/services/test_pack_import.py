@@ -159,7 +159,7 @@ def test_failure_midway_leaves_every_row_as_it_was(profile, tmp_path, monkeypatc
     service.import_pack(write_dir(pack([question("q1")]), tmp_path / "a"))
     answer(profile, "test-pack", "q1")
     before = rows(profile)
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
 
     def explode(*_a, **_k):
         raise PackError("simulated failure while storing options")
@@ -325,7 +325,7 @@ def _two_versions(tmp_path):
 @pytest.mark.parametrize("batch", [1, 4, 5])
 def test_batch_size_does_not_change_what_is_stored(tmp_path, clock, monkeypatch, batch):
     """Stored in batches of 1, 4 or 5 questions, install and update give the rows of one batch."""
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
     from studyapp.config import AppPaths
 
     v1, v2 = _two_versions(tmp_path)
@@ -351,7 +351,7 @@ def test_batch_size_does_not_change_what_is_stored(tmp_path, clock, monkeypatch,
 
 def test_failure_in_a_late_batch_leaves_every_row_as_it_was(profile, tmp_path, monkeypatch):
     """Earlier batches already written in the transaction are rolled back with it."""
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
 
     v1, v2 = _two_versions(tmp_path)
     service = PackService(profile)

@@ -12,11 +12,11 @@ from studyapp.domain.memory import forgetting_curve
 from studyapp.domain.planner import plan_session
 from studyapp.services.study import cache as study_cache
 from studyapp.services.study.service import StudyService
-from studyapp.storage.study import (
+from studyapp.storage.study import load_evidence
+from tests.study_oracles import (
     answers_per_day,
     count_reviews,
     due_counts_by_day,
-    load_evidence,
     load_planning_rows,
 )
 
@@ -155,11 +155,11 @@ def _nonempty(groups):
 
 def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
     """The compiled statement run on the driver reads exactly what the ORM query reads."""
-    from studyapp.storage.study import active_planning_select, planning_rows_of
+    from studyapp.storage.study import load_planning_table
 
     with profile.db.reader() as session:
-        raw = load_planning_rows(session)
-        orm = planning_rows_of(session, active_planning_select())
+        raw = list(load_planning_table(session))
+        orm = load_planning_rows(session)
     assert raw == orm and any(r.memory for r in raw) and any(r.memory is None for r in raw)
     assert {type(r.last_correct) for r in raw} <= {bool, type(None)}
 

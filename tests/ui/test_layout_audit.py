@@ -34,7 +34,8 @@ from studyapp.services.demo import seed_demo_history
 from studyapp.services.packs.library import LibraryService
 from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study.service import PracticeItem, StudyService
+from studyapp.services.study.practice import PracticeItem
+from studyapp.services.study.service import StudyService
 from studyapp.storage.library import LibraryQuery
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController

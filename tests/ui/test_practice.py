@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QScrollArea, Q
 from studyapp.config import shipped_banks_dir
 from studyapp.packs.studypack import load_pack, write_pack_zip
 from studyapp.services.changes import Change
-from studyapp.services.packs.service import PackService, shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
+from studyapp.services.packs.service import PackService
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.widgets.rendered import FittedText

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyapp.domain.errors import PackError, StudyAppError
+from studyapp.domain.errors import PackError, QuestionGoneError, StudyAppError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
@@ -60,7 +60,7 @@ from studyapp.storage.library import (
     question_history,
     revision_links,
 )
-from studyapp.storage.study import load_question, load_referenced_media
+from studyapp.storage.question_rows import load_question, load_referenced_media
 from studyapp.storage.user_pack import (
     USER_ORIGIN,
     QuestionPlace,
@@ -203,9 +203,7 @@ class LibraryService:
             stored = load_question(session, qid)
             row = library_row(session, qid, now)
             if stored is None or row is None:
-                raise StudyAppError(
-                    f"Question {qid} no longer exists (its pack may have been removed)."
-                )
+                raise QuestionGoneError(qid)
             links = revision_links(session, qid)
             original = links.revises[0] if links.revises else None
             history = tuple(question_history(session, qid, original))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from studyapp.domain.figures import SkillFigure
 
 if TYPE_CHECKING:
-    from studyapp.services.study.service import StatsReport
+    from studyapp.services.study.stats import StatsReport
 
 
 @dataclass(frozen=True, slots=True)

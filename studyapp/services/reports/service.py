@@ -52,7 +52,9 @@ from studyapp.services.reports.model import (
     Statistics,
     WeekActivity,
 )
-from studyapp.services.study.service import Snapshot, StatsReport, StudyService
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.snapshot import Snapshot
+from studyapp.services.study.stats import StatsReport
 from studyapp.storage.reports import (
     ActivityRow,
     DayShift,

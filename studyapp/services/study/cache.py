@@ -19,7 +19,7 @@ less those of units of work that promise not to touch study data, such as a mock
 sitting) when it is filled. Any other write makes it stale and the next read reloads it,
 except a practice answer given through :meth:`StudyService.answer`, which is applied in
 place once committed: the question's row as the answer left it
-(:func:`~studyapp.storage.study.row_after_answer`, nothing read back), the new log fact
+(:func:`~studyapp.storage.review_log.row_after_answer`, nothing read back), the new log fact
 appended, the question out of the unseen index. It also remembers the questions the last
 plans loaded, so answering them reads no question again.
 The review log's newest id is checked on every use as well (one index lookup).
@@ -42,16 +42,10 @@ from studyapp.services.study.age_counts import AgeCounts
 from studyapp.services.study.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
+from studyapp.storage.question_rows import StoredQuestion
+from studyapp.storage.review_log import newest_review_id, review_log_groups
 from studyapp.storage.settings import read_settings
-from studyapp.storage.study import (
-    DAY_MS,
-    PlanningRow,
-    PlanningTable,
-    StoredQuestion,
-    load_planning_table,
-    newest_review_id,
-    review_log_groups,
-)
+from studyapp.storage.study import DAY_MS, PlanningRow, PlanningTable, load_planning_table
 from studyapp.storage.types import to_millis
 
 T = TypeVar("T")
@@ -160,8 +154,8 @@ class StudyCache:
         return out
 
     def answers_per_day(self, since: datetime, day_offset_ms: int) -> dict[int, tuple[int, int]]:
-        """Local day number -> (answers, correct) since ``since``, as
-        :func:`studyapp.storage.study.answers_per_day` counts them."""
+        """Local day number -> (answers, correct) since ``since``, as the SQL oracle
+        ``answers_per_day`` in ``tests/study_oracles.py`` counts them."""
         since_ms = to_millis(since)
         out: dict[int, list[int]] = {}
         for (_skill, _first, correct), group in self.times.items():

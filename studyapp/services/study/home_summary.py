@@ -43,7 +43,7 @@ from studyapp.storage.fingerprint import database_fingerprint
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.study.service import StatsReport
+    from studyapp.services.study.stats import StatsReport
 
 log = logging.getLogger(__name__)
 

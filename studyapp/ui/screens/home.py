@@ -52,7 +52,7 @@ from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.study.service import StatsReport
+    from studyapp.services.study.stats import StatsReport
     from studyapp.ui.controller import AppController
 
 

@@ -35,14 +35,11 @@ from PySide6.QtWidgets import (
 from studyapp.domain.planner import Mode
 from studyapp.domain.practice_summary import SessionAnswer, measured_masteries, summary_lines
 from studyapp.services.changes import Change
-from studyapp.services.study.service import (
-    AnswerResult,
-    PracticeItem,
-    PracticePlan,
-    StatsReport,
-    StudyService,
-)
+from studyapp.services.study.answers import AnswerResult
+from studyapp.services.study.practice import PracticeItem, PracticePlan
+from studyapp.services.study.service import StudyService
 from studyapp.services.study.session_size import MAX_SESSION, MIN_SESSION, SessionSize
+from studyapp.services.study.stats import StatsReport
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.home import plain
