@@ -36,9 +36,9 @@ from studyapp.domain.planner import exam_schedule
 from studyapp.domain.question import Question
 from studyapp.domain.rating import rate_answer
 from studyapp.packs.studypack import write_pack_zip
-from studyapp.services.packs import SEEDED_KEY, PackService
+from studyapp.services.packs.service import SEEDED_KEY, PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow, ReviewLogRow
 from studyapp.storage.settings import write_settings
 from studyapp.storage.types import from_millis, to_millis
@@ -211,7 +211,7 @@ class _Memory:
     wrong_count: int
 
     def snapshot(self) -> dict[str, Any]:
-        """What ``storage.study.record_answer`` stores as ``memory_before``."""
+        """What ``storage.review_log.record_answer`` stores as ``memory_before``."""
         return {
             "memory": self.memory.to_dict(),
             "suspended": False,

@@ -102,7 +102,7 @@ def _start_app(data_dir: Path, on_home: Any, on_fresh: Any = None) -> Any:
     from studyapp.ui.application import make_application
 
     app = make_application()
-    from studyapp.services.home_summary import HomeSummary
+    from studyapp.services.study.home_summary import HomeSummary
     from studyapp.ui.main_window import build_app
     from studyapp.ui.screens.home import HomeScreen
 
@@ -158,7 +158,7 @@ def start(data_dir: Path) -> None:
 
 
 def stall(data_dir: Path, pack: Path) -> None:
-    from studyapp.services.packs import PackService
+    from studyapp.services.packs.service import PackService
 
     _measure_gaps(
         data_dir,

@@ -141,7 +141,7 @@ def import_pack(ctx: Context) -> list[Result]:
         data_dir = ctx.fresh_dir(f"import-{i}")
         profile = open_profile(data_dir)
         try:
-            from studyapp.services.packs import SEEDED_KEY, PackService
+            from studyapp.services.packs.service import SEEDED_KEY, PackService
             from studyapp.storage.settings import write_settings
 
             with profile.db.unit_of_work() as session:
@@ -197,7 +197,7 @@ def answer_loop(ctx: Context) -> list[Result]:
     answers_wanted = 300 if ctx.quick else 1000  # --quick must stay under two minutes
     data_dir = ctx.copy_profile(size, "answers")
     profile = open_profile(data_dir)
-    from studyapp.services.study import StudyService
+    from studyapp.services.study.service import StudyService
 
     service = StudyService(profile, tz=UTC)
     rng = random.Random(ctx.seed)
@@ -517,8 +517,8 @@ def exam_build(ctx: Context) -> list[Result]:
     profile = open_profile(ctx.profile(size).data_dir)
     try:
         try:
-            from studyapp.services.exam_views import ExamRequest
-            from studyapp.services.exams import ExamService
+            from studyapp.services.exams.service import ExamService
+            from studyapp.services.exams.views import ExamRequest
         except ImportError:
             return [_pending_exam(ctx, profile, size)]
         service = ExamService(profile, rng=random.Random(ctx.seed))
@@ -568,7 +568,7 @@ def stats(ctx: Context) -> list[Result]:
     """``StudyService.stats()``: mastery of every skill area, readiness, forecast."""
     size = ctx.main_size
     profile = open_profile(ctx.profile(size).data_dir)
-    from studyapp.services.study import StudyService
+    from studyapp.services.study.service import StudyService
 
     try:
         samples = []
@@ -596,8 +596,8 @@ def fsrs_fit(ctx: Context) -> list[Result]:
     """``fit_parameters`` on the answers of the medium profile (100k), small with --quick."""
     size = "small" if ctx.quick else "medium"
     profile = open_profile(ctx.profile(size).data_dir)
-    from studyapp.services.optimizer import fit_parameters
-    from studyapp.storage.study import review_log_for_fitting
+    from studyapp.services.study.optimizer import fit_parameters
+    from studyapp.storage.review_log import review_log_for_fitting
 
     try:
         read_s, history = timed(lambda: _read_history(profile, review_log_for_fitting))

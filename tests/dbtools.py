@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow
 from tests.packs.factory import pack, question

@@ -12,7 +12,7 @@ from contextlib import closing
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.services.backups import BackupService
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import damage_table_pages, fill
 

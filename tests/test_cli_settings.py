@@ -152,7 +152,7 @@ def test_target_framework_switch_follows_stats_and_exams_and_keeps_progress(cli,
 def test_mock_exam_setup_follows_the_target(cli, tmp_path):
     """The mock exam setup offers the target framework's areas, length and time."""
     from studyapp.config import AppPaths
-    from studyapp.services.exams import ExamService
+    from studyapp.services.exams.service import ExamService
     from studyapp.services.profile import Profile
     from studyapp.services.system_clock import SystemClock
 

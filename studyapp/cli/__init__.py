@@ -26,7 +26,7 @@ from studyapp.cli.prompt import Terminal
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode
-from studyapp.services.reports import PdfWriter
+from studyapp.services.reports.service import PdfWriter
 
 __all__ = [
     "CommandContext",

@@ -24,7 +24,7 @@ from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.services import opening
 from studyapp.services.profile import Profile
-from studyapp.services.reports import PdfWriter
+from studyapp.services.reports.service import PdfWriter
 
 
 class UsageError(StudyAppError):

@@ -43,7 +43,8 @@ from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.domain.planner import Mode
 from studyapp.services.profile import Profile
-from studyapp.services.study import PracticeItem, StudyService
+from studyapp.services.study.practice import PracticeItem
+from studyapp.services.study.service import StudyService
 
 SESSION = 20
 UNLIMITED = 10**6

@@ -21,8 +21,8 @@ from studyapp.cli.base import (
 from studyapp.cli.exam_sit import run_exam_sit
 from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.domain.exam_code import SELECTIONS
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
 
 
 def register(sub: Any) -> None:

@@ -28,10 +28,10 @@ from typing import TextIO
 
 from studyapp.domain.errors import ExitCode
 from studyapp.domain.exam_code import SEEDS
-from studyapp.services.exam_views import ExamRequest, ExamView
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest, ExamView
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 
 FLAG_RATE = 0.15
 TICK_S = 0.2

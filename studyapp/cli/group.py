@@ -35,7 +35,7 @@ from studyapp.services.groups.report import (
     sync_line,
     write_group_report,
 )
-from studyapp.services.reports import REPORT_FORMATS
+from studyapp.services.reports.service import REPORT_FORMATS
 from studyapp.services.settings import local_tz
 
 if TYPE_CHECKING:

@@ -18,13 +18,9 @@ from studyapp.domain.errors import ExitCode, PackError
 from studyapp.domain.words import plural
 from studyapp.packs.lint import ALLOW_FILE
 from studyapp.packs.studypack import reseal_folder
-from studyapp.services.interchange import EXPORT_FORMATS, IMPORT_FORMATS
-from studyapp.services.packs import (
-    PackService,
-    lint_pack_file,
-    stats_of_pack_file,
-    validate_pack_file,
-)
+from studyapp.services.packs.files import lint_pack_file, stats_of_pack_file, validate_pack_file
+from studyapp.services.packs.interchange import EXPORT_FORMATS, IMPORT_FORMATS
+from studyapp.services.packs.service import PackService
 
 
 def register(sub: Any) -> None:

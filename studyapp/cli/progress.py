@@ -13,8 +13,8 @@ from studyapp.cli.base import CommandContext, add_json, emit_json
 from studyapp.domain.errors import ExitCode
 from studyapp.domain.figures import mastery_text
 from studyapp.domain.words import plural
-from studyapp.services.reports import REPORT_FORMATS, ReportService
-from studyapp.services.study import StudyService
+from studyapp.services.reports.service import REPORT_FORMATS, ReportService
+from studyapp.services.study.service import StudyService
 
 
 def register(sub: Any) -> None:

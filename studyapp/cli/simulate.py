@@ -10,7 +10,7 @@ from typing import Any
 
 from studyapp.cli.base import CommandContext, add_json, emit_json, positive_int
 from studyapp.domain.errors import ExitCode
-from studyapp.services.simulation import shipped_questions, simulate
+from studyapp.services.simulation.experiment import shipped_questions, simulate
 
 
 def register(sub: Any) -> None:

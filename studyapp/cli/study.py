@@ -18,7 +18,7 @@ from studyapp.cli.base import (
 )
 from studyapp.cli.drill import DrillOptions, run_drill
 from studyapp.domain.errors import ExitCode
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 
 
 def register(sub: Any) -> None:

@@ -54,6 +54,13 @@ class FrameworkError(StudyAppError):
     """A framework definition (categories, skill areas, weights) is invalid."""
 
 
+class QuestionGoneError(StudyAppError):
+    """A question asked for by id no longer exists (its pack was removed since it was shown)."""
+
+    def __init__(self, qid: int) -> None:
+        super().__init__(f"Question {qid} no longer exists (its pack may have been removed).")
+
+
 class PackError(StudyAppError):
     """A question pack (or an interchange file) cannot be read or applied."""
 

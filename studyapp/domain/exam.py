@@ -434,7 +434,7 @@ def draw_exam(
     """The questions ``code`` draws from ``pool`` (weights: every skill of the blueprint).
 
     ``pool`` holds the packs the code was built from (their fingerprint must be the code's;
-    the caller chooses them: ``services.exam_building``). ``history`` (by ``pack/question``)
+    the caller chooses them: ``services.exams.building``). ``history`` (by ``pack/question``)
     is used by unseen-first and weak-focus only.
     """
     skills = skills_of_mask(code.skill_mask, list(weights))

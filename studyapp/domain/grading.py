@@ -1,7 +1,7 @@
 """Grading one answer: which options count, right or wrong, the FSRS rating, the new memory
 state and the leech count, as one pure function.
 
-``services.study`` records answers two ways (a lean direct write while studying, and the
+``services.study.service`` records answers two ways (a lean direct write while studying, and the
 ORM path for exams and cold starts); both call :func:`grade_answer`, so the rows they
 write cannot drift apart. The pieces of the rule keep their own homes and documents
 (:mod:`~studyapp.domain.rating`, :mod:`~studyapp.domain.leech`,
@@ -103,7 +103,7 @@ def update_after_answer(
     (when ``reschedule``; not for a cram answer) the review and the leech count.
 
     :func:`grade_answer` uses it for every answer the app records; the learning
-    simulation (``services.simulation``), whose simulated learners answer right or wrong
+    simulation (``services.simulation.experiment``), whose simulated learners answer right or wrong
     without choosing options, uses it too, so both follow the same rule.
     """
     rating = rate_answer(correct, guessed, seconds, words)

@@ -12,6 +12,12 @@ the group's scheduled mock exams with the options chosen. Nothing else.
 
 :func:`weakest_areas` is the facilitator's agenda rule (pure): the skill areas where the
 group's mean mastery, weighted by the area's share of the exam, leaves most points.
+
+Why this module is longer than 500 lines: it is one trust boundary. Every record that
+crosses the shared folder is read by the same small field checks (``_need``, ``_opt``,
+``_format``, ``_list``) with the same refusal sentences; the records nest (a group file
+lists published packs and scheduled exams, a member card holds skill and exam cards), so
+split apart they would share private checks across modules or copy them.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class SkillEvidence:
     first_attempts: Sequence[tuple[bool, float, int]] = ()  # (correct, age in days, count)
     later_attempts: Sequence[tuple[bool, float, int]] = ()
     retrievabilities: Sequence[float] = ()  # of the seen questions, now
-    # Their mean, when the caller keeps it (services.recall); else from the sequence.
+    # Their mean, when the caller keeps it (services.study.recall); else from the sequence.
     retention: float | None = None
     # Answers to mock exam questions of this skill: (correct, age in days, count). A mock
     # exam is the closest thing to the real one, so they count at ``MOCK_WEIGHT``.

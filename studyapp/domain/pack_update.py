@@ -2,7 +2,7 @@
 
 A pack file meets at most one installed pack with the same id. :func:`decide_pack_update`
 says what happens, from the two versions, the two content hashes and the caller's
-``allow_downgrade``; ``storage.packs.apply_pack`` only carries the decision out (writes
+``allow_downgrade``; ``storage.pack_install.apply_pack`` only carries the decision out (writes
 the rows, or raises :class:`~studyapp.domain.errors.PackError` with the reason given
 here). Keeping the rule here, apart from SQL, lets it be read and tested in one place,
 and lets any other caller (a preview, a backup decision) ask the same question.

@@ -40,6 +40,12 @@ keeps one per profile and updates it as questions get answered), and new questio
 drawn lazily (:class:`_Drawer`), so planning costs what it takes, not the bank's size. The
 plain path builds the same groups from the candidates and draws the same way: with the
 same random generator both give the same plan (tested).
+
+Why this module is longer than 500 lines: it is one algorithm. The steps above are private
+functions that only :func:`plan_session` calls, sharing the candidate types, the lazy
+drawer and the thresholds at the top; split across modules they would be read out of the
+order this docstring gives, and the plain and indexed paths, which must draw identically,
+would no longer sit side by side.
 """
 
 from __future__ import annotations
@@ -147,7 +153,7 @@ class PlanInput:
 
 class QuestionState(NamedTuple):
     """What the learner's record holds about one question: the one shape both the app
-    (:meth:`studyapp.services.study.StudyService.plan_input`) and ``studyapp simulate``
+    (:meth:`studyapp.services.study.service.StudyService.plan_input`) and ``studyapp simulate``
     hand to :func:`build_plan_input`. ``retrievability``: FSRS's R now (0 if never seen)."""
 
     qid: int

@@ -11,6 +11,10 @@ Layout (a ZIP named ``*.studypack``, or the same files in a folder)::
 
 The specification, with every field, is ``docs/pack-format.md``; the JSON Schema is
 ``studyapp/packs/pack.schema.json``. :func:`load_pack` reports every problem at once.
+
+Why this module is longer than 500 lines: it is one file format. Reading, validating and
+writing share the layout constants, the manifest's hashes of every file and the limits
+above; a writer kept apart from the reader is how the two drift apart.
 """
 
 from __future__ import annotations

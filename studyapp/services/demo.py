@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from studyapp.domain.clock import Clock
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 
 
 class _Shifted:

@@ -165,7 +165,7 @@ def open_profile(
     # migrations, which the GUI must not wait for before it paints (issue 9), and a
     # first start should say what it does before that wait.
     from studyapp.services.backups import move_aside_if_damaged
-    from studyapp.services.packs import PackService
+    from studyapp.services.packs.service import PackService
     from studyapp.services.profile import Profile
 
     try:

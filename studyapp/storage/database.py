@@ -154,7 +154,7 @@ class Database:
 
         ``study=False`` promises that the work writes nothing practice and statistics read
         (questions, memory states, the review log, settings), such as a mock exam's sitting
-        being created, answered or paused, so caches of those (``services.study_cache``)
+        being created, answered or paused, so caches of those (``services.study.cache``)
         stay valid; :meth:`touches_study` withdraws the promise from inside (an exam
         submitted writes its answers to the review log).
 

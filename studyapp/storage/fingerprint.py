@@ -1,6 +1,6 @@
 """A cheap fingerprint of what Home's figures are computed from, read with plain ``sqlite3``.
 
-Home's persisted summary (:mod:`studyapp.services.home_summary`) may be shown at start-up
+Home's persisted summary (:mod:`studyapp.services.study.home_summary`) may be shown at start-up
 only for the database state it describes. This fingerprint is that state, read in a few
 milliseconds to a few tens on a profile of a million answers, without SQLAlchemy (the
 GUI reads it before the heavy modules are loaded):

@@ -1,4 +1,4 @@
-"""Statistics queries: the review log and the schedule, aggregated in SQL.
+"""Statistics queries: the review log and mock exams, aggregated in SQL.
 
 Everything the Statistics screen, the progress report and the CSV export show comes from
 a handful of grouped queries, so a log of a million answers comes back as a few thousand
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select, type_coerce
+from sqlalchemy import Integer, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from studyapp.storage.models import ExamRow, MemoryStateRow, QuestionRow, ReviewLogRow
+from studyapp.storage.models import ExamRow, ReviewLogRow
 
 DAY_MS = 86_400_000
 
@@ -92,29 +92,6 @@ def activity_by_day(
         ActivityRow(int(d), str(skill), bool(first), bool(correct), int(n), int(ms))
         for d, skill, first, correct, n, ms in session.execute(stmt)
     ]
-
-
-def due_by_day(session: Session, until: datetime, shifts: Sequence[DayShift]) -> dict[int, int]:
-    """Study day -> active, unsuspended questions falling due that day, before ``until``.
-
-    Overdue questions come back on their (past) due day; the caller decides where to
-    count them. Leeches are included, as in the 14-day forecast of ``studyapp stats``.
-    """
-    day = study_day_of(MemoryStateRow.due, shifts).label("day")
-    stmt = (
-        select(day, func.count())
-        .join(QuestionRow, QuestionRow.id == MemoryStateRow.question_id)
-        .where(
-            and_(
-                MemoryStateRow.due < until,
-                MemoryStateRow.reps > 0,
-                QuestionRow.retired.is_(False),
-                MemoryStateRow.suspended.is_(False),
-            )
-        )
-        .group_by(day)
-    )
-    return {int(d): int(n) for d, n in session.execute(stmt)}
 
 
 def first_answer_at(session: Session) -> datetime | None:

@@ -1,4 +1,8 @@
-"""Study data: what the planner and mastery read, and recording (and undoing) answers.
+"""Study data: what the planner and mastery read (planning rows, evidence, memory state).
+
+Recording and undoing answers, and reading the review log, is
+:mod:`studyapp.storage.review_log`; questions as practice shows them are
+:mod:`studyapp.storage.question_rows`.
 
 Every read here is one grouped query, never a scan into Python of the whole review log:
 evidence is aggregated by skill, first attempt, correctness and day.
@@ -6,44 +10,30 @@ evidence is aggregated by skill, first attempt, correctness and day.
 
 from __future__ import annotations
 
-import re
-import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple, cast, overload
+from typing import Any, NamedTuple, overload
 
 from sqlalchemy import (
     Integer,
-    Table,
-    and_,
-    case,
-    delete,
     func,
-    insert,
     select,
     type_coerce,
-    update,
 )
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from studyapp.domain.memory import MemoryState
-from studyapp.domain.question import Question
 from studyapp.storage.library import superseded_ids
 from studyapp.storage.models import (
-    MediaRow,
     MemoryStateRow,
-    PackRow,
     QuestionRow,
     ReviewLogRow,
     SkillAreaRow,
 )
-from studyapp.storage.question_rows import options_and_tags, question_of
-from studyapp.storage.types import dump_json, from_millis, to_millis
+from studyapp.storage.types import from_millis, to_millis
 
 DAY_MS = 86_400_000
 
@@ -68,7 +58,7 @@ class PlanningRow(NamedTuple):
     first_seen: datetime | None
 
 
-def _memory(row: Any) -> MemoryState:
+def memory_of(row: Any) -> MemoryState:
     return MemoryState(
         state=row.fsrs_state,
         step=row.step,
@@ -264,7 +254,13 @@ class PlanningTable(Sequence[PlanningRow]):
 
 
 def load_planning_table(session: Session) -> PlanningTable:
-    """:func:`load_planning_rows` as a :class:`PlanningTable` (equal row for row)."""
+    """Every active question with its skill key and memory state, as a
+    :class:`PlanningTable`.
+
+    Active: not retired, and not replaced by the user's own revision (which is practised
+    instead; see :func:`studyapp.storage.library.superseded_ids`). Streamed from the
+    driver's cursor: a list of 100,000 raw rows first would double the peak.
+    """
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
     table = PlanningTable()
@@ -274,21 +270,9 @@ def load_planning_table(session: Session) -> PlanningTable:
     return table
 
 
-def load_planning_rows(session: Session) -> list[PlanningRow]:
-    """Every active question with its skill key and memory state.
-
-    Active: not retired, and not replaced by the user's own revision (which is practised
-    instead; see :func:`studyapp.storage.library.superseded_ids`).
-    """
-    dbapi = session.connection().connection.dbapi_connection
-    assert dbapi is not None
-    # Streamed from the cursor: a list of 100,000 raw rows first would double the peak.
-    return _planning_rows(dbapi.execute(_active_rows_sql()))
-
-
 @cache
 def _active_rows_sql() -> str:
-    """:func:`load_planning_rows`' statement, compiled once and then run on the driver:
+    """:func:`load_planning_table`'s statement, compiled once and then run on the driver:
     SQLAlchemy's per-row result processing was most of the cost of loading 100,000 rows
     (the columns need none: instants are read as integers, flags converted below)."""
     return str(
@@ -401,419 +385,6 @@ def load_evidence(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class StoredQuestion:
-    """A question as practice shows it: content, pack and skill, and its media names."""
-
-    qid: int
-    pack_id: str
-    skill: str | None
-    skill_title: str | None
-    question: Question
-    media: tuple[str, ...]
-
-    @property
-    def ref(self) -> str:
-        return f"{self.pack_id}/{self.question.id}"
-
-
-def load_question(session: Session, qid: int) -> StoredQuestion | None:
-    """One question with its options (authored order), tags, pack and skill."""
-    return load_questions(session, [qid]).get(qid)
-
-
-def load_questions(session: Session, qids: Iterable[int]) -> dict[int, StoredQuestion]:
-    """Questions by row id (those that exist), each as :func:`load_question` gives it.
-
-    Four statements for any number of questions (a planned session loads twenty: one
-    statement per table instead of four per question).
-    """
-    wanted = sorted(set(qids))
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(QuestionRow, PackRow.key, PackRow.id, SkillAreaRow.key, SkillAreaRow.title)
-        .join(PackRow, PackRow.id == QuestionRow.pack_id)
-        .outerjoin(SkillAreaRow, SkillAreaRow.id == QuestionRow.skill_area_id)
-        .where(QuestionRow.id.in_(wanted))
-    ).all()
-    if not rows:
-        return {}
-    options, tags = options_and_tags(session, wanted)
-    media: dict[int, list[str]] = {}
-    for pack_pk, name in session.execute(
-        select(MediaRow.pack_id, MediaRow.name).where(
-            MediaRow.pack_id.in_({row[2] for row in rows})
-        )
-    ):
-        media.setdefault(pack_pk, []).append(name)
-    out: dict[int, StoredQuestion] = {}
-    for q, pack_key, pack_pk, skill_key, skill_title in rows:
-        question = question_of(q, skill_key, options, tags)
-        out[q.id] = StoredQuestion(
-            q.id, pack_key, skill_key, skill_title, question, tuple(media.get(pack_pk, ()))
-        )
-    return out
-
-
-_IMAGE_REF = re.compile(r"(?:!\[[^\]]*\]\(|src=[\"'])(media/[^)\"'\s]+)")
-
-
-def load_referenced_media(session: Session, stored: StoredQuestion) -> dict[str, bytes]:
-    """The bytes of the pack images a question's texts refer to (and only those)."""
-    q = stored.question
-    texts = [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
-    names = {m for t in texts for m in _IMAGE_REF.findall(t) if m in stored.media}
-    if not names:
-        return {}
-    stmt = (
-        select(MediaRow.name, MediaRow.data)
-        .join(PackRow, PackRow.id == MediaRow.pack_id)
-        .where(PackRow.key == stored.pack_id, MediaRow.name.in_(names))
-    )
-    return {name: data for name, data in session.execute(stmt)}
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    """Everything an answer writes."""
-
-    qid: int
-    question_ref: str
-    skill_key: str
-    answered_at: datetime
-    chosen: tuple[str, ...]
-    correct: bool
-    response_ms: int
-    mode: str
-    rating: int
-    guessed: bool
-    after: MemoryState | None  # None: the schedule does not move (cram)
-    wrong_count: int
-    leech: bool
-    session_id: int | None = None
-    exam_id: int | None = None
-
-
-def _snapshot(mem: Any) -> dict[str, Any] | None:
-    """The memory state row ``mem`` (ORM object or Core row) as ``memory_before`` keeps it."""
-    if mem is None:
-        return None
-    return {
-        "memory": _memory(mem).to_dict(),
-        "suspended": mem.suspended,
-        "buried_until": mem.buried_until.isoformat() if mem.buried_until else None,
-        "leech": mem.leech,
-        "first_seen": mem.first_seen.isoformat(),
-        "last_correct": mem.last_correct,
-        "wrong_count": mem.wrong_count,
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedAnswer:
-    """What :func:`record_answer` wrote: the log row's id and whether it is a first attempt."""
-
-    review_id: int
-    first_attempt: bool
-
-
-def record_answer(session: Session, rec: AnswerRecord) -> RecordedAnswer:
-    """Write one answer and the memory it leaves.
-
-    The memory state it replaces is stored in the log row, so :func:`undo_last_answer`
-    restores it exactly. :func:`row_after_answer` tells, without reading it back, what the
-    question's planning row is once this is committed.
-    """
-    # Core statements, not ORM objects: an answer is the hot path (docs/performance.md),
-    # and nothing here needs the unit of work's bookkeeping.
-    table = cast(Table, MemoryStateRow.__table__)
-    mem = session.execute(select(table).where(table.c.question_id == rec.qid)).one_or_none()
-    first = (
-        mem is None
-        and session.scalar(
-            select(func.count())
-            .select_from(ReviewLogRow)
-            .where(ReviewLogRow.question_id == rec.qid)
-        )
-        == 0
-    )
-    inserted = session.execute(
-        insert(ReviewLogRow).values(
-            question_id=rec.qid,
-            question_ref=rec.question_ref,
-            skill_key=rec.skill_key,
-            answered_at=rec.answered_at,
-            chosen=list(rec.chosen),
-            correct=rec.correct,
-            response_ms=rec.response_ms,
-            mode=rec.mode,
-            rating=rec.rating,
-            guessed=rec.guessed,
-            first_attempt=bool(first),
-            session_id=rec.session_id,
-            exam_id=rec.exam_id,
-            memory_before=_snapshot(mem),
-        )
-    )
-    key = cast(CursorResult[Any], inserted).inserted_primary_key
-    assert key is not None
-    review_id = int(key[0])
-    if rec.after is not None:
-        a = rec.after
-        values = {
-            "fsrs_state": a.state,
-            "step": a.step,
-            "stability": a.stability,
-            "difficulty": a.difficulty,
-            "due": a.due,
-            "last_review": a.last_review,
-            "reps": a.reps,
-            "lapses": a.lapses,
-            "last_correct": rec.correct,
-            "wrong_count": rec.wrong_count,
-            "leech": rec.leech,
-            "buried_until": None,
-        }
-        if mem is None:
-            session.execute(
-                insert(table).values(
-                    question_id=rec.qid, first_seen=rec.answered_at, suspended=False, **values
-                )
-            )
-        else:
-            session.execute(update(table).where(table.c.question_id == rec.qid).values(**values))
-    return RecordedAnswer(review_id, bool(first))
-
-
-class _StoredMemory(NamedTuple):
-    """A ``memory_state`` row read on the driver, with the values the ORM types give."""
-
-    fsrs_state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int
-    lapses: int
-    suspended: bool
-    buried_until: datetime | None
-    leech: bool
-    first_seen: datetime
-    last_correct: bool | None
-    wrong_count: int
-
-
-_MEMORY_SQL = (
-    "SELECT fsrs_state, step, stability, difficulty, due, last_review, reps, lapses, "
-    "suspended, buried_until, leech, first_seen, last_correct, wrong_count "
-    "FROM memory_state WHERE question_id = ?"
-)
-_ANSWERED_SQL = "SELECT 1 FROM review_log WHERE question_id = ? LIMIT 1"
-_LOG_INSERT_SQL = (
-    "INSERT INTO review_log (question_id, question_ref, skill_key, answered_at, chosen, "
-    "correct, response_ms, mode, rating, guessed, first_attempt, session_id, exam_id, "
-    "memory_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_MEMORY_INSERT_SQL = (
-    "INSERT INTO memory_state (question_id, first_seen, suspended, fsrs_state, step, "
-    "stability, difficulty, due, last_review, reps, lapses, last_correct, wrong_count, "
-    "leech, buried_until) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
-)
-_MEMORY_UPDATE_SQL = (
-    "UPDATE memory_state SET fsrs_state = ?, step = ?, stability = ?, difficulty = ?, "
-    "due = ?, last_review = ?, reps = ?, lapses = ?, last_correct = ?, wrong_count = ?, "
-    "leech = ?, buried_until = NULL WHERE question_id = ?"
-)
-
-
-def record_answer_direct(conn: sqlite3.Connection, rec: AnswerRecord) -> RecordedAnswer:
-    """:func:`record_answer` on a driver connection inside its transaction
-    (:meth:`~studyapp.storage.database.Database.direct_write`): the same rows, byte for
-    byte (``tests/storage/test_direct_answer.py`` compares both), in four statements the
-    driver compiles once per connection (at most: the first-attempt lookup runs only for a
-    question with no memory state)."""
-    raw = conn.execute(_MEMORY_SQL, (rec.qid,)).fetchone()
-    mem = None
-    if raw is not None:
-        mem = _StoredMemory(
-            raw[0],
-            raw[1],
-            raw[2],
-            raw[3],
-            from_millis(raw[4]),
-            None if raw[5] is None else from_millis(raw[5]),
-            raw[6],
-            raw[7],
-            bool(raw[8]),
-            None if raw[9] is None else from_millis(raw[9]),
-            bool(raw[10]),
-            from_millis(raw[11]),
-            None if raw[12] is None else bool(raw[12]),
-            raw[13],
-        )
-    first = mem is None and conn.execute(_ANSWERED_SQL, (rec.qid,)).fetchone() is None
-    before = _snapshot(mem)
-    cursor = conn.execute(
-        _LOG_INSERT_SQL,
-        (
-            rec.qid,
-            rec.question_ref,
-            rec.skill_key,
-            to_millis(rec.answered_at),
-            dump_json(list(rec.chosen)),
-            int(rec.correct),
-            rec.response_ms,
-            rec.mode,
-            rec.rating,
-            int(rec.guessed),
-            int(first),
-            rec.session_id,
-            rec.exam_id,
-            None if before is None else dump_json(before),
-        ),
-    )
-    review_id = cursor.lastrowid
-    assert review_id is not None
-    a = rec.after
-    if a is not None:
-        values = (
-            a.state,
-            a.step,
-            a.stability,
-            a.difficulty,
-            to_millis(a.due),
-            None if a.last_review is None else to_millis(a.last_review),
-            a.reps,
-            a.lapses,
-            int(rec.correct),
-            rec.wrong_count,
-            int(rec.leech),
-        )
-        if mem is None:
-            conn.execute(_MEMORY_INSERT_SQL, (rec.qid, to_millis(rec.answered_at), *values))
-        else:
-            conn.execute(_MEMORY_UPDATE_SQL, (*values, rec.qid))
-    return RecordedAnswer(int(review_id), bool(first))
-
-
-def as_stored(moment: datetime) -> datetime:
-    """``moment`` as it reads back from the database (whole milliseconds)."""
-    return from_millis(to_millis(moment))
-
-
-def row_after_answer(row: PlanningRow, rec: AnswerRecord) -> PlanningRow:
-    """The planning row :func:`load_planning_row` would read after ``rec`` was recorded
-    over ``row`` (what :func:`record_answer` writes, times rounded as stored)."""
-    a = rec.after
-    if a is None:  # cram: the memory state is left alone
-        return row
-    memory = MemoryState(
-        state=a.state,
-        step=a.step,
-        stability=a.stability,
-        difficulty=a.difficulty,
-        due=as_stored(a.due),
-        last_review=None if a.last_review is None else as_stored(a.last_review),
-        reps=a.reps,
-        lapses=a.lapses,
-    )
-    return PlanningRow(
-        qid=row.qid,
-        skill=row.skill,
-        difficulty=row.difficulty,
-        memory=memory,
-        suspended=row.suspended if row.memory is not None else False,
-        leech=rec.leech,
-        buried_until=None,
-        last_correct=rec.correct,
-        wrong_count=rec.wrong_count,
-        first_seen=row.first_seen if row.memory is not None else as_stored(rec.answered_at),
-    )
-
-
-def undo_last_answer(session: Session, mode_in: tuple[str, ...]) -> tuple[int, int] | None:
-    """Delete the newest answer whose mode is in ``mode_in`` and restore the memory it
-    replaced; returns (review id, question id), or None when there is nothing to undo."""
-    log = session.scalar(
-        select(ReviewLogRow)
-        .where(ReviewLogRow.mode.in_(mode_in))
-        .order_by(ReviewLogRow.id.desc())
-        .limit(1)
-    )
-    if log is None or log.question_id is None:
-        return None
-    qid, rid = log.question_id, log.id
-    before = log.memory_before
-    mem = session.get(MemoryStateRow, qid)
-    if log.mode != "cram":
-        if before is None:
-            if mem is not None:
-                session.delete(mem)
-        else:
-            m = MemoryState.from_dict(before["memory"])
-            if mem is None:
-                mem = MemoryStateRow(question_id=qid)
-                session.add(mem)
-            mem.fsrs_state, mem.step, mem.stability, mem.difficulty = (
-                m.state,
-                m.step,
-                m.stability,
-                m.difficulty,
-            )
-            mem.due, mem.last_review, mem.reps, mem.lapses = m.due, m.last_review, m.reps, m.lapses
-            mem.suspended = bool(before["suspended"])
-            mem.buried_until = (
-                datetime.fromisoformat(before["buried_until"]) if before["buried_until"] else None
-            )
-            mem.leech = bool(before["leech"])
-            mem.first_seen = datetime.fromisoformat(before["first_seen"])
-            mem.last_correct = before["last_correct"]
-            mem.wrong_count = int(before["wrong_count"])
-    session.execute(delete(ReviewLogRow).where(ReviewLogRow.id == rid))
-    session.flush()
-    return rid, qid
-
-
-def answers_per_day(
-    session: Session, since: datetime, day_offset_ms: int
-) -> dict[int, tuple[int, int, int]]:
-    """Local day number (days since the epoch, shifted by ``day_offset_ms``) ->
-    (answers, correct, milliseconds spent), for answers since ``since``."""
-    day = ((type_coerce(ReviewLogRow.answered_at, Integer) + day_offset_ms) // DAY_MS).label("day")
-    stmt = (
-        select(
-            day,
-            func.count(),
-            func.sum(case((ReviewLogRow.correct, 1), else_=0)),
-            func.sum(ReviewLogRow.response_ms),
-        )
-        .where(ReviewLogRow.answered_at >= since)
-        .group_by(day)
-    )
-    return {int(d): (int(n), int(c or 0), int(ms or 0)) for d, n, c, ms in session.execute(stmt)}
-
-
-def due_counts_by_day(session: Session, until: datetime, day_offset_ms: int) -> dict[int, int]:
-    """Local day number -> questions falling due that day (overdue ones on their due day)."""
-    day = ((type_coerce(MemoryStateRow.due, Integer) + day_offset_ms) // DAY_MS).label("day")
-    stmt = (
-        select(day, func.count())
-        .join(QuestionRow, QuestionRow.id == MemoryStateRow.question_id)
-        .where(
-            and_(
-                MemoryStateRow.due < until,
-                QuestionRow.retired.is_(False),
-                QuestionRow.id.not_in(superseded_ids()),
-                MemoryStateRow.suspended.is_(False),
-            )
-        )
-        .group_by(day)
-    )
-    return {int(d): int(n) for d, n in session.execute(stmt)}
-
-
 def next_due_after(session: Session, moment: datetime) -> datetime | None:
     """Earliest due date after ``moment`` among active, unsuspended questions."""
     stmt = (
@@ -860,45 +431,3 @@ def set_suspended(session: Session, qid: int, suspended: bool, now: datetime) ->
         session.add(mem)
     mem.suspended = suspended
     session.flush()
-
-
-def review_log_for_fitting(session: Session) -> list[tuple[int, datetime, int]]:
-    """(question id, time, rating) of every scheduling answer, by question then time."""
-    stmt = (
-        select(ReviewLogRow.question_id, ReviewLogRow.answered_at, ReviewLogRow.rating)
-        .where(ReviewLogRow.question_id.is_not(None), ReviewLogRow.mode != "cram")
-        .order_by(ReviewLogRow.question_id, ReviewLogRow.answered_at, ReviewLogRow.id)
-    )
-    return [(q, t, r) for q, t, r in session.execute(stmt) if q is not None]
-
-
-def count_reviews(session: Session) -> int:
-    """All answers in the log."""
-    return int(session.scalar(select(func.count()).select_from(ReviewLogRow)) or 0)
-
-
-def newest_review_id(session: Session) -> int:
-    """The newest review-log id, 0 for an empty log (one index lookup)."""
-    return int(session.scalar(select(func.max(ReviewLogRow.id))) or 0)
-
-
-REVIEW_LOG_GROUPS_SQL = (
-    "SELECT skill_key, first_attempt, correct, group_concat(answered_at), count(*), "
-    "sum(response_ms) FROM review_log GROUP BY skill_key, first_attempt, correct"
-)
-
-
-def review_log_groups(session: Session) -> Iterator[tuple[str, int, int, str, int, int]]:
-    """Per (skill key, first attempt 0/1, correct 0/1): the answer times (milliseconds,
-    comma-separated, in no particular order), how many, and the milliseconds spent.
-
-    Forty-odd rows for a million answers, yielded one by one: the study cache parses the
-    times in C (``map(int, ...)``) instead of building a Python tuple per answer. The covering index
-    ``ix_review_log_facts`` (revision 0003) holds exactly these columns in this order, so
-    SQLite reads the index alone, already grouped, and never the table's JSON columns.
-    """
-    result = session.connection().exec_driver_sql(REVIEW_LOG_GROUPS_SQL)
-    # One group at a time (streamed while ``session`` is open): the comma-separated times
-    # of a million answers are ~14 MB of text, parsed and dropped group by group.
-    for r in result:
-        yield (r[0], int(r[1]), int(r[2]), r[3] or "", int(r[4]), int(r[5] or 0))

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from studyapp.domain.clock import Clock
     from studyapp.services.backups import BackupInfo
     from studyapp.services.changes import Outcome
-    from studyapp.services.home_summary import HomeSummary
     from studyapp.services.profile import Profile
-    from studyapp.services.study import StatsReport
+    from studyapp.services.study.home_summary import HomeSummary
+    from studyapp.services.study.stats import StatsReport
     from studyapp.ui.progress import ProgressReporter
     from studyapp.ui.widgets.setup_panel import SetupPanel
 

@@ -6,7 +6,7 @@ profile off the GUI thread, and routes failures to the error dialog.
 
 Start-up (issue 9): this module imports no service that loads SQLAlchemy; those are
 imported on the worker thread, after the window has painted. :meth:`open_profile` first
-reads Home's persisted summary (:mod:`studyapp.services.home_summary`, plain ``sqlite3``)
+reads Home's persisted summary (:mod:`studyapp.services.study.home_summary`, plain ``sqlite3``)
 so Home shows figures at once, then opens the profile with its damage check running
 beside it (:mod:`studyapp.services.damage_check`): writes wait for the check, and a
 failed check closes the profile and takes the usual damage path (moved aside, dialog).
@@ -48,9 +48,9 @@ if TYPE_CHECKING:
     from studyapp.domain.settings import Settings
     from studyapp.services.backups import BackupInfo
     from studyapp.services.damage_check import BackgroundCheck
-    from studyapp.services.home_summary import HomeSummary
     from studyapp.services.opening import OpenResult
     from studyapp.services.profile import Profile
+    from studyapp.services.study.home_summary import HomeSummary
 
 log = logging.getLogger(__name__)
 
@@ -438,7 +438,7 @@ def _ignore(_exc: BaseException) -> None:
 
 def _load_summary(paths: AppPaths, clock: Clock) -> HomeSummary | None:
     """Home's persisted figures, if they still describe this profile (worker thread)."""
-    from studyapp.services.home_summary import load_summary
+    from studyapp.services.study.home_summary import load_summary
 
     return load_summary(paths, clock)
 

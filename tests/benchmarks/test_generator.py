@@ -20,7 +20,8 @@ from benchmarks.generator import (
 )
 from benchmarks.textgen import SKILLS, question_words, synthetic_questions
 from studyapp.packs.studypack import load_pack
-from studyapp.services.packs import SEEDED_KEY, PackService, shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
+from studyapp.services.packs.service import SEEDED_KEY, PackService
 from studyapp.storage.settings import write_settings
 
 

@@ -15,7 +15,7 @@ from studyapp.domain.group import GroupError
 from studyapp.services.groups import GroupService, read_membership
 from studyapp.services.groups import hub as hub_admin
 from studyapp.services.groups.hub import HubGroup
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 
 GIFT = """$CATEGORY: $course$/Data Management

@@ -9,7 +9,7 @@ import pytest
 from studyapp.domain.errors import PackError
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.render import render_markdown
-from studyapp.services.packs import shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from studyapp.packs.lint import lint_questions
-from studyapp.services.packs import lint_pack_file, shipped_frameworks
+from studyapp.services.packs.files import lint_pack_file, shipped_frameworks
 from tests.packs.factory import pack, question, reseal, write_dir
 
 CETL = shipped_frameworks()["cetl"]

@@ -11,7 +11,7 @@ import pytest
 from studyapp.domain.errors import PackError
 from studyapp.packs.formats import InterchangeResult, detect
 from studyapp.packs.render import render_markdown
-from studyapp.services.packs import shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
 from tests.conftest import SHARED
 
 MOODLE = SHARED / "fixtures" / "moodle"

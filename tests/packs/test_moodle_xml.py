@@ -13,7 +13,7 @@ from studyapp.domain.question import Option, Question
 from studyapp.packs.formats import by_name, detect
 from studyapp.packs.formats.safexml import MAX_DEPTH
 from studyapp.packs.render import render_markdown
-from studyapp.services.packs import shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CETL = shipped_frameworks()["cetl"]

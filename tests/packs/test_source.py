@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from studyapp.packs.limits import ArchiveLimits
-from studyapp.services.packs import validate_pack_file
+from studyapp.services.packs.files import validate_pack_file
 from tests.packs.factory import pack, question, write_dir
 
 

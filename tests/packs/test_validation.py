@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from studyapp.services.packs import validate_pack_file
+from studyapp.services.packs.files import validate_pack_file
 from tests.packs.factory import edit_questions, pack, question, reseal, write_dir
 
 

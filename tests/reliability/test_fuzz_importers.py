@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 from studyapp.domain.errors import StudyAppError
 from studyapp.packs.formats import FORMATS, by_name, detect
 from studyapp.packs.studypack import pack_file_map
-from studyapp.services.packs import PackService, shipped_frameworks, validate_pack_file
+from studyapp.services.packs.files import shipped_frameworks, validate_pack_file
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import count, rows_of
 from tests.packs.factory import pack, question
@@ -472,7 +473,7 @@ def test_refused_imports_change_no_row(tmp_path, paths, clock):
     profile = Profile.open(paths, clock, "test")
     try:
         fill(profile, 6, pack_id="existing")
-        from studyapp.services.study import StudyService
+        from studyapp.services.study.service import StudyService
 
         study = StudyService(profile)
         _plan, items = study.plan(3)

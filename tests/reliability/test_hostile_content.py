@@ -29,8 +29,9 @@ from PySide6.QtWidgets import QTextBrowser
 
 from studyapp.domain.pack import Pack, PackManifest
 from studyapp.domain.question import Option, Question
-from studyapp.services.interchange import write_interchange
-from studyapp.services.packs import SEEDED_KEY, PackService, shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
+from studyapp.services.packs.interchange import write_interchange
+from studyapp.services.packs.service import SEEDED_KEY, PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.packs import load_media
 from studyapp.storage.settings import write_settings
@@ -250,7 +251,7 @@ def test_hostile_pack_imports_and_renders_with_nothing_unsafe_and_no_connection(
         write_interchange(moodle, "moodle-xml", hostile, shipped_frameworks()["cetl"], pin=False)
         report = service.import_pack(moodle).value
         assert report.added == len(hostile.questions)
-        from studyapp.services.study import StudyService
+        from studyapp.services.study.service import StudyService
 
         study = StudyService(profile)
         rendered = 0

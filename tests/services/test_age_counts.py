@@ -7,8 +7,8 @@ from array import array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.services.age_counts import DAY_MS, AgeCounts
-from studyapp.services.study_cache import _ages
+from studyapp.services.study.age_counts import DAY_MS, AgeCounts
+from studyapp.services.study.cache import _ages
 
 HOUR = 3_600_000
 NOW0 = 1_790_000_000_000

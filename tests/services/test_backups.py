@@ -11,7 +11,7 @@ import pytest
 
 from studyapp.domain.errors import BackupError, PackError
 from studyapp.services.backups import BackupService, list_backups
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import count, fill, journal_mode, rows_of
 from tests.packs.factory import pack, question

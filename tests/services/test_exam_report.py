@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from studyapp.services.exam_report import exam_report_html, write_exam_report
+from studyapp.services.exams.report import exam_report_html, write_exam_report
 from tests.services.test_exams import key_of, profile, started  # noqa: F401  # fixture
 
 NEW_YORK = ZoneInfo("America/New_York")

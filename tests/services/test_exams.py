@@ -16,12 +16,12 @@ from studyapp.domain.exam_code import ExamCode, ExamCodeError
 from studyapp.domain.exam_session import ExamStateError
 from studyapp.domain.mastery import scaled_from_raw
 from studyapp.services.changes import Change
-from studyapp.services.exam_building import exam_pool
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
-from studyapp.services.packs import PackService
+from studyapp.services.exams.building import exam_pool
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.exams import load_exam, load_option_ids, unfinished_exam_id
 from tests.packs.factory import SKILLS, pack, question, write_dir
 

@@ -19,7 +19,7 @@ from studyapp.config import AppPaths
 from studyapp.domain.group import GroupError
 from studyapp.services.groups import GroupService, read_membership, scheduled_exams
 from studyapp.services.groups.folder import FolderGroup
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.settings import read_settings
 

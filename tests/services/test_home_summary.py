@@ -13,16 +13,16 @@ import pytest
 
 from studyapp.config import AppPaths
 from studyapp.domain.clock import FixedClock
-from studyapp.services.home_summary import (
+from studyapp.services.packs.service import PackService
+from studyapp.services.profile import Profile
+from studyapp.services.study.home_summary import (
     FORMAT,
     HomeSummary,
     compute_and_save,
     load_summary,
     summary_path,
 )
-from studyapp.services.packs import PackService
-from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from tests.conftest import REPO, T0
 from tests.packs.factory import pack, question, write_dir
 
@@ -160,7 +160,7 @@ def test_loading_imports_neither_sqlalchemy_nor_alembic(profile, paths, clock):
         "from datetime import datetime\n"
         "from studyapp.config import AppPaths\n"
         "from studyapp.domain.clock import FixedClock\n"
-        "from studyapp.services.home_summary import load_summary\n"
+        "from studyapp.services.study.home_summary import load_summary\n"
         f"paths = AppPaths(data_dir=__import__('pathlib').Path({str(paths.data_dir)!r}),"
         f" log_dir=__import__('pathlib').Path({str(paths.log_dir)!r}))\n"
         f"now = datetime.fromisoformat({clock.now().isoformat()!r})\n"

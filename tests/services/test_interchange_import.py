@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from studyapp.config import AppPaths
 from studyapp.domain.errors import PackError
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.models import MemoryStateRow
 from studyapp.storage.packs import load_questions

@@ -13,19 +13,19 @@ import pytest
 
 from studyapp.config import AppPaths
 from studyapp.domain.errors import PackError
-from studyapp.services.library import (
+from studyapp.services.packs.library import (
     USER_PACK_ID,
     LibraryQuery,
     LibraryService,
     check_question,
     describe_problem,
 )
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
-from studyapp.storage.study import load_planning_rows
+from studyapp.services.study.service import StudyService
 from tests.conftest import REPO
 from tests.packs.factory import pack, question, write_dir
+from tests.study_oracles import load_planning_rows
 
 GIFT = REPO / "tests" / "packs" / "fixtures" / "district-bank.gift"
 

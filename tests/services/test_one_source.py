@@ -15,15 +15,15 @@ import pytest
 
 from studyapp.config import AppPaths
 from studyapp.domain.clock import FixedClock
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
-from studyapp.services.home_summary import HomeSummary
-from studyapp.services.library import LibraryService
-from studyapp.services.packs import PackService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
+from studyapp.services.packs.library import LibraryService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.report_html import render_report_html
-from studyapp.services.reports import ReportService
-from studyapp.services.study import StudyService
+from studyapp.services.reports.html import render_report_html
+from studyapp.services.reports.service import ReportService
+from studyapp.services.study.home_summary import HomeSummary
+from studyapp.services.study.service import StudyService
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
 ZONE = "America/New_York"

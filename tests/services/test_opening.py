@@ -13,7 +13,7 @@ from studyapp.domain.errors import (
     SchemaTooNewError,
 )
 from studyapp.services.opening import OpenStatus, open_profile, reopen_after_failed_check
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.storage.lock import ProfileLock
 from tests.dbtools import sha
 from tests.profile_states import make_state

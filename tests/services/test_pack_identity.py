@@ -14,11 +14,11 @@ from sqlalchemy import select
 from studyapp.config import AppPaths
 from studyapp.domain.errors import PackError
 from studyapp.domain.pack import display_version
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
-from studyapp.services.packs import PackService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.library import LibraryQuery, library_page
 from studyapp.storage.models import MemoryStateRow, PackRow, QuestionRow
 from studyapp.storage.packs import load_questions
@@ -376,7 +376,7 @@ def test_identify_tells_the_id_and_version_every_member_will_install(profiles, t
 
 def test_revising_a_titled_question_keeps_its_title(profiles, tmp_path):
     """A user's revision of an imported, titled question stores the title it was saved with."""
-    from studyapp.services.library import LibraryService
+    from studyapp.services.packs.library import LibraryService
 
     prof = profiles("p")
     PackService(prof).import_pack(write(tmp_path, "district-quiz.xml", MOODLE_NAMED))

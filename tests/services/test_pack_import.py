@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from studyapp.domain.errors import PackError
 from studyapp.domain.question import Option
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.storage.models import MemoryStateRow, OptionRow, PackRow, QuestionRow, ReviewLogRow
 from tests.packs.factory import SKILLS, pack, question, write_dir
@@ -159,7 +159,7 @@ def test_failure_midway_leaves_every_row_as_it_was(profile, tmp_path, monkeypatc
     service.import_pack(write_dir(pack([question("q1")]), tmp_path / "a"))
     answer(profile, "test-pack", "q1")
     before = rows(profile)
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
 
     def explode(*_a, **_k):
         raise PackError("simulated failure while storing options")
@@ -325,7 +325,7 @@ def _two_versions(tmp_path):
 @pytest.mark.parametrize("batch", [1, 4, 5])
 def test_batch_size_does_not_change_what_is_stored(tmp_path, clock, monkeypatch, batch):
     """Stored in batches of 1, 4 or 5 questions, install and update give the rows of one batch."""
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
     from studyapp.config import AppPaths
 
     v1, v2 = _two_versions(tmp_path)
@@ -351,7 +351,7 @@ def test_batch_size_does_not_change_what_is_stored(tmp_path, clock, monkeypatch,
 
 def test_failure_in_a_late_batch_leaves_every_row_as_it_was(profile, tmp_path, monkeypatch):
     """Earlier batches already written in the transaction are rolled back with it."""
-    import studyapp.storage.packs as storage_packs
+    import studyapp.storage.pack_install as storage_packs
 
     v1, v2 = _two_versions(tmp_path)
     service = PackService(profile)
@@ -406,7 +406,7 @@ def test_a_newer_shipped_bank_updates_the_installed_one_and_keeps_progress(profi
 
     from studyapp.config import shipped_banks_dir
     from studyapp.packs.studypack import reseal_folder
-    from studyapp.services.packs import SEEDED_KEY
+    from studyapp.services.packs.service import SEEDED_KEY
     from studyapp.storage.settings import write_settings
 
     original = {  # the 1.0.0 bank: the first questions of each skill file

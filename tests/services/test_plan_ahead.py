@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from benchmarks.generator import build_profile, open_profile
-from studyapp.services import study_cache
-from studyapp.services.study import AHEAD_LIMIT, PracticePlan, StudyService
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.practice import PracticePlan
+from studyapp.services.study.service import AHEAD_LIMIT, StudyService
 from studyapp.storage.settings import write_settings
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from studyapp.services.profile import Profile
-from studyapp.services.report_html import render_report_html
-from studyapp.services.reports import ReportService
-from studyapp.services.study import StudyService
+from studyapp.services.reports.html import render_report_html
+from studyapp.services.reports.service import ReportService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.settings import write_settings
 from tests.conftest import T0
 from tests.packs.factory import SKILLS, pack, question, write_dir
@@ -16,7 +16,7 @@ from tests.packs.factory import SKILLS, pack, question, write_dir
 @pytest.fixture
 def profile(paths, clock, tmp_path):
     p = Profile.open(paths, clock, "test")
-    from studyapp.services.packs import PackService
+    from studyapp.services.packs.service import PackService
 
     items = [question(f"q{s[:2]}{i}", s) for s in SKILLS for i in range(12)]
     PackService(p).import_pack(write_dir(pack(items), tmp_path / "pack"))

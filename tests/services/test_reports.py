@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studyapp.domain.clock import FixedClock
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.reports import HEATMAP_DAYS, ReportError, ReportService, day_shifts
-from studyapp.services.study import StudyService
+from studyapp.services.reports.service import HEATMAP_DAYS, ReportError, ReportService, day_shifts
+from studyapp.services.study.service import StudyService
 from tests.packs.factory import pack, question, write_dir
 
 START = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # a Monday

@@ -10,7 +10,7 @@ import pytest
 
 from studyapp.domain.errors import BackupError, ProfileInUseError
 from studyapp.services.backups import BackupService, list_backups, restore_backup
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import damage_middle_pages, fill, rows_of, sha
 

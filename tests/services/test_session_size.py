@@ -7,10 +7,10 @@ from datetime import UTC
 
 import pytest
 
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.session_size import DEFAULT_SECONDS, Pace, pace_of, session_size
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.session_size import DEFAULT_SECONDS, Pace, pace_of, session_size
 from tests.packs.factory import pack, question, write_dir
 
 

@@ -9,10 +9,12 @@ from datetime import UTC, date, timedelta
 import pytest
 
 from studyapp.domain.planner import exam_schedule
-from studyapp.services import simulation as sim
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.simulation import experiment as sim
+from studyapp.services.simulation import learner as sim_learner
+from studyapp.services.simulation import policies
+from studyapp.services.study.service import StudyService
 from studyapp.storage.settings import write_settings
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
@@ -30,17 +32,23 @@ def study(paths, clock, tmp_path):
     profile.close()
 
 
-def _mirror(service: StudyService) -> sim._Run:
+def _mirror(service: StudyService) -> sim_learner.Run:
     """A simulation run over the profile's questions (same ids, words and exam date)."""
     snap = service.snapshot()
     questions = []
     for i, row in enumerate(snap.rows):
         q = service.question(row.qid).question
         words = len(" ".join([q.stem, *(o.text for o in q.options)]).split())
-        questions.append(sim.SimQuestion(i, row.skill or "", row.difficulty, words, row.qid))
-    learner = sim._make_learner(questions, snap.framework, sim.Model(), random.Random(1))
-    days = (EXAM - sim.START.date()).days
-    return sim._Run(questions, snap.framework, learner, sim.Model(), days, random.Random(2))
+        questions.append(
+            sim_learner.SimQuestion(i, row.skill or "", row.difficulty, words, row.qid)
+        )
+    learner = sim_learner.make_learner(
+        questions, snap.framework, sim_learner.Model(), random.Random(1)
+    )
+    days = (EXAM - sim_learner.START.date()).days
+    return sim_learner.Run(
+        questions, snap.framework, learner, sim_learner.Model(), days, random.Random(2)
+    )
 
 
 def test_plan_input_is_the_same_in_the_app_and_the_simulation(study):
@@ -89,18 +97,18 @@ def test_app_plan_input_carries_memory_ability_and_parameters(study):
 
 def _run(days=30, model=None):
     questions, fw = sim.shipped_questions()
-    model = model or sim.Model()
-    learner = sim._make_learner(questions, fw, model, random.Random(3))
-    return sim._Run(questions, fw, learner, model, days, random.Random(4))
+    model = model or sim_learner.Model()
+    learner = sim_learner.make_learner(questions, fw, model, random.Random(3))
+    return sim_learner.Run(questions, fw, learner, model, days, random.Random(4))
 
 
 def test_shuffled_covers_every_question_once_before_any_repeat():
     """The shuffled baseline asks each question once, in random order, then starts over."""
     run = _run()
-    first = [sim._shuffled_policy(run, sim.START, set())[0][0].index for _ in run.qs]
+    first = [policies.shuffled_policy(run, sim_learner.START, set())[0][0].index for _ in run.qs]
     assert sorted(first) == list(range(len(run.qs)))
     assert first != sorted(first)
-    second = [sim._shuffled_policy(run, sim.START, set())[0][0].index for _ in run.qs]
+    second = [policies.shuffled_policy(run, sim_learner.START, set())[0][0].index for _ in run.qs]
     assert sorted(second) == sorted(first) and second != first
 
 
@@ -113,12 +121,12 @@ def test_exam_items_are_new_at_overlap_zero():
     for i, q in enumerate(run.qs):
         for day in range(4):
             run.study(
-                q, sim.START + timedelta(days=day, seconds=i), reschedule=True,
+                q, sim_learner.START + timedelta(days=day, seconds=i), reschedule=True,
                 retention=0.9, max_days=36_500,
             )  # fmt: skip
     run.learner.transfer.clear()  # what transferred to the skills, taken away again
     assert run.true_exam(at) == pytest.approx(before)
-    overlapping = _run(model=sim.Model(exam_overlap=0.5))
+    overlapping = _run(model=sim_learner.Model(exam_overlap=0.5))
     overlapping.items = run.items
     overlapping.learner = run.learner
     assert overlapping.true_exam(at)[0] > before[0] + 5
@@ -128,19 +136,21 @@ def test_first_study_transfers_more_than_a_repeat():
     """Studying a question the first time raises the skill more than re-studying it."""
     run = _run()
     q = run.qs[0]
-    run.study(q, sim.START, reschedule=True, retention=0.9, max_days=36_500)
+    run.study(q, sim_learner.START, reschedule=True, retention=0.9, max_days=36_500)
     first = run.learner.gained(q.skill, 0.0, 1e9)
-    run.study(q, sim.START + timedelta(hours=1), reschedule=True, retention=0.9, max_days=36_500)
+    run.study(
+        q, sim_learner.START + timedelta(hours=1), reschedule=True, retention=0.9, max_days=36_500
+    )
     assert 0 < run.learner.gained(q.skill, 3600.0, 1e9) - first < first
 
 
 def test_planner_leaves_no_question_unseen_when_time_allows():
     """With enough time before the exam, the planner shows every question of the bank."""
     questions, fw = sim.shipped_questions()
-    model = sim.Model()
-    learner = sim._make_learner(questions, fw, model, random.Random(5))
+    model = sim_learner.Model()
+    learner = sim_learner.make_learner(questions, fw, model, random.Random(5))
     outcome = sim._simulate_learner(
-        questions, fw, learner, model, sim._planner_policy, 40, 30.0, random.Random(6), True
+        questions, fw, learner, model, policies.planner_policy, 40, 30.0, random.Random(6), True
     )
     assert outcome.unseen_on_exam_day == 0
 
@@ -169,8 +179,8 @@ def test_simulate_json_has_every_policy_intervals_and_calibration():
     assert doc["model"]["exam_overlap"] == 0.0 and "transfer_new" in doc["model"]
 
 
-def _outcome(p: float, minutes: float | None) -> sim.Outcome:
-    return sim.Outcome(p, 70.0, None if minutes is None else 1, minutes, [])
+def _outcome(p: float, minutes: float | None) -> sim_learner.Outcome:
+    return sim_learner.Outcome(p, 70.0, None if minutes is None else 1, minutes, [])
 
 
 def test_paired_difference_is_learner_by_learner():

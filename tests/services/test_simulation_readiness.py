@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from datetime import UTC
 
-from studyapp.services import study_cache
-from studyapp.services.exam_views import ExamRequest
-from studyapp.services.exams import ExamService
-from studyapp.services.packs import PackService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamRequest
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.snapshot import mock_evidence, skill_masteries
 from tests.packs.factory import SKILLS, pack, question, write_dir
 
 
@@ -44,12 +45,12 @@ def test_a_mock_exam_below_the_pass_line_pulls_readiness_down(paths, clock, tmp_
         snap = study.snapshot()
         with profile.db.reader() as session:
             cache = study_cache.current(profile.db, session)
-            mocks = study._mock_evidence(session, snap.now, snap.framework.id, cache)
+            mocks = mock_evidence(session, snap.now, snap.framework.id, cache, {})
             evidence = cache.evidence(snap.now)
         assert new_items > 0
         assert sum(n for answers in mocks.values() for _c, _a, n in answers) == new_items
         assert all(not correct for answers in mocks.values() for correct, _a, _n in answers)
-        without = study._masteries(snap.framework, snap.unseen.totals, snap.recall, evidence)
+        without = skill_masteries(snap.framework, snap.unseen.totals, snap.recall, evidence)
         for skill in SKILLS:
             assert snap.masteries[skill].mean < without[skill].mean
     finally:

@@ -11,9 +11,10 @@ from fsrs import Rating
 
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.memory import review
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import MIN_REVIEWS_TO_FIT, StudyService
+from studyapp.services.study.parameters import MIN_REVIEWS_TO_FIT
+from studyapp.services.study.service import StudyService
 from tests.packs.factory import pack, question, write_dir
 
 

@@ -10,13 +10,13 @@ import pytest
 from benchmarks.generator import BENCH_NOW, build_profile, open_profile
 from studyapp.domain.memory import forgetting_curve
 from studyapp.domain.planner import plan_session
-from studyapp.services import study_cache
-from studyapp.services.study import StudyService
-from studyapp.storage.study import (
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.service import StudyService
+from studyapp.storage.study import load_evidence
+from tests.study_oracles import (
     answers_per_day,
     count_reviews,
     due_counts_by_day,
-    load_evidence,
     load_planning_rows,
 )
 
@@ -155,11 +155,11 @@ def _nonempty(groups):
 
 def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
     """The compiled statement run on the driver reads exactly what the ORM query reads."""
-    from studyapp.storage.study import active_planning_select, planning_rows_of
+    from studyapp.storage.study import load_planning_table
 
     with profile.db.reader() as session:
-        raw = load_planning_rows(session)
-        orm = planning_rows_of(session, active_planning_select())
+        raw = list(load_planning_table(session))
+        orm = load_planning_rows(session)
     assert raw == orm and any(r.memory for r in raw) and any(r.memory is None for r in raw)
     assert {type(r.last_correct) for r in raw} <= {bool, type(None)}
 
@@ -167,8 +167,8 @@ def test_planning_rows_read_on_the_driver_equal_the_orm_ones(profile):
 def test_a_mock_exam_keeps_the_cache_until_it_is_submitted(profile):
     """Creating, answering and flagging a sitting writes only exam tables: the study cache
     (and the exam pool derived from it) stays; submitting logs answers and reloads it."""
-    from studyapp.services.exam_views import ExamRequest
-    from studyapp.services.exams import ExamService
+    from studyapp.services.exams.service import ExamService
+    from studyapp.services.exams.views import ExamRequest
 
     service = StudyService(profile, tz=UTC)
     service.stats()
@@ -194,7 +194,7 @@ def test_recall_kept_up_to_date_equals_one_computed_afresh(profile):
     """Moving forward in time (retrievabilities expiring day by day) and answering
     (contributions replaced), the kept figures equal those of a fresh pass; going back in
     time rebuilds them."""
-    from studyapp.services.recall import RecallState
+    from studyapp.services.study.recall import RecallState
 
     service = StudyService(profile, tz=UTC)
     curve = forgetting_curve()

@@ -9,7 +9,8 @@ import pytest
 
 from studyapp.domain.clock import FixedClock
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService, local_tz
+from studyapp.services.settings import local_tz
+from studyapp.services.study.service import StudyService
 from studyapp.storage.settings import write_settings
 
 NY = ZoneInfo("America/New_York")

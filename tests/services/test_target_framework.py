@@ -9,10 +9,10 @@ from datetime import UTC
 import pytest
 
 from studyapp.domain.framework import framework_from_dict
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.services.settings import SettingsService
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from tests.packs.factory import pack, question, write_dir
 from tests.test_cli_settings import _state_framework
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import event
 
 from studyapp.domain.errors import WriteFailedError
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import fill, rows_of
 from tests.packs.factory import pack, question

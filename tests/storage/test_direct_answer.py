@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from studyapp.domain.errors import WriteFailedError
-from studyapp.services import study_cache
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study import cache as study_cache
+from studyapp.services.study.service import StudyService
 from studyapp.storage.database import WriteGate
 from tests.dbtools import fill, rows_of
 

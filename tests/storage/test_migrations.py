@@ -108,7 +108,7 @@ def test_statistics_read_uses_the_covering_index_after_upgrade(tmp_path):
     """From 0002, revision 0003 replaces the skill-key index with the covering one, and the
     statistics query (``review_log_groups``) is answered from that index alone."""
     from studyapp.storage.engine import make_engine
-    from studyapp.storage.study import REVIEW_LOG_GROUPS_SQL, review_log_groups
+    from studyapp.storage.review_log import REVIEW_LOG_GROUPS_SQL, review_log_groups
 
     path = tmp_path / "db.sqlite3"
     engine = make_engine(path)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from studyapp.services.backups import BackupService, list_backups
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from tests.dbtools import damage_middle_pages, fill, rows_of
 from tests.ui.conftest import start_app, stop_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.ui.screens.exam import ExamScreen
 from tests.ui.conftest import open_app, settle, stop_app
 
@@ -163,7 +163,7 @@ def test_a_second_exam_opens_on_its_own_first_question(app_controller, qtbot):
     """After one exam is handed in from its review page, the next exam started in the same
     session shows its own first question with nothing chosen, not the review page or the
     last exam's first question with its answer ticked."""
-    from studyapp.services.exams import ExamService
+    from studyapp.services.exams.service import ExamService
 
     c = app_controller
     screen, sitting = start_exam(c, qtbot)

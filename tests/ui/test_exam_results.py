@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from studyapp.domain.words import duration, plural
-from studyapp.services.exam_report import exam_report_html
+from studyapp.services.exams.report import exam_report_html
 from tests.ui.conftest import settle
 from tests.ui.test_exam import DialogAnswerer, activate, press, start_exam
 

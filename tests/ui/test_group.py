@@ -16,7 +16,7 @@ from studyapp.config import AppPaths
 from studyapp.domain.group import ExamCard, ItemCard, MemberCard, SkillCard
 from studyapp.services.groups import GroupService, read_membership
 from studyapp.services.groups.folder import FolderGroup
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.screens.group import GroupScreen
 from studyapp.ui.screens.group_join import FIELD_LABEL, JoinDialog

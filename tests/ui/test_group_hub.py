@@ -14,7 +14,7 @@ from benchmarks.pgcluster import shared_cluster, skip_reason
 from studyapp.config import AppPaths
 from studyapp.services.groups import GroupService, read_membership
 from studyapp.services.groups import hub as hub_admin
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 from studyapp.ui.screens.group import GroupScreen
 from studyapp.ui.screens.group_password import HubPasswordDialog

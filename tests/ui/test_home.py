@@ -84,9 +84,9 @@ def test_home_text_fits_at_the_smallest_window_and_large_fonts(app_controller, q
 
 def _sit_mock_exam_below_the_pass_line(profile) -> None:
     """A full-length mock exam, answered mostly wrong, handed in."""
-    from studyapp.services.exam_views import ExamRequest
-    from studyapp.services.exams import ExamService
-    from studyapp.services.study import StudyService
+    from studyapp.services.exams.service import ExamService
+    from studyapp.services.exams.views import ExamRequest
+    from studyapp.services.study.service import StudyService
 
     exams, study = ExamService(profile), StudyService(profile)
     view = exams.create(ExamRequest(length=100, seed=4)).value

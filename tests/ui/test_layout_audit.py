@@ -31,10 +31,11 @@ from studyapp.domain.clock import FixedClock
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.question import Option, Question, Reference
 from studyapp.services.demo import seed_demo_history
-from studyapp.services.library import LibraryService
-from studyapp.services.packs import PackService
+from studyapp.services.packs.library import LibraryService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.study import PracticeItem, StudyService
+from studyapp.services.study.practice import PracticeItem
+from studyapp.services.study.service import StudyService
 from studyapp.storage.library import LibraryQuery
 from studyapp.ui.controller import AppController
 from studyapp.ui.errors import show_error

@@ -13,9 +13,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from studyapp.packs.studypack import write_pack_zip
-from studyapp.services.library import USER_PACK_ID, LibraryQuery, LibraryService
-from studyapp.services.packs import PackService
-from studyapp.services.study import StudyService
+from studyapp.services.packs.library import USER_PACK_ID, LibraryQuery, LibraryService
+from studyapp.services.packs.service import PackService
+from studyapp.services.study.service import StudyService
 from studyapp.ui.screens.library.editor import EditorDialog
 from studyapp.ui.screens.library.mapping import MappingDialog
 from studyapp.ui.screens.library.screen import LibraryScreen

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from studyapp.services.library import USER_PACK_ID
-from studyapp.services.packs import PackService
+from studyapp.services.packs.library import USER_PACK_ID
+from studyapp.services.packs.service import PackService
 from tests.ui import test_library as base
 
 controller = base.controller  # the Library's fixtures: a real profile, the screen shown

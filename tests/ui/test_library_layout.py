@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from tests.packs.factory import pack, question
 from tests.ui import test_library as base
 from tests.ui.test_library import GIFT, dialogs, idle

@@ -58,7 +58,7 @@ def test_tag_filter_finds_a_tag_by_any_part_typed_and_picked_by_keyboard(
     library, controller, qtbot
 ):
     """Typing 'VS-OP' in the tag filter lists capital-vs-operating; Down, Enter filters by it."""
-    from studyapp.services.library import LibraryQuery, LibraryService
+    from studyapp.services.packs.library import LibraryQuery, LibraryService
 
     panel = library.questions
     qtbot.waitUntil(lambda: panel.tag.count() > 100, timeout=10_000)

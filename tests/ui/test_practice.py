@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QScrollArea, Q
 from studyapp.config import shipped_banks_dir
 from studyapp.packs.studypack import load_pack, write_pack_zip
 from studyapp.services.changes import Change
-from studyapp.services.packs import PackService, shipped_frameworks
+from studyapp.services.packs.files import shipped_frameworks
+from studyapp.services.packs.service import PackService
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.practice import PracticeScreen
 from studyapp.ui.widgets.rendered import FittedText
@@ -420,7 +421,7 @@ def test_session_size_follows_the_daily_goal_and_a_short_session_says_why(
     """The size box starts at what the daily goal holds; a session planned shorter than
     asked says why on the question page; its answers belong to a recorded study session."""
     from studyapp.services.settings import SettingsService
-    from studyapp.services.study import StudyService
+    from studyapp.services.study.service import StudyService
 
     c = app_controller
     SettingsService(c.profile).update(daily_goal_minutes=10)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from studyapp.services.study import AHEAD_LIMIT
+from studyapp.services.study.service import AHEAD_LIMIT
 from studyapp.ui.screens.practice import PracticeScreen
 from tests.ui.conftest import settle
 

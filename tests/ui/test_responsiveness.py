@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import QTimer
 
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from tests.packs.factory import pack, question, write_dir
 
 

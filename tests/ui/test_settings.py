@@ -117,7 +117,7 @@ def test_ticking_exam_date_saves_a_future_date(app_controller, qtbot):
     and Home's countdown vanished; now it saves a date ahead and the countdown is positive."""
     from datetime import date
 
-    from studyapp.services.study import StudyService
+    from studyapp.services.study.service import StudyService
 
     c = app_controller
     screen = _settings_screen(c, qtbot)
@@ -159,7 +159,7 @@ def test_target_framework_choice_lists_installed_frameworks(app_controller, qtbo
     from PySide6.QtCore import Qt
 
     from studyapp.domain.framework import framework_from_dict
-    from studyapp.services.packs import PackService
+    from studyapp.services.packs.service import PackService
     from tests.packs.factory import pack, question, write_dir
     from tests.test_cli_settings import _state_framework
 

@@ -9,8 +9,8 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from studyapp.services.home_summary import HomeSummary, summary_path
 from studyapp.services.profile import Profile
+from studyapp.services.study.home_summary import HomeSummary, summary_path
 from studyapp.ui.application import make_application
 from studyapp.ui.main_window import SCREENS, build_app, screen_class
 from studyapp.ui.screens.home import HomeScreen
@@ -97,7 +97,7 @@ def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, 
     """The check runs after the profile opened; damage still moves the file aside (bytes
     unchanged), shows the dialog with the restore command, and Home says so."""
     from studyapp.services.backups import BackupService
-    from studyapp.services.packs import PackService
+    from studyapp.services.packs.service import PackService
 
     p = Profile.open(paths, clock, "test")
     try:

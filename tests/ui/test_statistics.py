@@ -9,7 +9,7 @@ import random
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.ui.screens.statistics import REPORT_FILTERS, StatisticsScreen
 from studyapp.ui.widgets.charts import Chart
 from tests.ui.conftest import settle

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from tests.packs.factory import pack, question, write_dir
 from tests.ui.conftest import settle
 

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from studyapp.domain.exam_code import ExamCodeError, decode_code
 from studyapp.domain.group import ExamCard, ItemCard, MemberCard, Membership, SkillCard
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.service import ExamService
 from studyapp.services.profile import Profile
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 
 
 def normal_code(text: str) -> str:

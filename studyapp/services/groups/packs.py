@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studyapp.domain.pack import ImportReport
 from studyapp.services.changes import Outcome
-from studyapp.services.packs import PackService
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 
 

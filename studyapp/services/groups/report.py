@@ -19,8 +19,8 @@ from studyapp.domain.item_analysis import FLAG_TEXT, ExamAnalysis
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups.service import SyncFailure
 from studyapp.services.groups.status import GroupStatus
-from studyapp.services.report_html import STYLE, nobreak
-from studyapp.services.reports import (
+from studyapp.services.reports.html import STYLE, nobreak
+from studyapp.services.reports.service import (
     ExportedFile,
     PdfWriter,
     ReportError,

@@ -44,7 +44,7 @@ from studyapp.domain.group import (
     check_name,
 )
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.service import ExamService
 from studyapp.services.gcpause import gc_paused
 from studyapp.services.groups.adapters import open_port
 from studyapp.services.groups.card import build_card

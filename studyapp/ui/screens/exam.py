@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from studyapp.domain.exam_code import ExamCode
 from studyapp.services.changes import Change
-from studyapp.services.exam_views import ExamHistory, ExamRequest, ExamResult, ExamView, SetupInfo
-from studyapp.services.exams import ExamService, time_limit_seconds
+from studyapp.services.exams.service import ExamService, time_limit_seconds
+from studyapp.services.exams.views import ExamHistory, ExamRequest, ExamResult, ExamView, SetupInfo
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.exam_results import ResultsPage
 from studyapp.ui.screens.exam_sitting import SittingPage, clock_text

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 from studyapp.domain.exam_session import EndedBy
 from studyapp.domain.words import duration
 from studyapp.services.changes import Outcome
-from studyapp.services.exam_report import write_exam_report
-from studyapp.services.exam_views import ExamResult, ResultItem
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.report import write_exam_report
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamResult, ResultItem
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.mastery_bar import MasteryBar

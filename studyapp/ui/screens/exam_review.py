@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.exam_views import ExamView, ReviewList
+from studyapp.services.exams.views import ExamView, ReviewList
 from studyapp.ui.widgets.flow import FlowLayout
 from studyapp.ui.widgets.labels import plain
 

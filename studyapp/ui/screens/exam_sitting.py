@@ -1,6 +1,6 @@
 """Sitting a mock exam: question, options, navigator, countdown, flag, pause, review.
 
-The truth is the sitting stored by :class:`~studyapp.services.exams.ExamService`; this
+The truth is the sitting stored by :class:`~studyapp.services.exams.service.ExamService`; this
 page redraws the countdown from the last stored view and a monotonic clock, commits the
 elapsed time every few seconds (``tick``), and commits every answer and flag as it is
 given. Nothing is graded until the exam is handed in.
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.services.changes import Outcome
-from studyapp.services.exam_views import ExamQuestion, ExamView, ReviewList
-from studyapp.services.exams import ExamService
+from studyapp.services.exams.service import ExamService
+from studyapp.services.exams.views import ExamQuestion, ExamView, ReviewList
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.exam_review import ReviewPage, confirm_hand_in
 from studyapp.ui.widgets.flow import FlowLayout

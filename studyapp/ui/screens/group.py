@@ -69,7 +69,7 @@ from studyapp.ui.widgets.labels import plain
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.reports import ExportedFile
+    from studyapp.services.reports.service import ExportedFile
     from studyapp.ui.context import ScreenContext
 
 Synced = TypeVar("Synced", bound=SyncReport | None)

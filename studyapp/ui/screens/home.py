@@ -10,10 +10,10 @@ rule behind these words is in :mod:`studyapp.domain.figures` and
 the framework.
 
 At start-up Home first shows the figures persisted at the end of the last computation
-(:mod:`studyapp.services.home_summary`), when they still describe the profile, with a
+(:mod:`studyapp.services.study.home_summary`), when they still describe the profile, with a
 quiet "Updating…" beside the heading; the fresh figures replace them when the worker has
 computed them. Both are drawn by the same code from a
-:class:`~studyapp.services.home_summary.HomeSummary`. This module imports no service that
+:class:`~studyapp.services.study.home_summary.HomeSummary`. This module imports no service that
 loads SQLAlchemy: it is part of what loads before the first paint.
 """
 
@@ -45,14 +45,14 @@ from studyapp.domain.group import ScheduledExam
 from studyapp.domain.settings import long_date
 from studyapp.domain.words import plural
 from studyapp.services.changes import Change
-from studyapp.services.home_summary import HomeSummary
+from studyapp.services.study.home_summary import HomeSummary
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.widgets.labels import plain
 from studyapp.ui.widgets.mastery_bar import MasteryBar
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.study import StatsReport
+    from studyapp.services.study.stats import StatsReport
     from studyapp.ui.context import ScreenContext
 
 
@@ -145,7 +145,7 @@ class HomeScreen(Screen):
 
     def refresh(self) -> None:
         self.stale = False
-        from studyapp.services.home_summary import compute_and_save
+        from studyapp.services.study.home_summary import compute_and_save
 
         self.controller.query(compute_and_save, self.show_figures)
         self.controller.query(_scheduled_group_exams, self.show_group_exams)

@@ -32,8 +32,11 @@ from PySide6.QtWidgets import (
 from studyapp.domain.planner import Mode
 from studyapp.domain.practice_summary import measured_masteries
 from studyapp.services.changes import Change
-from studyapp.services.session_size import MAX_SESSION, MIN_SESSION, SessionSize
-from studyapp.services.study import AnswerResult, PracticeItem, StatsReport, StudyService
+from studyapp.services.study.answers import AnswerResult
+from studyapp.services.study.practice import PracticeItem
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.session_size import MAX_SESSION, MIN_SESSION, SessionSize
+from studyapp.services.study.stats import StatsReport
 from studyapp.ui import shortcuts
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.screens.practice_plan import (

@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING
 
 from studyapp.domain.planner import Mode
 from studyapp.domain.practice_summary import SessionAnswer, measured_masteries, summary_lines
-from studyapp.services.study import (
-    AnswerResult,
-    PracticeItem,
-    PracticePlan,
-    StatsReport,
-    StudyService,
-)
+from studyapp.services.study.answers import AnswerResult
+from studyapp.services.study.practice import PracticeItem, PracticePlan
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.stats import StatsReport
 from studyapp.ui.widgets.question_view import Feedback, ShownOption, ShownQuestion
 
 if TYPE_CHECKING:

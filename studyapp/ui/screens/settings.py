@@ -35,7 +35,8 @@ from studyapp.domain.settings import (
 )
 from studyapp.services.changes import Change
 from studyapp.services.settings import FrameworkChoice, SettingsService
-from studyapp.services.study import GoalAdvice, StudyService
+from studyapp.services.study.practice import GoalAdvice
+from studyapp.services.study.service import StudyService
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.theme import colours
 from studyapp.ui.widgets.flow import FlowLayout

@@ -35,8 +35,8 @@ from studyapp.domain.evidence import ENOUGH_ANSWERS
 from studyapp.domain.figures import mastery_text
 from studyapp.domain.words import duration, plural
 from studyapp.services.changes import Change
-from studyapp.services.report_model import Statistics
-from studyapp.services.reports import ExportedFile, ReportService
+from studyapp.services.reports.model import Statistics
+from studyapp.services.reports.service import ExportedFile, ReportService
 from studyapp.ui.pdf import write_pdf
 from studyapp.ui.screens.base import Screen, scroll_page
 from studyapp.ui.widgets.charts import (

@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-12-03
 
 Mastery and statistics read, per (skill, first attempt, correct), every answer's time and
-the time spent (``storage.study.review_log_groups``). With a million answers a table scan
+the time spent (``storage.review_log.review_log_groups``). With a million answers a table scan
 read every row's JSON columns too; an index holding exactly those five columns answers the
 query from the index alone (cold: 3.4 s to about 1.5 s on the benchmark's large profile,
 docs/performance.md). It starts with ``skill_key``, so the single-column ``skill_key``

@@ -1,7 +1,7 @@
 """The question editor: every field of the pack format, a live preview, and validation
 messages as you type.
 
-Validation is :func:`studyapp.services.library.check_question`, i.e. the pack
+Validation is :func:`studyapp.services.packs.library.check_question`, i.e. the pack
 validator's own ``parse_question``, so the editor can never accept what a pack import
 would refuse. Saving runs on the worker thread and writes to My questions; editing a
 question of an imported pack saves the user's own revision (the service decides, and the
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.library import (
+from studyapp.services.packs.library import (
     EditorContext,
     LibraryService,
     Problem,

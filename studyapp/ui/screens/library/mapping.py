@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.library import ImportPreview
+from studyapp.services.packs.library import ImportPreview
 from studyapp.ui.widgets.flow import fit_to_screen
 from studyapp.ui.widgets.labels import plain
 

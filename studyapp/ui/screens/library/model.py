@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from studyapp.services.library import PAGE_SIZE, LibraryQuery, LibraryRow, LibraryService
+from studyapp.services.packs.library import PAGE_SIZE, LibraryQuery, LibraryRow, LibraryService
 
 if TYPE_CHECKING:
     from studyapp.ui.context import ScreenContext

@@ -28,12 +28,13 @@ from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.words import plural
 from studyapp.services.changes import Outcome
-from studyapp.services.library import (
+from studyapp.services.packs.export import ExportReport
+from studyapp.services.packs.library import (
     USER_PACK_ID,
     ImportPreview,
     LibraryService,
 )
-from studyapp.services.packs import ExportReport, PackService
+from studyapp.services.packs.service import PackService
 from studyapp.ui.screens.library.mapping import MappingDialog
 from studyapp.ui.widgets.buttons import action_button
 from studyapp.ui.widgets.flow import FlowLayout

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.library import HistoryEntry, QuestionDetail
+from studyapp.services.packs.library import HistoryEntry, QuestionDetail
 from studyapp.ui.screens.library.markdown import markdown_of
 from studyapp.ui.screens.library.model import DIFFICULTY_TEXT, STATUS_TEXT
 from studyapp.ui.widgets.labels import plain

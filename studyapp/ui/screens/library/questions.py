@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.words import plural
-from studyapp.services.library import (
+from studyapp.services.packs.library import (
     UNASSIGNED,
     USER_PACK_ID,
     LibraryChoices,
@@ -36,7 +36,7 @@ from studyapp.services.library import (
     LibraryService,
     QuestionDetail,
 )
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.ui.screens.library.model import COLUMNS, QuestionTableModel
 from studyapp.ui.screens.library.preview import PreviewPane
 from studyapp.ui.widgets.buttons import action_button

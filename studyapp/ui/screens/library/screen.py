@@ -3,7 +3,7 @@
 
 Keys: Ctrl+F search, Ctrl+N new question, Enter edits the selected question, Delete in
 the pack list asks to remove the pack. The pieces live beside this module (see the
-package's docstring); the data comes from :class:`studyapp.services.library.LibraryService`.
+package's docstring); the data comes from :class:`studyapp.services.packs.library.LibraryService`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from studyapp.services.changes import Change
-from studyapp.services.library import EditorContext, LibraryService, SavedQuestion
+from studyapp.services.packs.library import EditorContext, LibraryService, SavedQuestion
 from studyapp.ui.screens.base import Screen
 from studyapp.ui.screens.library.editor import EditorDialog
 from studyapp.ui.screens.library.packs import PacksPanel

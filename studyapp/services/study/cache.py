@@ -19,7 +19,7 @@ less those of units of work that promise not to touch study data, such as a mock
 sitting) when it is filled. Any other write makes it stale and the next read reloads it,
 except a practice answer given through :meth:`StudyService.answer`, which is applied in
 place once committed: the question's row as the answer left it
-(:func:`~studyapp.storage.study.row_after_answer`, nothing read back), the new log fact
+(:func:`~studyapp.storage.review_log.row_after_answer`, nothing read back), the new log fact
 appended, the question out of the unseen index. It also remembers the questions the last
 plans loaded, so answering them reads no question again.
 The review log's newest id is checked on every use as well (one index lookup).
@@ -37,21 +37,15 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from studyapp.domain.planner import Levels, UnseenIndex
-from studyapp.services.age_counts import AgeCounts
 from studyapp.services.gcpause import release_gently
-from studyapp.services.recall import Recall, RecallState
+from studyapp.services.study.age_counts import AgeCounts
+from studyapp.services.study.recall import Recall, RecallState
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession
+from studyapp.storage.question_rows import StoredQuestion
+from studyapp.storage.review_log import newest_review_id, review_log_groups
 from studyapp.storage.settings import read_settings
-from studyapp.storage.study import (
-    DAY_MS,
-    PlanningRow,
-    PlanningTable,
-    StoredQuestion,
-    load_planning_table,
-    newest_review_id,
-    review_log_groups,
-)
+from studyapp.storage.study import DAY_MS, PlanningRow, PlanningTable, load_planning_table
 from studyapp.storage.types import to_millis
 
 T = TypeVar("T")
@@ -76,7 +70,7 @@ class StudyCache:
     recall_state: RecallState | None = None
     # Values computed from the question set alone (not from answers): see derived().
     extras: dict[str, object] = field(default_factory=dict)
-    # Per group, its answers by age in days, kept as the moment moves (services.age_counts).
+    # Per group, its answers by age in days, kept as the moment moves (services.study.age_counts).
     ages: dict[_Key, AgeCounts] = field(default_factory=dict)
 
     def add_facts(self, facts: Iterable[tuple[int, str, int, int, int, int]]) -> None:
@@ -128,8 +122,8 @@ class StudyCache:
         return self.unseen
 
     def recall(self, now: datetime, curve: tuple[float, float]) -> Recall:
-        """The answered questions as of ``now`` (:class:`~studyapp.services.recall.Recall`),
-        from a :class:`~studyapp.services.recall.RecallState` kept with the cache."""
+        """The answered questions as of ``now`` (:class:`~studyapp.services.study.recall.Recall`),
+        from a :class:`~studyapp.services.study.recall.RecallState` kept with the cache."""
         unseen = self.unseen_index()
         if self.recall_state is None or self.recall_state.curve != curve:
             self.recall_state = RecallState(self.rows, curve)
@@ -138,7 +132,7 @@ class StudyCache:
     def evidence(self, now: datetime) -> Evidence:
         """What :func:`studyapp.storage.study.load_evidence` returns for ``now``.
 
-        Each group's counts by age are kept (:class:`~studyapp.services.age_counts.AgeCounts`)
+        Each group's counts by age are kept (:class:`~studyapp.services.study.age_counts.AgeCounts`)
         and moved on from the last moment asked, so a plan or a Home refresh costs one
         bisection per age boundary some answer crossed since, not one per age.
         """
@@ -160,8 +154,8 @@ class StudyCache:
         return out
 
     def answers_per_day(self, since: datetime, day_offset_ms: int) -> dict[int, tuple[int, int]]:
-        """Local day number -> (answers, correct) since ``since``, as
-        :func:`studyapp.storage.study.answers_per_day` counts them."""
+        """Local day number -> (answers, correct) since ``since``, as the SQL oracle
+        ``answers_per_day`` in ``tests/study_oracles.py`` counts them."""
         since_ms = to_millis(since)
         out: dict[int, list[int]] = {}
         for (_skill, _first, correct), group in self.times.items():

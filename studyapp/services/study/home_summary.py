@@ -43,7 +43,7 @@ from studyapp.storage.fingerprint import database_fingerprint
 
 if TYPE_CHECKING:
     from studyapp.services.profile import Profile
-    from studyapp.services.study import StatsReport
+    from studyapp.services.study.stats import StatsReport
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ def compute_and_save(profile: Profile) -> StatsReport:
     Runs on the worker thread, the profile's only writer, so the fingerprint read after
     the statistics describes the state they were computed from.
     """
-    from studyapp.services.study import StudyService  # heavy: only once the profile is open
+    from studyapp.services.study.service import StudyService  # heavy: only once the profile is open
 
     service = StudyService(profile)
     report = service.stats()

@@ -3,7 +3,7 @@
 :meth:`ReportService.statistics` is what the Statistics screen shows: reviews per study
 day (a year, for the calendar heatmap), accuracy, answers and time per week (overall and
 per skill area), a 30-day due forecast, and mastery history. Study days roll over at
-04:00 local time, as in :class:`~studyapp.services.study.StudyService`.
+04:00 local time, as in :class:`~studyapp.services.study.service.StudyService`.
 
 **Mastery history** is recomputed at the end of every week with
 :func:`studyapp.domain.mastery.estimate_mastery`, from the log as it stood then. Two of
@@ -42,8 +42,8 @@ from studyapp.domain.mastery import Mastery, SkillEvidence, estimate_mastery
 from studyapp.domain.study_calendar import ROLLOVER_HOURS, StudyCalendar, streak
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.profile import Profile
-from studyapp.services.report_html import render_report_html
-from studyapp.services.report_model import (
+from studyapp.services.reports.html import render_report_html
+from studyapp.services.reports.model import (
     DayActivity,
     ExamResult,
     MasteryPoint,
@@ -52,7 +52,9 @@ from studyapp.services.report_model import (
     Statistics,
     WeekActivity,
 )
-from studyapp.services.study import Snapshot, StatsReport, StudyService
+from studyapp.services.study.service import StudyService
+from studyapp.services.study.snapshot import Snapshot
+from studyapp.services.study.stats import StatsReport
 from studyapp.storage.reports import (
     ActivityRow,
     DayShift,

@@ -14,8 +14,8 @@ from studyapp import fsutil
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.exam_session import EndedBy
 from studyapp.domain.words import duration, plural
-from studyapp.services.exam_views import ExamResult
-from studyapp.services.report_html import local_time_text
+from studyapp.services.exams.views import ExamResult
+from studyapp.services.reports.html import local_time_text
 from studyapp.services.settings import local_tz
 
 _CSS = """

@@ -1,6 +1,6 @@
 """Importing from the Library: recognise a file, preview an interchange file's categories
 and their skill-area mapping without writing anything, then import or update (all or
-nothing, through :class:`~studyapp.services.packs.PackService`)."""
+nothing, through :class:`~studyapp.services.packs.service.PackService`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from studyapp.domain.errors import PackError
 from studyapp.domain.pack import ImportReport, display_version
 from studyapp.packs.formats import by_name
 from studyapp.services.changes import Outcome
-from studyapp.services.interchange import STUDYPACK, choose_framework, detect_format
-from studyapp.services.packs import PackService
+from studyapp.services.packs.interchange import STUDYPACK, choose_framework, detect_format
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
 
 Progress = Callable[[int, int, str], None]

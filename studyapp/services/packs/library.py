@@ -26,23 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studyapp.domain.errors import PackError, StudyAppError
+from studyapp.domain.errors import PackError, QuestionGoneError, StudyAppError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import ImportReport, InstalledPack
 from studyapp.domain.question import Question
 from studyapp.packs.problems import Problem
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.interchange import choose_framework
-from studyapp.services.library_import import (
+from studyapp.services.packs.interchange import choose_framework
+from studyapp.services.packs.library_import import (
     CategoryPreview,
     ImportPreview,
     SkillChoice,
     import_file,
     preview_import,
 )
-from studyapp.services.packs import PackService
+from studyapp.services.packs.question_check import check_question, describe_problem
+from studyapp.services.packs.service import PackService
 from studyapp.services.profile import Profile
-from studyapp.services.question_check import check_question, describe_problem
 from studyapp.storage.frameworks import load_framework
 from studyapp.storage.library import (
     STATUSES,
@@ -60,7 +60,7 @@ from studyapp.storage.library import (
     question_history,
     revision_links,
 )
-from studyapp.storage.study import load_question, load_referenced_media
+from studyapp.storage.question_rows import load_question, load_referenced_media
 from studyapp.storage.user_pack import (
     USER_ORIGIN,
     QuestionPlace,
@@ -203,9 +203,7 @@ class LibraryService:
             stored = load_question(session, qid)
             row = library_row(session, qid, now)
             if stored is None or row is None:
-                raise StudyAppError(
-                    f"Question {qid} no longer exists (its pack may have been removed)."
-                )
+                raise QuestionGoneError(qid)
             links = revision_links(session, qid)
             original = links.revises[0] if links.revises else None
             history = tuple(question_history(session, qid, original))
@@ -368,7 +366,7 @@ class LibraryService:
 
     # ------------------------------------------------------------------ importing
     def preview_import(self, path: Path, format: str | None = None) -> ImportPreview:
-        """See :func:`studyapp.services.library_import.preview_import`."""
+        """See :func:`studyapp.services.packs.library_import.preview_import`."""
         return preview_import(self.profile, path, format)
 
     def import_file(
@@ -380,7 +378,7 @@ class LibraryService:
         category_skills: Mapping[str, str | None] | None = None,
         progress: Progress = _quiet,
     ) -> Outcome[ImportReport]:
-        """See :func:`studyapp.services.library_import.import_file`."""
+        """See :func:`studyapp.services.packs.library_import.import_file`."""
         return import_file(
             self.profile,
             path,

@@ -1,14 +1,13 @@
-"""Pack use cases: validate, import (all or nothing), seed the shipped packs, list,
-remove, export, stats.
+"""Pack use cases on one profile: import (all or nothing), seed the shipped packs, list,
+remove, export.
 
-Validation without a profile uses the frameworks shipped with the app plus the pack's own
-``framework.json``; importing uses the profile's frameworks (which include those earlier
-packs defined).
+Importing uses the profile's frameworks (which include those earlier packs defined);
+pack files on their own, without a profile, are :mod:`.files`; writing an export is
+:mod:`.export`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -16,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from studyapp.config import package_data_dir, shipped_banks_dir
+from studyapp.config import shipped_banks_dir
 from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import (
@@ -28,19 +27,16 @@ from studyapp.domain.pack import (
     version_order,
 )
 from studyapp.domain.pack_update import InstalledCopy, PackAction, predicted_action
-from studyapp.domain.question import Question
 from studyapp.packs.formats import InterchangeResult, by_name
-from studyapp.packs.framework_files import read_framework_dir
 from studyapp.packs.hashing import question_hashes
-from studyapp.packs.lint import ALLOW_FILE, LintReport, lint_pack, read_allow_list
-from studyapp.packs.stats import pack_stats
-from studyapp.packs.studypack import LoadResult, load_pack, write_pack_zip
+from studyapp.packs.studypack import LoadResult, load_pack
 from studyapp.services.backups import BackupService
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.gcpause import gc_paused, release_gently
-from studyapp.services.interchange import (
+from studyapp.services.packs.export import ExportReport, export
+from studyapp.services.packs.files import problems_line
+from studyapp.services.packs.interchange import (
     INTERCHANGE_ORIGIN,
-    SHIPPED_ORIGIN,
     STUDYPACK,
     detect_format,
     pack_to_install,
@@ -48,11 +44,11 @@ from studyapp.services.interchange import (
     read_file,
     read_interchange,
     write_atomically,
-    write_interchange,
 )
 from studyapp.services.profile import Profile
 from studyapp.storage.frameworks import load_frameworks
-from studyapp.storage.packs import apply_pack, list_packs, load_media, load_questions, remove_pack
+from studyapp.storage.pack_install import apply_pack
+from studyapp.storage.packs import list_packs, remove_pack
 from studyapp.storage.settings import read_settings, write_settings
 
 log = logging.getLogger(__name__)
@@ -62,90 +58,6 @@ SEEDED_KEY = "shipped_packs_seeded"
 
 def _quiet(_done: int, _total: int, _text: str = "") -> None:
     return None
-
-
-def shipped_frameworks() -> dict[str, Framework]:
-    """The framework definitions shipped with the app, by id."""
-    return {fw.id: fw for fw in read_framework_dir(package_data_dir() / "frameworks")}
-
-
-def validate_pack_file(path: Path) -> LoadResult:
-    """Validate a pack file or folder without any profile."""
-    known = shipped_frameworks()
-    return load_pack(path, known.get)
-
-
-def stats_of_pack_file(path: Path) -> dict[str, Any]:
-    """``pack stats``: counts of a valid pack; PackError listing problems otherwise."""
-    result = validate_pack_file(path)
-    if result.pack is None:
-        raise PackError(_problems_line(path, result))
-    return pack_stats(result.pack)
-
-
-def _problems_line(path: Path, result: LoadResult) -> str:
-    errors = [p for p in result.problems if p.severity == "error"]
-    first = errors[0] if errors else None
-    more = (
-        f" (and {len(errors) - 1} more; run 'studyapp pack validate' for all)"
-        if len(errors) > 1
-        else ""
-    )
-    return (
-        f"{path} is not a valid pack: {first.where}: {first.message}{more}"
-        if first
-        else f"{path} is not a valid pack."
-    )
-
-
-def lint_pack_file(path: Path, against: Iterable[Path] = ()) -> LintReport:
-    """``pack lint``: item-writing warnings for a valid pack.
-
-    Near-duplicates are also sought in the packs named by ``against`` and in the shipped
-    banks (other than ``path`` itself), since a study group's pack usually sits beside CETL.
-    """
-    known = shipped_frameworks()
-    result = load_pack(path, known.get)
-    if result.pack is None:
-        raise PackError(_problems_line(path, result))
-    pack = result.pack
-    framework = pack.framework or known.get(pack.manifest.framework)
-    others: list[tuple[str, Question]] = []
-    candidates = [*against]
-    banks = shipped_banks_dir()
-    if banks.is_dir():
-        candidates += [p for p in sorted(banks.iterdir()) if (p / "manifest.json").is_file()]
-    for other_path in candidates:
-        if other_path.resolve() == path.resolve():
-            continue
-        other = load_pack(other_path, known.get).pack
-        if other is not None and other.manifest.id != pack.manifest.id:
-            others += [(other.manifest.id, q) for q in other.questions]
-    allow = read_allow_list(result.extras.get(ALLOW_FILE))
-    return lint_pack(pack, framework, allow, others)
-
-
-@dataclass(frozen=True, slots=True)
-class ExportReport:
-    """What an export wrote."""
-
-    path: Path
-    pack_id: str
-    version: str
-    questions: int
-
-    @property
-    def display_version(self) -> str:
-        """The version as people read it (never a hash)."""
-        return display_version(self.version)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": str(self.path),
-            "pack": self.pack_id,
-            "version": self.version,
-            "questions": self.questions,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +157,7 @@ class PackService:
         result = self.validate(path)
         pack = result.pack
         if pack is None:
-            raise PackError(_problems_line(path, result))
+            raise PackError(problems_line(path, result))
         warnings = tuple(
             f"{p.where}: {p.message}" for p in result.problems if p.severity == "warning"
         )
@@ -278,7 +190,7 @@ class PackService:
         if fmt == STUDYPACK:
             result = self.validate(path)
             if result.pack is None:
-                raise PackError(_problems_line(path, result))
+                raise PackError(problems_line(path, result))
             pack = result.pack
         else:
             pack = self.read_interchange(path, fmt, skill=skill).pack
@@ -473,91 +385,17 @@ class PackService:
         tags: Iterable[str] = (),
         format: str = STUDYPACK,
     ) -> ExportReport:
-        """Write the selection as a native pack, or as GIFT / Moodle XML (``format``).
-
-        The whole of one pack keeps its id and version, so importing it elsewhere updates
-        that pack; any other selection becomes a new pack whose id names the selection.
-        """
-        skills, tags = list(skills), list(tags)
+        """Write the selection as a native pack, or as GIFT / Moodle XML: :func:`.export.export`."""
         installed = {p.id: p for p in self.list()}
-        if pack_id is not None and pack_id not in installed:
-            raise PackError(
-                f"No pack with id {pack_id!r} is installed; 'studyapp pack list' shows the ids."
-            )
-        with self.profile.db.reader() as session:
-            pairs = load_questions(
-                session, pack_keys=[pack_id] if pack_id else [], skills=skills, tags=tags
-            )
-            packs_used = sorted({p for p, _ in pairs})
-            media: dict[str, bytes] = {}
-            for key in packs_used:
-                for name, data in load_media(session, key).items():
-                    if media.get(name, data) != data:
-                        raise PackError(
-                            f"Two packs in the selection have different images named {name}; "
-                            "export them separately."
-                        )
-                    media[name] = data
-            frameworks = {fw.id: fw for fw in load_frameworks(session)}
-        if not pairs:
-            raise PackError("Nothing to export: no installed question matches that selection.")
-        whole = pack_id is not None and not skills and not tags
-        if whole:
-            src = installed[pack_id]  # type: ignore[index]
-            manifest = PackManifest(
-                id=src.id,
-                version=src.version,
-                title=src.title,
-                framework=src.framework,
-                authors=src.authors,
-                license=src.license,
-                description=f"Exported from StudyApp ({src.title}).",
-            )
-            questions = tuple(q for _p, q in pairs)
-        else:
-            fw_ids = {installed[p].framework for p in packs_used}
-            if len(fw_ids) != 1:
-                raise PackError(
-                    "The selection spans several frameworks; export one framework at a time."
-                )
-            selector = "|".join(
-                [",".join(packs_used), ",".join(sorted(skills)), ",".join(sorted(tags))]
-            )
-            digest = hashlib.sha256(selector.encode()).hexdigest()[:8]
-            base = pack_id or (packs_used[0] if len(packs_used) == 1 else "selection")
-            multi = len(packs_used) > 1
-            questions = tuple(replace(q, id=f"{p}:{q.id}") if multi else q for p, q in pairs)
-            manifest = PackManifest(
-                id=f"{base}-sel-{digest}",
-                version="1.0.0",
-                title=f"Selection from {', '.join(installed[p].title for p in packs_used)}",
-                framework=fw_ids.pop(),
-                authors=tuple(sorted({a for p in packs_used for a in installed[p].authors})),
-                description=(
-                    f"Skill areas: {', '.join(skills) or 'all'}; tags: {', '.join(tags) or 'any'}."
-                ),
-                license=installed[packs_used[0]].license if len(packs_used) == 1 else "",
-            )
-        fw = frameworks.get(manifest.framework)
-        bundle_fw = fw if fw is not None and fw.id not in shipped_frameworks() else None
-        used_media = (
-            media
-            if whole
-            else {n: d for n, d in media.items() if any(n in _texts(q) for q in questions)}
+        return export(
+            self.profile.db,
+            installed,
+            out,
+            pack_id=pack_id,
+            skills=skills,
+            tags=tags,
+            format=format,
         )
-        pack = Pack(manifest, questions, used_media, bundle_fw)
-        if format == STUDYPACK:
-            write_pack_zip(pack, out)
-        else:
-            shipped = whole and installed[manifest.id].origin == SHIPPED_ORIGIN
-            write_interchange(out, format, pack, fw, pin=not shipped)
-        return ExportReport(out, manifest.id, manifest.version, len(questions))
-
-
-def _texts(q: Any) -> str:
-    return "\n".join(
-        [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale for o in q.options)]
-    )
 
 
 def _ships_newer(folder: Path, installed: Mapping[str, str]) -> bool:

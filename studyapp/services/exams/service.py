@@ -30,22 +30,19 @@ import random
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import cast
 
 from studyapp.domain import exam_session as sm
 from studyapp.domain.exam_code import (
     SELECTIONS,
     ExamError,
-    Selection,
-    share_line,
 )
 from studyapp.domain.exam_score import ExamScore, ScoredItem, score_exam, trend
 from studyapp.domain.exam_session import ExamStateError, ExamStatus, Sitting
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change, Outcome
-from studyapp.services.exam_building import built_exam, exam_pool, find_framework, plan_exam
-from studyapp.services.exam_views import (
+from studyapp.services.exams.building import built_exam, exam_pool, find_framework, plan_exam
+from studyapp.services.exams.views import (
     BuiltExam,
     DisplayOption,
     ExamHistory,
@@ -54,16 +51,16 @@ from studyapp.services.exam_views import (
     ExamResult,
     ExamView,
     HistoryEntry,
-    ItemView,
     ResultItem,
     ReviewFilter,
     ReviewList,
     SetupInfo,
     SkillChoice,
+    exam_view,
 )
 from studyapp.services.profile import Profile
 from studyapp.services.settings import target_framework_key
-from studyapp.services.study import StudyService
+from studyapp.services.study.service import StudyService
 from studyapp.storage.exams import (
     DbSession,
     NewExam,
@@ -77,8 +74,8 @@ from studyapp.storage.exams import (
     unfinished_exam_id,
 )
 from studyapp.storage.frameworks import load_framework
+from studyapp.storage.question_rows import load_question, load_referenced_media
 from studyapp.storage.settings import read_settings
-from studyapp.storage.study import load_question, load_referenced_media
 
 MAX_GAP_S = sm.DEFAULT_MAX_GAP_S
 TREND_WINDOW = 5
@@ -215,7 +212,7 @@ class ExamService:
     def _view(self, session: DbSession, exam_id: int) -> ExamView:
         stored = self._load(session, exam_id)
         fw = load_framework(session, stored.blueprint)
-        return _exam_view(stored, fw.title if fw else stored.blueprint)
+        return exam_view(stored, fw.title if fw else stored.blueprint)
 
     def view(self, exam_id: int) -> ExamView:
         """A sitting as of its last commit (reads only; time is not advanced)."""
@@ -307,7 +304,7 @@ class ExamService:
                 self._finish(session, replace(stored, sitting=after))
                 changes |= Change.EXAMS | Change.REVIEWS
             fw = load_framework(session, stored.blueprint)
-            view = _exam_view(replace(stored, sitting=after), fw.title if fw else stored.blueprint)
+            view = exam_view(replace(stored, sitting=after), fw.title if fw else stored.blueprint)
         if after.anchor is None:
             self._anchors.pop(exam_id, None)
         else:
@@ -421,7 +418,7 @@ class ExamService:
             if stored.sitting.status is not ExamStatus.SUBMITTED:
                 raise ExamStateError("This exam has not been submitted yet; no result exists.")
             fw = find_framework(session, stored.blueprint)
-            view = _exam_view(stored, fw.title)
+            view = exam_view(stored, fw.title)
             contents = {
                 qid: load_question(session, qid) for qid in stored.question_ids if qid is not None
             }
@@ -485,34 +482,6 @@ class ExamService:
 
 
 # ---------------------------------------------------------------------- helpers
-def _exam_view(stored: StoredExam, title: str) -> ExamView:
-    s = stored.sitting
-    status = "paused" if s.interrupted else s.status.value
-    selection = cast(Selection, stored.selection)
-    return ExamView(
-        id=stored.id,
-        code=stored.code,
-        share_line=share_line(stored.code, stored.pack_versions),
-        blueprint=stored.blueprint,
-        title=title,
-        length=stored.length,
-        selection=selection,
-        skills=tuple(stored.options.get("skills", ())),
-        status=status,
-        interrupted=s.interrupted,
-        elapsed_ms=s.elapsed_ms,
-        limit_ms=s.limit_ms,
-        remaining_ms=s.remaining_ms,
-        current=s.current,
-        answered=s.answered,
-        flagged=s.flagged,
-        items=tuple(ItemView(i.position, i.ref, i.skill, i.answered, i.flagged) for i in s.items),
-        hide_when_paused=bool(stored.options.get("hide_when_paused", True)),
-        ended_by=s.ended_by,
-        created_at=stored.created_at,
-    )
-
-
 def _score(sitting: Sitting, correct: Mapping[int, bool], fw: Framework, cut: float) -> ExamScore:
     return score_exam(
         [

@@ -14,7 +14,7 @@ from html import escape
 
 from studyapp.domain.figures import mastery_text
 from studyapp.domain.words import duration
-from studyapp.services.report_model import ProgressReport, SkillSeries
+from studyapp.services.reports.model import ProgressReport, SkillSeries
 
 INK = "#1b1f24"
 MUTED = "#4f5864"

@@ -1,18 +1,20 @@
 """What the exam service hands to screens and the CLI: frozen values, never ORM rows.
 
 Every view is complete for its screen (no lazy loading on the GUI thread), and those the
-CLI prints have a ``to_json`` whose keys only grow over time.
+CLI prints have a ``to_json`` whose keys only grow over time. :func:`exam_view` builds
+the exam view from a stored exam.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from studyapp.domain.exam_code import Selection
+from studyapp.domain.exam_code import Selection, share_line
 from studyapp.domain.exam_score import ExamScore, Tally
 from studyapp.domain.question import Question
+from studyapp.storage.exams import StoredExam
 
 ReviewFilter = Literal["all", "wrong", "flagged"]
 
@@ -306,3 +308,32 @@ class ExamHistory:
             if self.trend_percent_per_exam is None
             else round(self.trend_percent_per_exam, 2),
         }
+
+
+def exam_view(stored: StoredExam, title: str) -> ExamView:
+    """The view of a stored exam (``title``: its framework's, for the screens)."""
+    s = stored.sitting
+    status = "paused" if s.interrupted else s.status.value
+    selection = cast(Selection, stored.selection)
+    return ExamView(
+        id=stored.id,
+        code=stored.code,
+        share_line=share_line(stored.code, stored.pack_versions),
+        blueprint=stored.blueprint,
+        title=title,
+        length=stored.length,
+        selection=selection,
+        skills=tuple(stored.options.get("skills", ())),
+        status=status,
+        interrupted=s.interrupted,
+        elapsed_ms=s.elapsed_ms,
+        limit_ms=s.limit_ms,
+        remaining_ms=s.remaining_ms,
+        current=s.current,
+        answered=s.answered,
+        flagged=s.flagged,
+        items=tuple(ItemView(i.position, i.ref, i.skill, i.answered, i.flagged) for i in s.items),
+        hide_when_paused=bool(stored.options.get("hide_when_paused", True)),
+        ended_by=s.ended_by,
+        created_at=stored.created_at,
+    )

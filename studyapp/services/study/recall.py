@@ -56,8 +56,9 @@ class Recall:
     due_ms: Sequence[int] = ()
 
     def due_counts_by_day(self, until: datetime, day_offset_ms: int) -> dict[int, int]:
-        """What :func:`studyapp.storage.study.due_counts_by_day` returns: local day number
-        -> questions with a memory state, not suspended, falling due before ``until``."""
+        """Local day number -> questions with a memory state, not suspended, falling due
+        before ``until`` (what the SQL oracle ``due_counts_by_day`` in
+        ``tests/study_oracles.py`` counts)."""
         dues = self.due_ms
         end = bisect_left(dues, to_millis(until))
         out: dict[int, int] = {}

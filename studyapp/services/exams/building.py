@@ -8,7 +8,7 @@ versions; without, all installed packs, or all but one, or one alone, whichever 
 the code's fingerprint.
 
 The pool (an immutable :class:`~studyapp.domain.exam.ExamPool`) is built once per
-question set through :func:`studyapp.services.study_cache.derived`: answers keep it, any
+question set through :func:`studyapp.services.study.cache.derived`: answers keep it, any
 other write (an import, a retirement) builds it again on the next use. So a build reads
 the framework, the options of the hundred questions drawn, and nothing per pool question
 (``docs/decisions/0010-exam-draw-buckets.md``).
@@ -38,9 +38,9 @@ from studyapp.domain.exam_code import (
     share_line,
 )
 from studyapp.domain.framework import Framework
-from studyapp.services import study_cache
-from studyapp.services.exam_views import BuiltExam, ExamRequest
+from studyapp.services.exams.views import BuiltExam, ExamRequest
 from studyapp.services.settings import target_framework_key
+from studyapp.services.study import cache as study_cache
 from studyapp.storage.database import Database
 from studyapp.storage.exams import DbSession, load_option_ids, load_pool
 from studyapp.storage.frameworks import load_framework

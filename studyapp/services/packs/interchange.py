@@ -1,6 +1,6 @@
 """Interchange files in the pack use cases: recognise, read, version, export.
 
-:class:`~studyapp.services.packs.PackService` routes a GIFT, Moodle XML, Aiken or CSV
+:class:`~studyapp.services.packs.service.PackService` routes a GIFT, Moodle XML, Aiken or CSV
 file through here and then through the same all-or-nothing ``apply`` as a native pack.
 What is decided here, and why:
 

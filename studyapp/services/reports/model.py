@@ -1,7 +1,7 @@
 """What the Statistics screen and the progress report show: plain frozen data.
 
-Computed by :class:`studyapp.services.reports.ReportService`, rendered by
-:mod:`studyapp.services.report_html` and the Statistics screen. A module of its own so
+Computed by :class:`studyapp.services.reports.service.ReportService`, rendered by
+:mod:`studyapp.services.reports.html` and the Statistics screen. A module of its own so
 that the renderer needs only the data, not the service (which itself uses the renderer):
 no import circle between the two.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from studyapp.domain.figures import SkillFigure
 
 if TYPE_CHECKING:
-    from studyapp.services.study import StatsReport
+    from studyapp.services.study.stats import StatsReport
 
 
 @dataclass(frozen=True, slots=True)
