@@ -25,7 +25,7 @@ COMMAND_GROUPS = ("profile", "pack", "exam", "study", "progress", "simulate", "s
 CLI_LAYERS: tuple[tuple[str, ...], ...] = (
     ("parser",),
     COMMAND_GROUPS,
-    ("drill", "exam_sit"),
+    ("drill", "exam_sitting"),
     ("base",),
     ("prompt",),
 )

@@ -10,7 +10,7 @@ Layout: :mod:`.base` (parser class, argument types, handler context, JSON output
 :mod:`.prompt` (the only questions asked on the terminal), :mod:`.parser` (the root
 parser), one module per command group (:mod:`.profile`, :mod:`.pack`, :mod:`.exam`,
 :mod:`.study`, :mod:`.progress`, :mod:`.simulate`, :mod:`.settings`, :mod:`.group`) and
-the line protocols of ``drill`` (:mod:`.drill`) and ``exam sit`` (:mod:`.exam_sit`).
+the line protocols of ``drill`` (:mod:`.drill`) and ``exam sit`` (:mod:`.exam_sitting`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``studyapp exam build|sit|status|result|history``: mock exams (``docs/exams.md``).
 
-``exam sit`` speaks the line protocol of :mod:`studyapp.cli.exam_sit`.
+``exam sit`` speaks the line protocol of :mod:`studyapp.cli.exam_sitting`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from studyapp.cli.base import (
     positive_int,
     probability,
 )
-from studyapp.cli.exam_sit import run_exam_sit
+from studyapp.cli.exam_sitting import run_exam_sit
 from studyapp.domain.errors import ExitCode, StudyAppError
 from studyapp.domain.exam_code import SELECTIONS
 from studyapp.services.exams.service import ExamService

@@ -1,6 +1,6 @@
 """Mock exams in the database: the question pool, sittings and their items.
 
-Rows map to the domain's :class:`~studyapp.domain.exam_session.Sitting` here, so services
+Rows map to the domain's :class:`~studyapp.domain.exam_sitting.Sitting` here, so services
 never see ORM objects. The monotonic anchor of a running sitting is never stored (it has
 no meaning in another process); everything else about a sitting is, at every change.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from studyapp.domain.exam_session import ExamStatus, ItemState, Sitting
+from studyapp.domain.exam_sitting import ExamStatus, ItemState, Sitting
 from studyapp.storage.models import (
     ExamItemRow,
     ExamRow,

@@ -123,9 +123,7 @@ def test_form_strategies_count_the_key_and_share_ties() -> None:
     figures = _script("figures")
     bank = {
         "q1": _question("q1", ["a much longer option than the rest", "short", "brief", "tiny"], 0),
-        "q2": _question(
-            "q2", ["the longest of the four options here", "one", "two", "six"], 0
-        ),
+        "q2": _question("q2", ["the longest of the four options here", "one", "two", "six"], 0),
     }
     line = figures.heuristics_line(bank)
     assert "the longest option 100%" in line

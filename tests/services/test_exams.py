@@ -13,7 +13,7 @@ from studyapp.config import AppPaths
 from studyapp.domain.errors import StudyAppError
 from studyapp.domain.exam import shuffled_options
 from studyapp.domain.exam_code import ExamCode, ExamCodeError
-from studyapp.domain.exam_session import ExamStateError
+from studyapp.domain.exam_sitting import ExamStateError
 from studyapp.domain.mastery import scaled_from_raw
 from studyapp.services.changes import Change
 from studyapp.services.exams.building import exam_pool

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studyapp import fsutil
 from studyapp.domain.errors import StudyAppError
-from studyapp.domain.exam_session import EndedBy
+from studyapp.domain.exam_sitting import EndedBy
 from studyapp.domain.words import duration, plural
 from studyapp.services.exams.views import ExamResult
 from studyapp.services.reports.html import local_time_text

@@ -31,13 +31,13 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from studyapp.domain import exam_session as sm
+from studyapp.domain import exam_sitting as sm
 from studyapp.domain.exam_code import (
     SELECTIONS,
     ExamError,
 )
 from studyapp.domain.exam_score import ExamScore, ScoredItem, score_exam, trend
-from studyapp.domain.exam_session import ExamStateError, ExamStatus, Sitting
+from studyapp.domain.exam_sitting import ExamStateError, ExamStatus, Sitting
 from studyapp.domain.framework import Framework
 from studyapp.domain.settings import Settings
 from studyapp.services.changes import Change, Outcome
@@ -80,7 +80,7 @@ from studyapp.storage.settings import read_settings
 MAX_GAP_S = sm.DEFAULT_MAX_GAP_S
 TREND_WINDOW = 5
 # Anchors of running sittings, per open profile: a monotonic reading means nothing in
-# another process, so it is never stored (see studyapp.domain.exam_session).
+# another process, so it is never stored (see studyapp.domain.exam_sitting).
 _ANCHORS: weakref.WeakKeyDictionary[Profile, dict[int, float]] = weakref.WeakKeyDictionary()
 
 

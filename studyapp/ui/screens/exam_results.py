@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.domain.exam_session import EndedBy
+from studyapp.domain.exam_sitting import EndedBy
 from studyapp.domain.words import duration
 from studyapp.services.changes import Outcome
 from studyapp.services.exams.report import write_exam_report

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from studyapp.domain import exam_session as sm
+from studyapp.domain import exam_sitting as sm
 from studyapp.domain.exam_code import ExamError
-from studyapp.domain.exam_session import ExamStateError, ExamStatus
+from studyapp.domain.exam_sitting import ExamStateError, ExamStatus
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
