@@ -141,7 +141,7 @@ class PackService:
         progress(0, 0, "Checking the pack")
         fmt = format or detect_format(path)
         if fmt != STUDYPACK:
-            return self.import_interchange(
+            return self._import_interchange(
                 path,
                 fmt,
                 skill=skill,
@@ -254,7 +254,7 @@ class PackService:
             category_skills=category_skills,
         )
 
-    def import_interchange(
+    def _import_interchange(
         self,
         path: Path,
         format: str,
