@@ -120,8 +120,9 @@ class PackService:
         the same way, its report listing what was skipped and the category mapping.
         ``skill`` assigns every imported question to that skill area; ``category_skills``
         overrides the mapping of single categories (as the GUI lets users do).
-        The cyclic garbage collector is paused meanwhile (see :mod:`.gcpause`), so a large
-        import never freezes the GUI thread.
+        The cyclic garbage collector is paused meanwhile (see
+        :mod:`studyapp.services.gcpause`): a large import allocates many objects that live to
+        the end, and collecting them mid-import only costs time (decision 0016).
         """
         with gc_paused():
             return self._import_pack(
