@@ -25,11 +25,11 @@ from studyapp.cli.prompt import ask_password
 from studyapp.domain.errors import ExitCode
 from studyapp.domain.group import SHARES, GroupError, Membership
 from studyapp.domain.item_analysis import FLAG_TEXT
+from studyapp.domain.words import plural
 from studyapp.services.groups import GroupService, last_failure
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
-    plural,
     skill_cell,
     skill_columns,
     sync_line,

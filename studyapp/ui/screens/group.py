@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.group import GroupError, HubPasswordError
+from studyapp.domain.words import plural
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups import (
     GroupService,
@@ -54,7 +55,6 @@ from studyapp.services.groups.report import (
     distribution,
     flag_words,
     pct,
-    plural,
     skill_cell,
     skill_columns,
     sync_line,
