@@ -129,6 +129,13 @@ def distribution(analysis: ExamAnalysis) -> str:
     return f"{plural(analysis.sat, 'member')} sat it: {scores}."
 
 
+def skipped_line(count: int) -> str:
+    """The files of the group folder a read passed over, in one sentence (``group status``
+    and the Group screen say it the same way)."""
+    verb = "was" if count == 1 else "were"
+    return f"{plural(count, 'file')} in the group folder could not be read and {verb} skipped."
+
+
 def flag_words(flags: tuple[str, ...]) -> str:
     """The flags of a question in words ('' when none)."""
     return "; ".join(FLAG_TEXT.get(f, f) for f in flags)
