@@ -24,14 +24,15 @@ from studyapp.cli.base import CommandContext, Handler, Parser, add_json, emit_js
 from studyapp.cli.prompt import ask_password
 from studyapp.domain.errors import ExitCode
 from studyapp.domain.group import SHARES, GroupError, Membership
-from studyapp.domain.item_analysis import FLAG_TEXT
+from studyapp.domain.words import plural
 from studyapp.services.groups import GroupService, last_failure
 from studyapp.services.groups.report import (
     agenda_lines,
     distribution,
-    plural,
+    flag_words,
     skill_cell,
     skill_columns,
+    skipped_line,
     sync_line,
     write_group_report,
 )
@@ -328,9 +329,8 @@ def _status(service: GroupService, as_json: bool, out: TextIO) -> None:
         a = exam.analysis
         out.write(f"Mock exam {a.code}: {distribution(a)}\n")
         for item in a.flagged:
-            words = "; ".join(FLAG_TEXT[f] for f in item.flags)
-            out.write(f"  {item.id}: {words}\n")
+            out.write(f"  {item.id}: {flag_words(item.flags)}\n")
         if a.items and not a.flagged:
             out.write(f"  No question looks flawed ({plural(len(a.items), 'question')}).\n")
     if status.skipped:
-        out.write(f"{plural(len(status.skipped), 'file')} in the group folder skipped.\n")
+        out.write(skipped_line(len(status.skipped)) + "\n")

@@ -105,7 +105,7 @@ def check_database(path: Path, *, full: bool = False) -> CheckResult:
         with closing(sqlite3.connect(_ro_uri(path), uri=True)) as conn:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
             problems = tuple(str(r[0]) for r in rows if str(r[0]) != "ok")
-            revision = None if problems else _revision(conn)
+            revision = None if problems else stamped_revision(conn)
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             return CheckResult((str(exc),), None)
@@ -116,7 +116,11 @@ def check_database(path: Path, *, full: bool = False) -> CheckResult:
     return CheckResult(problems, revision)
 
 
-def _revision(conn: sqlite3.Connection) -> str | None:
+def stamped_revision(conn: sqlite3.Connection) -> str | None:
+    """The Alembic revision stamped in the open database, or None when it has none.
+
+    One reading for the backup check and :func:`studyapp.storage.migrate.read_revision`.
+    """
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
     ).fetchone()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.domain.errors import ProfileError, SchemaTooNewError
-from studyapp.storage.backup import copy_database
+from studyapp.storage.backup import copy_database, stamped_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -77,13 +77,7 @@ def read_revision(path: Path) -> str | None:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as conn:
-            has_table = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-            if not has_table:
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            return None if row is None else str(row[0])
+            return stamped_revision(conn)
     except sqlite3.DatabaseError as exc:
         raise ProfileError(
             f"{path} is not a readable StudyApp database ({exc}). It was left as it is; "

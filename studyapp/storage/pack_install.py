@@ -227,10 +227,12 @@ class _Existing:
 # Plain driver SQL for the bulk work of an import: ``executemany`` binds each row in C,
 # where SQLAlchemy spent ~50 µs of Python per question (and inserted questions one
 # statement at a time to get their ids back). Column order follows models.QuestionRow.
+# After (id, pack_id, key, created_at), the insert takes the update's columns in the
+# update's order, so one tuple of a question's content serves both (see _apply_questions).
 _INSERT_QUESTION = (
-    "INSERT INTO question (id, pack_id, key, skill_area_id, qtype, stem, explanation, "
-    'difficulty, "references", revision, retired, content_hash, revises_id, created_at, '
-    "updated_at, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?, ?)"
+    "INSERT INTO question (id, pack_id, key, created_at, skill_area_id, qtype, stem, "
+    'explanation, difficulty, "references", revision, content_hash, updated_at, title, '
+    "retired, revises_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)"
 )
 _UPDATE_QUESTION = (
     "UPDATE question SET skill_area_id = ?, qtype = ?, stem = ?, explanation = ?, "
@@ -376,44 +378,25 @@ def _apply_questions(
                     str, json_text.process_bind_param([r.to_dict() for r in q.references], dialect)
                 )
                 refs_text[q.references] = refs
+            content = (
+                skill_id,
+                q.type,
+                q.stem,
+                q.explanation,
+                q.difficulty,
+                refs,
+                q.revision,
+                h,
+                stamp,
+                q.title,
+            )
             if old is None:
                 qid, next_id = next_id, next_id + 1
-                new_rows.append(
-                    (
-                        qid,
-                        pack_id,
-                        q.id,
-                        skill_id,
-                        q.type,
-                        q.stem,
-                        q.explanation,
-                        q.difficulty,
-                        refs,
-                        q.revision,
-                        h,
-                        stamp,
-                        stamp,
-                        q.title,
-                    )
-                )
+                new_rows.append((qid, pack_id, q.id, stamp, *content))
                 added += 1
             else:
                 qid = old.id
-                changed_rows.append(
-                    (
-                        skill_id,
-                        q.type,
-                        q.stem,
-                        q.explanation,
-                        q.difficulty,
-                        refs,
-                        q.revision,
-                        h,
-                        stamp,
-                        q.title,
-                        qid,
-                    )
-                )
+                changed_rows.append((*content, qid))
                 updated += 1
             if take_from is not None:
                 taken_over.append((take_from, qid))

@@ -26,9 +26,8 @@ from studyapp.packs.formats.common import (
     InterchangeFormat,
     InterchangeResult,
     claimed_by,
-    take_header,
 )
-from studyapp.packs.formats.textutil import decode_text, plain_to_markdown, snippet, split_lines
+from studyapp.packs.formats.textutil import plain_to_markdown, snippet, split_lines
 
 NAME = "aiken"
 _OPTION = re.compile(r"^([A-Z])[).][ \t]?(.*)$")
@@ -63,10 +62,7 @@ def read(
     data: bytes, source_name: str, framework: Framework, skill_override: str | None
 ) -> InterchangeResult:
     """Read an Aiken file into a pack (see the module docstring)."""
-    text, warning = decode_text(data, source_name)
-    header, text = take_header(text, source_name)
-    out = Collector.with_warning(warning)
-    out.header = header
+    out, text = Collector.for_text(data, source_name)
     current: _Open | None = None
     for number, raw in enumerate(split_lines(text), 1):
         line = raw.strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -18,7 +18,8 @@ from studyapp.domain.errors import PackError
 from studyapp.domain.framework import Framework
 from studyapp.domain.pack import PACK_ID_RE, Pack, PackManifest, parse_version
 from studyapp.domain.question import Question, QuestionType
-from studyapp.packs.formats.textutil import snippet
+from studyapp.domain.words import plural
+from studyapp.packs.formats.textutil import decode_text, snippet
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 MAX_TEXT = 20_000
@@ -214,12 +215,69 @@ class Collector:
             out.warn(warning)
         return out
 
+    @classmethod
+    def for_text(cls, data: bytes, source_name: str) -> tuple[Collector, str]:
+        """A collector for a text format (GIFT, Aiken, CSV) and the file's text: decoded
+        (the decoder's warning, if any, is the first warning) and with its
+        ``studyapp-pack``/``studyapp-title`` directives read into :attr:`header` and
+        blanked (:func:`take_header`)."""
+        text, warning = decode_text(data, source_name)
+        header, text = take_header(text, source_name)
+        out = cls.with_warning(warning)
+        out.header = header
+        return out, text
+
     def skip(self, line: int | None, name: str, reason: str) -> None:
         self.skipped.append(SkippedItem(place(line, name), reason))
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+FULL_MARKS = 100 - 1e-4
+"""A weight (percent) at least this high earns full marks (Moodle writes 99.99999 too)."""
+
+Weighted = tuple[float, str, str]
+"""An answer as Moodle grades it: (weight in percent, Markdown text, feedback)."""
+
+
+def weighted_options(
+    answers: Sequence[Weighted], *, single: bool, where: str, out: Collector, weight_word: str
+) -> tuple[QuestionType, tuple[DraftOption, ...]] | str:
+    """The options of a GIFT or Moodle XML multiple-choice question, or why it is skipped.
+
+    ``single``: exactly one answer must earn full marks; partial credit is not kept (a
+    warning at ``where`` says how many answers it affects) and those answers count as
+    wrong. Otherwise every answer with a positive weight is correct (one: ``single``,
+    several: ``multiple``, none: skipped). ``weight_word`` is what the format calls a
+    weight in its own files ("weight" in GIFT, "grade" in Moodle XML). One rule for both
+    formats, so the same question reads the same whichever way it was exported.
+    """
+    if len(answers) < 2:
+        return "a multiple-choice question needs at least two answers."
+    if single:
+        full = [a for a in answers if a[0] >= FULL_MARKS]
+        if len(full) != 1:
+            return (
+                f"{len(full)} answers earn full marks; a single-answer question needs exactly "
+                "one (with several, any one of them counts, which StudyApp cannot represent)."
+                if full
+                else "no answer earns full marks."
+            )
+        partial = sum(1 for a in answers if 0 < a[0] < FULL_MARKS)
+        if partial:
+            verb = "counts" if partial == 1 else "count"
+            out.warn(
+                f"{where}: partial credit is not kept; "
+                f"{plural(partial, 'partly right answer')} {verb} as wrong."
+            )
+        return "single", tuple(DraftOption(a[1], a[0] >= FULL_MARKS, a[2]) for a in answers)
+    options = tuple(DraftOption(a[1], a[0] > 0, a[2]) for a in answers)
+    correct = sum(o.correct for o in options)
+    if correct == 0:
+        return f"no answer has a positive {weight_word}, so none is correct."
+    return ("multiple" if correct > 1 else "single"), options
 
 
 @dataclass(frozen=True, slots=True)

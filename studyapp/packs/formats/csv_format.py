@@ -29,9 +29,8 @@ from studyapp.packs.formats.common import (
     InterchangeResult,
     claimed_by,
     clean_tags,
-    take_header,
 )
-from studyapp.packs.formats.textutil import decode_text, snippet, split_lines
+from studyapp.packs.formats.textutil import snippet, split_lines
 
 NAME = "csv"
 REQUIRED = ("stem", "option_a", "option_b", "correct")
@@ -76,10 +75,7 @@ def read(
     data: bytes, source_name: str, framework: Framework, skill_override: str | None
 ) -> InterchangeResult:
     """Read a CSV file into a pack (see the module docstring for the columns)."""
-    text, warning = decode_text(data, source_name)
-    pack_header, text = take_header(text, source_name)
-    out = Collector.with_warning(warning)
-    out.header = pack_header
+    out, text = Collector.for_text(data, source_name)
     body = text.lstrip("\r\n")  # directive lines at the top are now blank
     offset = len(split_lines(text[: len(text) - len(body)])) - 1
     text = body

@@ -30,14 +30,14 @@ from studyapp.packs.formats.common import (
     DraftOption,
     InterchangeFormat,
     InterchangeResult,
+    Weighted,
     claimed_by,
     clean_category,
     is_moodle_grade,
-    take_header,
+    weighted_options,
 )
 from studyapp.packs.formats.textutil import (
     auto_to_markdown,
-    decode_text,
     plain_to_markdown,
     question_id_from,
     snippet,
@@ -143,10 +143,7 @@ def read(
     data: bytes, source_name: str, framework: Framework, skill_override: str | None
 ) -> InterchangeResult:
     """Read a GIFT file into a pack (see the module docstring for what is kept)."""
-    text, warning = decode_text(data, source_name)
-    header, text = take_header(text, source_name)
-    out = Collector.with_warning(warning)
-    out.header = header
+    out, text = Collector.for_text(data, source_name)
     category = ""
     for start, lines, pinned in _blocks(text):
         # Keep one line per source line so offsets still give line numbers.
@@ -304,7 +301,7 @@ def _multichoice(
     pieces = inner.replace("=", "~=").split("~")
     if pieces and not pieces[0].strip():
         pieces = pieces[1:]
-    answers: list[tuple[float, bool, str, str]] = []
+    answers: list[Weighted] = []
     has_equals = False
     for number, piece in enumerate(pieces, 1):
         piece = piece.strip()
@@ -324,39 +321,9 @@ def _multichoice(
             piece = piece[match.end() :].strip()
         answer, _, feedback = piece.partition("#")
         afmt, answer = _split_format(answer.strip(), qformat)
-        answers.append(
-            (
-                weight,
-                full,
-                _to_markdown(esc.restore(answer), afmt),
-                _feedback(feedback, esc, qformat),
-            )
-        )
-    if len(answers) < 2:
-        return "a multiple-choice question needs at least two answers."
-    if has_equals:
-        full_marks = [a for a in answers if a[0] >= 100 - 1e-4]
-        if len(full_marks) != 1:
-            return (
-                f"{len(full_marks)} answers earn full marks; a single-answer question needs "
-                "exactly one (with several, any one of them counts, which StudyApp cannot "
-                "represent)."
-                if full_marks
-                else "no answer earns full marks."
-            )
-        partial = [a for a in answers if 0 < a[0] < 100 - 1e-4]
-        if partial:
-            out.warn(
-                f"{name}: partial credit is not kept; {len(partial)} partly right answer(s) "
-                "count as wrong."
-            )
-        options = tuple(DraftOption(a[2], a[0] >= 100 - 1e-4, a[3]) for a in answers)
-        return "single", options
-    options = tuple(DraftOption(a[2], a[0] > 0, a[3]) for a in answers)
-    correct = sum(o.correct for o in options)
-    if correct == 0:
-        return "no answer has a positive weight, so none is correct."
-    return ("multiple" if correct > 1 else "single"), options
+        text = _to_markdown(esc.restore(answer), afmt)
+        answers.append((weight, text, _feedback(feedback, esc, qformat)))
+    return weighted_options(answers, single=has_equals, where=name, out=out, weight_word="weight")
 
 
 # ------------------------------------------------------------------ writing

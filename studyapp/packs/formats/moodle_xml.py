@@ -36,6 +36,7 @@ from studyapp.packs.formats.common import (
     InterchangeFormat,
     InterchangeResult,
     PackHeader,
+    Weighted,
     claimed_by,
     clean_category,
     clean_tags,
@@ -43,6 +44,7 @@ from studyapp.packs.formats.common import (
     is_moodle_grade,
     pin_from,
     pin_in_text,
+    weighted_options,
 )
 from studyapp.packs.formats.gift import category_path
 from studyapp.packs.formats.safexml import Node, parse_xml
@@ -205,7 +207,7 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
     where = f"line {node.line} ({name})" if name else f"line {node.line}"
     stem = _text_field(node.child("questiontext"), where, out)
     explanation = _text_field(node.child("generalfeedback"), where, out)
-    answers: list[tuple[float, str, str]] = []
+    answers: list[Weighted] = []
     for number, answer in enumerate(node.all("answer"), 1):
         raw = answer.attrs.get("fraction", "0").strip() or "0"
         try:
@@ -260,27 +262,8 @@ def _question(node: Node, qtype: str, name: str, category: str, out: Collector) 
         return draft("single", options)
     single = node.child_text("single").strip().lower() not in ("false", "0", "no")
     answers = [a for a in answers if a[1].strip() or a[0] > 0]  # Moodle drops blank answers
-    if len(answers) < 2:
-        return "a multiple-choice question needs at least two answers."
-    if single:
-        full = [a for a in answers if a[0] >= 100 - 1e-4]
-        if len(full) != 1:
-            return (
-                f"{len(full)} answers earn full marks; a single-answer question needs exactly "
-                "one (with several, any one of them counts, which StudyApp cannot represent)."
-                if full
-                else "no answer earns full marks."
-            )
-        if any(0 < a[0] < 100 - 1e-4 for a in answers):
-            out.warn(f"{where}: partial credit is not kept; partly right answers count as wrong.")
-        options = tuple(DraftOption(a[1], a[0] >= 100 - 1e-4, a[2]) for a in answers)
-        return draft("single", options)
-    options = tuple(DraftOption(a[1], a[0] > 0, a[2]) for a in answers)
-    correct = sum(o.correct for o in options)
-    if correct == 0:
-        return "no answer has a positive grade, so none is correct."
-    qkind: QuestionType = "multiple" if correct > 1 else "single"
-    return draft(qkind, options)
+    chosen = weighted_options(answers, single=single, where=where, out=out, weight_word="grade")
+    return chosen if isinstance(chosen, str) else draft(*chosen)
 
 
 # ------------------------------------------------------------------ writing

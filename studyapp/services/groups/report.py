@@ -16,6 +16,7 @@ from pathlib import Path
 
 from studyapp.domain.group import MemberCard, Membership
 from studyapp.domain.item_analysis import FLAG_TEXT, ExamAnalysis
+from studyapp.domain.words import plural
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups.service import SyncFailure
 from studyapp.services.groups.status import GroupStatus
@@ -40,11 +41,6 @@ EXTRA_STYLE = "p.big { margin-top: 12px; } .member { font-size: 8.5pt; }"
 def pct(x: float) -> str:
     """A share as a whole percentage."""
     return f"{x * 100:.0f}%"
-
-
-def plural(n: int, word: str) -> str:
-    """``1 member``, ``2 members``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _moment(iso: str, now: datetime, tz: tzinfo) -> str:
@@ -131,6 +127,13 @@ def distribution(analysis: ExamAnalysis) -> str:
         return "Nobody has shared a result yet."
     scores = ", ".join(f"{s}/{analysis.length}" for s in analysis.scores)
     return f"{plural(analysis.sat, 'member')} sat it: {scores}."
+
+
+def skipped_line(count: int) -> str:
+    """The files of the group folder a read passed over, in one sentence (``group status``
+    and the Group screen say it the same way)."""
+    verb = "was" if count == 1 else "were"
+    return f"{plural(count, 'file')} in the group folder could not be read and {verb} skipped."
 
 
 def flag_words(flags: tuple[str, ...]) -> str:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.group import GroupError, HubPasswordError
+from studyapp.domain.words import plural
 from studyapp.services.changes import Change, Outcome
 from studyapp.services.groups import (
     GroupService,
@@ -54,9 +55,9 @@ from studyapp.services.groups.report import (
     distribution,
     flag_words,
     pct,
-    plural,
     skill_cell,
     skill_columns,
+    skipped_line,
     sync_line,
     write_group_report,
 )
@@ -244,12 +245,7 @@ class GroupScreen(Screen):
     def _show_status(self, status: GroupStatus) -> None:
         self.heading.setText(status.name)
         sharing = ", ".join(c.name for c in status.members) or "nobody yet"
-        skipped = (
-            f" {plural(len(status.skipped), 'file')} in the group folder could not be read "
-            "and were skipped."
-            if status.skipped
-            else ""
-        )
+        skipped = f" {skipped_line(len(status.skipped))}" if status.skipped else ""
         who = "You lead this group" if status.role == "facilitator" else "You are a member"
         self.summary.setText(
             f"{who}; the facilitator is {status.facilitator}. Members who share: "

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
-    QFontMetrics,
     QPaintEvent,
 )
 from PySide6.QtWidgets import QWidget
@@ -25,12 +24,6 @@ class BarChart(Chart):
         self.tips: Sequence[str] = ()
         self.unit = ""
         self.emphasis: int | None = None
-
-    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
-        return QSize(420, QFontMetrics(self.font()).height() * 12)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
-        return QSize(200, QFontMetrics(self.font()).height() * 12)
 
     def set_data(
         self,

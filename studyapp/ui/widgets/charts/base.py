@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -58,6 +58,14 @@ class Chart(QWidget):
         self.setAccessibleName(name)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        """420 px wide, twelve text lines tall (so the height follows the font size);
+        the heatmap overrides it."""
+        return QSize(420, QFontMetrics(self.font()).height() * 12)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
+        return QSize(200, QFontMetrics(self.font()).height() * 12)
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -42,12 +42,6 @@ class LineChart(Chart):
         self.target: float | None = None
         self.target_label = ""
         self.tips: Sequence[str] = ()
-
-    def sizeHint(self) -> QSize:  # noqa: N802  # Qt override
-        return QSize(420, QFontMetrics(self.font()).height() * 12)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802  # Qt override
-        return QSize(200, QFontMetrics(self.font()).height() * 12)
 
     def set_data(
         self,
