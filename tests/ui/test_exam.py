@@ -159,6 +159,28 @@ def test_unfinished_exam_is_offered_after_a_restart(qtbot, paths, clock):
     stop_app(second)
 
 
+def test_discarding_an_unfinished_exam_asks_first_in_plain_words(qtbot, paths, clock):
+    """ "Discard it" asks before it deletes, counting the answers correctly ("1 answer"),
+    and Yes removes the unfinished exam."""
+    first = open_app(qtbot, paths, clock)
+    _screen, sitting = start_exam(first, qtbot)
+    qtbot.mouseClick(sitting.cards[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sitting.view.answered == 1, timeout=20_000)
+    settle(qtbot, first)
+    stop_app(first)
+    second = open_app(qtbot, paths, clock)
+    again = _open_exam(second, qtbot)
+    qtbot.waitUntil(lambda: again.unfinished is not None, timeout=20_000)
+    answerer = DialogAnswerer(qtbot, "Yes")
+    qtbot.mouseClick(again.discard_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.unfinished is None, timeout=20_000)
+    answerer.stop()
+    (text,) = answerer.texts
+    assert "and its 1 answer? This cannot be undone." in text
+    assert again.start_button.isEnabled()
+    stop_app(second)
+
+
 def test_a_second_exam_opens_on_its_own_first_question(app_controller, qtbot):
     """After one exam is handed in from its review page, the next exam started in the same
     session shows its own first question with nothing chosen, not the review page or the

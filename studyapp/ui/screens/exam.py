@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.domain.exam_code import ExamCode
+from studyapp.domain.words import plural
 from studyapp.services.changes import Change
 from studyapp.services.exams.service import ExamService, time_limit_seconds
 from studyapp.services.exams.views import ExamHistory, ExamRequest, ExamResult, ExamView, SetupInfo
@@ -128,10 +129,10 @@ class ExamScreen(Screen):
         self.resume_button = QPushButton("Resume")
         self.resume_button.setAccessibleName("Resume the unfinished exam")
         self.resume_button.clicked.connect(lambda: self._resume())
-        discard = QPushButton("Discard it")
-        discard.clicked.connect(lambda: self._discard())
+        self.discard_button = QPushButton("Discard it")
+        self.discard_button.clicked.connect(lambda: self._discard())
         rrow.addWidget(self.resume_button)
-        rrow.addWidget(discard)
+        rrow.addWidget(self.discard_button)
         rrow.addStretch(1)
         rb.addLayout(rrow)
         self.resume_box.hide()
@@ -368,7 +369,8 @@ class ExamScreen(Screen):
         answer = QMessageBox.question(
             self,
             "Discard the unfinished exam?",
-            f"Discard exam {view.code} and its {view.answered} answers? This cannot be undone.",
+            f"Discard exam {view.code} and its {plural(view.answered, 'answer')}? "
+            "This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
