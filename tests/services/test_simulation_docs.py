@@ -81,3 +81,31 @@ def test_figures_keep_signs_and_ceiling_digits() -> None:
         "68.8%",
     )
     assert (tables.pct_end(1.0), tables.pct_end(0.9984)) == ("100", "99.8")
+
+
+def _matches(example: object, doc: object) -> bool:
+    """Whether every value the example shows equals the document's ('…' stands for more)."""
+    if example == "…":
+        return True
+    if isinstance(example, dict):
+        return isinstance(doc, dict) and all(
+            k == "…" or (k in doc and _matches(v, doc[k])) for k, v in example.items()
+        )
+    if isinstance(example, list):
+        shown = [v for v in example if v != "…"]
+        return (
+            isinstance(doc, list)
+            and len(shown) <= len(doc)
+            and all(_matches(a, b) for a, b in zip(shown, doc[: len(shown)], strict=True))
+        )
+    return example == doc
+
+
+def test_cli_reference_example_is_the_readme_run() -> None:
+    """The `simulate --json` example in docs/cli.md shows the 60 x 30 run's own figures."""
+    text = (_ROOT / "docs" / "cli.md").read_text("utf-8")
+    section = text[text.index("## `studyapp simulate") :]
+    block = section[section.index("```json") + len("```json") : section.index("```\n", 8)]
+    example = json.loads(block)
+    assert _matches(example, _tables().run("60x30"))
+    assert not _matches({**example, "seed": 2}, _tables().run("60x30"))
