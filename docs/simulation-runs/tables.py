@@ -35,10 +35,15 @@ Doc = dict[str, Any]
 
 
 def run(name: str) -> Doc:
-    """The document of one run, e.g. '60x30' or 'sensitivity'."""
-    path = RUNS / (f"sim-{name}.json" if name != "sensitivity" else "sensitivity.json")
-    doc: Doc = json.loads(path.read_text("utf-8"))
+    """The document of one budget's run, e.g. '60x30'."""
+    doc: Doc = json.loads((RUNS / f"sim-{name}.json").read_text("utf-8"))
     return doc
+
+
+def sensitivity_rows() -> list[Doc]:
+    """The sensitivity run's rows, one per variant of the model."""
+    rows: list[Doc] = json.loads((RUNS / "sensitivity.json").read_text("utf-8"))
+    return rows
 
 
 def short(days: int, minutes: int) -> str:
@@ -208,7 +213,7 @@ def sensitivity_table() -> str:
         "| readiness Brier (irreducible) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in run("sensitivity"):
+    for row in sensitivity_rows():
         policies = row["policies"]
         rates = [f"{rounded(100 * policies[p]['pass_rate'], 1)}%" for p in order]
         mins = [

@@ -61,7 +61,7 @@ def test_run_documents_are_the_runs_the_readme_names() -> None:
             minutes,
             1,
         )
-    rows = json.loads((_RUNS / "sensitivity.json").read_text("utf-8"))
+    rows = tables.sensitivity_rows()
     assert [(r["label"], r["minutes_per_day"]) for r in rows] == [
         (label, minutes) for label, _changes, minutes in SENSITIVITY
     ]
