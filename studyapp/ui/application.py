@@ -35,6 +35,7 @@ from studyapp.config import APP_NAME, AppPaths
 from studyapp.domain.clock import Clock
 from studyapp.domain.errors import ExitCode, ProfileInUseError, StudyAppError
 from studyapp.ui.errors import show_error
+from studyapp.ui.gc_thread import collect_on_gui_thread
 from studyapp.ui.single_instance import InstanceServer, ask_running_instance_to_raise, raise_window
 from studyapp.ui.tasks import share_interpreter_with_gui
 
@@ -62,16 +63,19 @@ def _ensure_platform(headless: bool) -> None:
 
 def make_application() -> QApplication:
     """The QApplication, created once; the process's switch interval set for a GUI with a
-    worker thread (decision 0017)."""
+    worker thread (decision 0017), and cyclic garbage collected on the GUI thread only
+    (decision 0018)."""
     share_interpreter_with_gui()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        collect_on_gui_thread(existing)
         return existing
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("studyapp")
+    collect_on_gui_thread(app)
     return app
 
 
