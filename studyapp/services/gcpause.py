@@ -45,6 +45,12 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def bulk_work_running() -> bool:
+    """Whether some bulk work has paused the collector now (the GUI thread's collector
+    then waits too: a collection in the middle of an import only costs time)."""
+    return _depth > 0
+
+
 RELEASE_STEP = 1000
 
 

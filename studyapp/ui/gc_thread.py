@@ -13,8 +13,9 @@ So a GUI process turns automatic collection off and collects here instead, from 
 the GUI thread, generation by generation as the automatic collector would (the same
 thresholds, :func:`gc.get_threshold`). Reference counting frees everything acyclic at once,
 on any thread, as before; only cycles wait for the next tick (a second at most). Bulk work
-that pauses the collector (:mod:`studyapp.services.gcpause`) restores the state it found,
-so it leaves automatic collection off.
+that pauses the collector (:mod:`studyapp.services.gcpause`) pauses this one too (a
+collection in the middle of an import only costs time, here on the GUI thread) and restores
+the state it found, so it leaves automatic collection off.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QObject, QTimer
+
+from studyapp.services.gcpause import bulk_work_running
 
 INTERVAL_MS = 1000
 
@@ -41,6 +44,8 @@ class GuiThreadCollector(QObject):
     def collect_due(self) -> int:
         """Collect the generations whose counts passed their thresholds; how many objects
         were unreachable."""
+        if bulk_work_running():
+            return 0
         first, second, third = gc.get_threshold()
         count0, count1, count2 = gc.get_count()
         if count0 <= first:

@@ -47,3 +47,26 @@ def test_a_cycle_is_finalized_on_the_gui_thread_after_worker_allocation(app_cont
     settle(qtbot, c)
     qtbot.waitUntil(lambda: bool(seen), timeout=INTERVAL_MS * 5)
     assert seen == [threading.main_thread().name]
+
+
+def test_the_gui_collector_waits_while_bulk_work_pauses_collection() -> None:
+    """During an import (the collector paused for bulk work) the GUI thread's timer does
+    not collect either; afterwards it collects what is due."""
+    from studyapp.services.gcpause import gc_paused
+    from studyapp.ui.gc_thread import GuiThreadCollector
+
+    app = make_application()
+    collector = GuiThreadCollector(app, interval_ms=60_000)
+    seen: list[str] = []
+    try:
+        with gc_paused():
+            _Cycle(seen)
+            keep = [[i] for i in range(10_000)]  # far past the first threshold
+            assert collector.collect_due() == 0
+            assert not seen
+        assert collector.collect_due() > 0
+        assert seen == [threading.main_thread().name]
+        del keep
+    finally:
+        collector.timer.stop()
+        collector.deleteLater()
