@@ -69,8 +69,9 @@ class AnkiSide:
         target = self._dir(size) / "notes.anki2"
         if target.is_file():
             return target
-        built = self.ctx.profile(size)
-        pack = make_pack(built.questions, self.ctx.seed)
+        # The pack alone (not the profile) decides the notes, so this can be built while
+        # the StudyApp profile of the same size is still being written.
+        pack = make_pack(SIZES[size].questions, self.ctx.seed)
         tmp = target.with_suffix(".tmp.anki2")
         tmp.unlink(missing_ok=True)
         col = Collection(str(tmp))
@@ -139,42 +140,17 @@ class AnkiSide:
                 "SELECT question_id, answered_at, rating, response_ms, mode, first_attempt "
                 "FROM review_log WHERE question_id IS NOT NULL ORDER BY id"
             ).fetchall()
+        # Anki's own handle reads what only it knows (card ids, today) and sets the
+        # options; the million-row writes go through sqlite3 on the closed file, since
+        # ``col.db.executemany`` passes every row through the backend's bridge (16 minutes
+        # for the large size's million answers, against seconds this way).
         col = Collection(str(tmp))
         try:
             cards = col.db.list(
                 "SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid ORDER BY n.id"
             )
             assert len(cards) == len(order)
-            card_of = dict(zip(order, cards, strict=True))
             today = col.sched.today
-            now_ms = int(BENCH_NOW.timestamp() * 1000)
-            rows = []
-            for qid, s, d, due, last, reps, lapses in memory:
-                ivl = max(1, round((due - last) / DAY_MS)) if last else 1
-                due_day = today + (due - now_ms) // DAY_MS
-                data = json.dumps({"s": round(s, 4), "d": round(d, 4), "dr": 0.9})
-                rows.append((due_day, ivl, reps, lapses, data, card_of[qid]))
-            col.db.executemany(
-                "UPDATE cards SET type=2, queue=2, due=?, ivl=?, factor=2500, reps=?, lapses=?, "
-                "left=0, data=? WHERE id=?",
-                rows,
-            )
-            shift = int(time.time() * 1000) - now_ms  # Anki runs on the real clock
-            used: set[int] = set()
-            revlog = []
-            for qid, at, rating, ms, mode, first in log:
-                if mode == "cram":
-                    continue
-                rid = at + shift
-                while rid in used:
-                    rid += 1
-                used.add(rid)
-                revlog.append((rid, card_of[qid], rating, min(ms, 60_000), 0 if first else 1))
-            col.db.executemany(
-                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
-                "VALUES (?, ?, -1, ?, 1, 1, 2500, ?, ?)",
-                revlog,
-            )
             col.set_config("fsrs", True)
             deck = col.decks.id("Synthetic", create=False)
             conf = col.decks.config_dict_for_deck_id(deck)
@@ -183,6 +159,36 @@ class AnkiSide:
             col.decks.update_config(conf)
         finally:
             col.close()
+        card_of = dict(zip(order, cards, strict=True))
+        now_ms = int(BENCH_NOW.timestamp() * 1000)
+        rows = []
+        for qid, s, d, due, last, reps, lapses in memory:
+            ivl = max(1, round((due - last) / DAY_MS)) if last else 1
+            due_day = today + (due - now_ms) // DAY_MS
+            data = json.dumps({"s": round(s, 4), "d": round(d, 4), "dr": 0.9})
+            rows.append((due_day, ivl, reps, lapses, data, card_of[qid]))
+        shift = int(time.time() * 1000) - now_ms  # Anki runs on the real clock
+        used: set[int] = set()
+        revlog = []
+        for qid, at, rating, ms, mode, first in log:
+            if mode == "cram":
+                continue
+            rid = at + shift
+            while rid in used:
+                rid += 1
+            used.add(rid)
+            revlog.append((rid, card_of[qid], rating, min(ms, 60_000), 0 if first else 1))
+        with closing(sqlite3.connect(tmp)) as db, db:
+            db.executemany(
+                "UPDATE cards SET type=2, queue=2, due=?, ivl=?, factor=2500, reps=?, lapses=?, "
+                "left=0, data=? WHERE id=?",
+                rows,
+            )
+            db.executemany(
+                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+                "VALUES (?, ?, -1, ?, 1, 1, 2500, ?, ?)",
+                revlog,
+            )
         tmp.replace(target)
         return target
 
