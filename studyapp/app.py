@@ -18,7 +18,7 @@ from pathlib import Path
 from studyapp.cli import build_parser, handler_of, run_headless
 from studyapp.config import DATA_DIR_ENV, AppPaths
 from studyapp.domain.clock import Clock
-from studyapp.domain.errors import ExitCode, StudyAppError
+from studyapp.domain.errors import ExitCode, StudyAppError, command_line_text
 from studyapp.services.system_clock import OffsetClock, SystemClock
 
 NO_DISPLAY_MESSAGE = (
@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
     try:
         args = parser.parse_args(argv)
     except StudyAppError as exc:
-        return _fail(str(exc), exc.exit_code)
+        return _fail(command_line_text(exc), exc.exit_code)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.USAGE
     command = args.command or "gui"
@@ -122,7 +122,7 @@ def main(argv: list[str]) -> int:
         return run_headless(args, paths, clock, pdf_writer=_write_pdf)
     except StudyAppError as exc:
         log.warning("%s failed: %s", command, exc)
-        return _fail(str(exc), exc.exit_code)
+        return _fail(command_line_text(exc), exc.exit_code)
     except KeyboardInterrupt:
         return _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:

@@ -37,9 +37,18 @@ class StudyAppError(Exception):
 
 
 class ProfileError(StudyAppError):
-    """The profile folder or its database cannot be used as it is."""
+    """The profile folder or its database cannot be used as it is.
+
+    ``other_folder`` is true when choosing another profile folder is a way out. The message
+    does not say how, since each front end has its own way: the command line's
+    ``--data-dir`` (:func:`command_line_text`), the window's File > Switch profile.
+    """
 
     exit_code = ExitCode.PROFILE
+
+    def __init__(self, message: str, *, other_folder: bool = False) -> None:
+        super().__init__(message)
+        self.other_folder = other_folder
 
 
 class SchemaTooNewError(ProfileError):
@@ -70,13 +79,22 @@ class DatabaseDamagedError(ProfileError):
 
     ``moved_to`` is where the damaged file now is (its ``-wal``/``-shm`` beside it, renamed
     alike); ``newest_backup`` is the newest backup that passed its own check, if any. The
-    message names both and the command that restores the backup.
+    message names both and the command that restores the backup; ``situation`` is the same
+    without that command (what happened and where the file went), for a screen that offers a
+    button instead of a command line.
     """
 
-    def __init__(self, message: str, moved_to: Path, newest_backup: Path | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        moved_to: Path,
+        newest_backup: Path | None,
+        situation: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.moved_to = moved_to
         self.newest_backup = newest_backup
+        self.situation = message if situation is None else situation
 
 
 class WriteFailedError(ProfileError):
@@ -85,3 +103,12 @@ class WriteFailedError(ProfileError):
 
 class BackupError(ProfileError):
     """A backup could not be written, or a file offered for restore is not a usable backup."""
+
+
+def command_line_text(exc: StudyAppError) -> str:
+    """The sentence the command line prints for ``exc``: its message, and for a profile
+    another folder would avoid, how to choose one there."""
+    text = str(exc)
+    if isinstance(exc, ProfileError) and exc.other_folder:
+        text += " Or choose another data folder with --data-dir."
+    return text

@@ -336,12 +336,11 @@ def move_aside_if_damaged(paths: AppPaths, clock: Clock) -> None:
             f"No good backup was found in {paths.backups}; the next start begins an empty "
             "profile, and the damaged file stays where it is for a repair tool"
         )
-    raise DatabaseDamagedError(
+    situation = (
         f"The database {db} is damaged ({problem}). It was moved aside to {moved} and "
-        f"nothing was overwritten. {advice}.",
-        moved,
-        newest,
+        "nothing was overwritten."
     )
+    raise DatabaseDamagedError(f"{situation} {advice}.", moved, newest, situation)
 
 
 def restore_backup(paths: AppPaths, clock: Clock, source: Path) -> RestoreReport:

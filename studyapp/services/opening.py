@@ -32,6 +32,7 @@ from studyapp.domain.errors import (
     ProfileInUseError,
     SchemaTooNewError,
     StudyAppError,
+    command_line_text,
 )
 
 if TYPE_CHECKING:
@@ -80,8 +81,9 @@ class OpenResult:
 
     @property
     def message(self) -> str:
-        """The sentence for the user ("" when the profile opened)."""
-        return "" if self.error is None else str(self.error)
+        """The sentence the command line prints ("" when the profile opened); a window
+        words its own (:func:`studyapp.ui.errors.screen_text`)."""
+        return "" if self.error is None else command_line_text(self.error)
 
     @property
     def exit_code(self) -> ExitCode:

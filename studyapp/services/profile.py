@@ -91,8 +91,8 @@ class Profile:
             paths.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProfileError(
-                f"Could not create the profile folder {paths.data_dir}: "
-                f"{exc.strerror or exc}. Choose another data folder with --data-dir."
+                f"Could not create the profile folder {paths.data_dir}: {exc.strerror or exc}.",
+                other_folder=True,
             ) from exc
         lock = ProfileLock(paths.lock_file).acquire()
         db: Database | None = None

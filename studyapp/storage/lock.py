@@ -52,7 +52,8 @@ class ProfileLock:
             who = f" (process {holder})" if holder else ""
             raise ProfileInUseError(
                 f"The profile {self.path.parent} is in use by another StudyApp{who}. Close "
-                "that one first, or choose another data folder with --data-dir."
+                "that one first.",
+                other_folder=True,
             ) from exc
         self._fd = fd
         _write_holder(fd)

@@ -81,7 +81,8 @@ def read_revision(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         raise ProfileError(
             f"{path} is not a readable StudyApp database ({exc}). It was left as it is; "
-            "restore a backup or choose another data folder with --data-dir."
+            "restore a backup.",
+            other_folder=True,
         ) from exc
 
 
@@ -99,8 +100,8 @@ def check_revision(path: Path, app_version: str) -> str | None:
         raise SchemaTooNewError(
             f"The database {path} has schema revision {current}, which is newer than this "
             f"StudyApp {app_version} understands (it knows up to revision {known[-1]}). "
-            "It was left untouched: install a newer StudyApp, or choose another data folder "
-            "with --data-dir."
+            "It was left untouched: install a newer StudyApp.",
+            other_folder=True,
         )
     return current
 

@@ -139,8 +139,8 @@ def start_gui(
     if holder is not None:
         raise ProfileInUseError(
             f"The profile {paths.data_dir} is in use by another StudyApp (process {holder}); "
-            "its window was brought to the front. Use that one, or choose another data "
-            "folder with --data-dir."
+            "its window was brought to the front. Use that one.",
+            other_folder=True,
         )
     from studyapp.ui.main_window import build_app  # after the platform is set
 

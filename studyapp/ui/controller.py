@@ -34,10 +34,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from studyapp import __version__
 from studyapp.config import AppPaths
 from studyapp.domain.clock import Clock
-from studyapp.domain.errors import StudyAppError
+from studyapp.domain.errors import DatabaseDamagedError, StudyAppError
 from studyapp.services.changes import Outcome
 from studyapp.ui.context import Shell
-from studyapp.ui.errors import show_error
+from studyapp.ui.errors import screen_text, show_error
 from studyapp.ui.ops import LongOp, Op, Query
 from studyapp.ui.progress import CancelledError, ProgressReporter, make_dialog, update_dialog
 from studyapp.ui.tasks import TaskRunner
@@ -260,7 +260,9 @@ class AppController(QObject):
         """The profile could not be opened: say why on Home and in a dialog."""
         assert result.error is not None
         self.window.setup_panel.finish()
-        self.window.home.show_message(f"This profile could not be opened.\n\n{result.message}")
+        self.window.home.show_message(
+            f"This profile could not be opened.\n\n{screen_text(result.error)}"
+        )
         self._show_refusal(result, offer_restore=True)
         self.profile_failed.emit(result.error)
 
@@ -270,7 +272,8 @@ class AppController(QObject):
         assert result.error is not None
         box = show_error(self.window, result.error, self.paths.log_file)
         backup = result.backup_to_restore
-        if offer_restore and backup is not None:
+        if offer_restore and backup is not None and isinstance(result.error, DatabaseDamagedError):
+            box.setText(result.error.situation)  # the button, not the menu, is the way out
             box.setInformativeText(
                 f"“Restore this backup” puts {backup.name} in its place; the damaged file "
                 f"stays where it was moved.\n\n{box.informativeText()}"

@@ -11,6 +11,7 @@ from studyapp.domain.errors import (
     ProfileError,
     ProfileInUseError,
     SchemaTooNewError,
+    command_line_text,
 )
 from studyapp.services.opening import OpenStatus, open_profile, reopen_after_failed_check
 from studyapp.services.packs.service import PackService
@@ -55,7 +56,9 @@ def test_each_refusal_is_classified_with_its_sentence_and_exit_status(
         result = open_profile(paths, clock, "test")
         assert result.status is status
         assert isinstance(result.error, error) and result.profile is None
-        assert result.message == str(result.error) and "\n" not in result.message
+        assert result.message == command_line_text(result.error) and "\n" not in result.message
+        # Each refusal but damage names the command line's way to another profile folder.
+        assert ("--data-dir" in result.message) == (kind != "damaged_no_backup")
         assert result.exit_code is ExitCode.PROFILE and not result.created
         with pytest.raises(error):
             result.profile_or_raise()

@@ -14,6 +14,7 @@ from studyapp.services import opening
 from studyapp.services.opening import OpenResult, OpenStatus
 from studyapp.ui.application import make_application
 from studyapp.ui.controller import AppController
+from studyapp.ui.errors import screen_text
 from tests.dbtools import count
 from tests.profile_states import make_state
 from tests.ui.conftest import settle, start_app, stop_app
@@ -42,6 +43,11 @@ def _dialogs() -> list[QMessageBox]:
 def _close_dialogs() -> None:
     for box in _dialogs():
         box.close()
+
+
+def offers_restore(status: OpenStatus) -> bool:
+    """The window offers a "Restore this backup" button for this refusal."""
+    return status is OpenStatus.DAMAGED_WITH_BACKUP
 
 
 def _gui_refusal(qtbot, paths, clock) -> tuple[AppController, BaseException]:
@@ -89,10 +95,15 @@ def test_cli_and_gui_classify_a_profile_alike_through_one_function(
             assert results[-1].status is status
             assert refusal is results[-1].error
             (box,) = _dialogs()
-            assert box.text() == results[-1].message
-            assert results[-1].message in c.window.home._heading.text()
+            error = results[-1].error
+            shown = error.situation if offers_restore(status) else screen_text(error)
+            assert box.text() == shown
+            assert screen_text(error) in c.window.home._heading.text()
+            # The window names its menus, never a command line to type.
+            for text in (box.text(), box.informativeText(), c.window.home._heading.text()):
+                assert "--data-dir" not in text and "studyapp " not in text
             offers = box.findChild(QPushButton, "restoreBackup") is not None
-            assert offers == (status is OpenStatus.DAMAGED_WITH_BACKUP)
+            assert offers == offers_restore(status)
             assert c.profile is None
         finally:
             _close_dialogs()

@@ -122,7 +122,8 @@ def test_damage_found_after_home_showed_is_reported_in_the_dialog(qtbot, paths, 
         assert opened == [True], "the profile opened before its check, as the GUI does"
         assert "is damaged" in str(failed.args[0])
         assert "could not be opened" in c.window.home._heading.text()
-        assert len(dialogs) == 1 and f"restore {backup}" in dialogs[0].text()
+        assert len(dialogs) == 1 and "is damaged" in dialogs[0].text()
+        assert backup.name in dialogs[0].informativeText(), "the dialog offers that backup"
         moved = failed.args[0].moved_to
         assert moved.parent == paths.data_dir and sha(moved) == damaged
         assert c.profile is None
