@@ -131,7 +131,9 @@ class AnkiSide:
                 f"{built.data_dir.joinpath('studyapp.sqlite3').as_uri()}?mode=ro", uri=True
             )
         ) as src:
-            order = [qid for (qid,) in src.execute("SELECT id FROM question ORDER BY id")]
+            # The notes were added in the pack's order, which is the order of the keys
+            # (q000000, q000001, …); database ids follow the pack's skill files instead.
+            order = [qid for (qid,) in src.execute("SELECT id FROM question ORDER BY key")]
             memory = src.execute(
                 "SELECT question_id, stability, difficulty, due, last_review, reps, lapses "
                 "FROM memory_state"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,10 @@ GUESS_SHARE = 0.1
 PACK_ID = "bench-synthetic"
 DEFAULT_SEED = 20261123
 _CHUNK = 20_000
+# Questions per pack file: the app's archive guard refuses an entry over 64 MiB, and a skill
+# file of this generator's text reaches that near 280,000 questions; the xlarge bank (a
+# million questions) is installed as ten packs, as a user would hold such a library.
+PACK_QUESTIONS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,24 @@ def make_pack(questions: int, seed: int, pack_id: str = PACK_ID) -> Pack:
     return Pack(manifest, tuple(synthetic_questions(questions, seed)), {})
 
 
+def split_pack(pack: Pack, size: int = PACK_QUESTIONS) -> list[Pack]:
+    """``pack`` as packs of at most ``size`` questions, in order: ``[pack]`` itself when it
+    fits, else packs whose ids and titles carry their number (``bench-synthetic-1``…)."""
+    if len(pack.questions) <= size:
+        return [pack]
+    parts = []
+    for n, start in enumerate(range(0, len(pack.questions), size), start=1):
+        manifest = replace(
+            pack.manifest,
+            id=f"{pack.manifest.id}-{n}",
+            title=f"{pack.manifest.title}, part {n}",
+        )
+        parts.append(
+            replace(pack, manifest=manifest, questions=pack.questions[start : start + size])
+        )
+    return parts
+
+
 def write_pack(pack: Pack, target: Path) -> Path:
     """Write ``pack`` as a ``.studypack`` file with the app's own writer."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,8 +143,17 @@ class Answer:
     mode: str
 
 
-def question_meta(profile: Profile, pack: Pack) -> list[QuestionMeta]:
-    """The installed questions of ``pack`` with their database ids, in pack order."""
+def question_meta(profile: Profile, pack: Pack | Sequence[Pack]) -> list[QuestionMeta]:
+    """The installed questions of ``pack`` (or of each of several packs, in turn) with
+    their database ids, in pack order."""
+    packs = [pack] if isinstance(pack, Pack) else list(pack)
+    out = []
+    for one in packs:
+        out += _pack_meta(profile, one)
+    return out
+
+
+def _pack_meta(profile: Profile, pack: Pack) -> list[QuestionMeta]:
     with profile.db.reader() as session:
         ids = dict(
             session.execute(
@@ -376,17 +407,22 @@ def build_profile(
     The shipped CETL pack is marked as already seeded and not imported (as for a user who
     removed it), so the profile holds exactly ``questions`` questions.
     """
-    pack = make_pack(questions, seed)
+    parts = split_pack(make_pack(questions, seed), PACK_QUESTIONS)
     pack_path = pack_path or data_dir.parent / f"{data_dir.name}-pack.studypack"
-    write_pack(pack, pack_path)
-    log(f"wrote {pack_path.name} ({pack_path.stat().st_size / 1e6:.1f} MB)")
+    paths = [pack_path] + [
+        pack_path.with_name(f"{pack_path.stem}-{n}{pack_path.suffix}")
+        for n in range(2, len(parts) + 1)
+    ]
     profile = open_profile(data_dir, history_start())
     try:
         with profile.db.unit_of_work() as session:
             write_settings(session, {SEEDED_KEY: True})
-        PackService(profile).import_pack(pack_path)
-        log(f"imported {questions:,} questions")
-        meta = question_meta(profile, pack)
+        for part, path in zip(parts, paths, strict=True):
+            write_pack(part, path)
+            log(f"wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+            PackService(profile).import_pack(path)
+            log(f"imported {len(part.questions):,} questions")
+        meta = question_meta(profile, parts)
         events = history(meta, answers, seed + 1, start=history_start(), end=BENCH_NOW)
         written = write_history(profile, meta, events)
         log(f"wrote {written:,} answers")

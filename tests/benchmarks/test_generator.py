@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from benchmarks import generator
 from benchmarks.generator import (
     build_profile,
     history,
@@ -120,3 +121,31 @@ def test_built_profile_opens_and_reports_consistent_counts(tmp_path, cli):
     seen = sum(s["seen"] for s in doc["skills"])
     assert 0 < seen <= built.seen  # cram-only questions have no memory yet
     assert 0.0 < doc["readiness"] <= 1.0
+
+
+def test_a_bank_over_the_pack_size_is_installed_as_numbered_packs(tmp_path, monkeypatch):
+    """A bank larger than one pack file holds (the xlarge size) goes in as several packs,
+    each with its share of the questions in generation order, and the history spans them."""
+    monkeypatch.setattr(generator, "PACK_QUESTIONS", 40)
+    built = build_profile(tmp_path / "prof", 100, 500, seed=5)
+    db = built.data_dir / "studyapp.sqlite3"
+    assert _table(db, "SELECT key FROM pack ORDER BY id") == [
+        ("bench-synthetic-1",),
+        ("bench-synthetic-2",),
+        ("bench-synthetic-3",),
+    ]
+    # Keys sort in generation order (the Anki side pairs questions and notes by it).
+    keys = [k for (k,) in _table(db, "SELECT key FROM question ORDER BY key")]
+    assert keys == [q.id for q in make_pack(100, 5).questions]
+    per_pack = _table(
+        db,
+        "SELECT p.key, MIN(q.key), MAX(q.key), COUNT(*) FROM question q "
+        "JOIN pack p ON p.id = q.pack_id GROUP BY p.key ORDER BY p.key",
+    )
+    assert per_pack == [
+        ("bench-synthetic-1", keys[0], keys[39], 40),
+        ("bench-synthetic-2", keys[40], keys[79], 40),
+        ("bench-synthetic-3", keys[80], keys[99], 20),
+    ]
+    assert _table(db, "SELECT COUNT(*) FROM review_log") == [(500,)]
+    assert len(list(tmp_path.glob("prof-pack*.studypack"))) == 3
