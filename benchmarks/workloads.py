@@ -103,9 +103,15 @@ class Context:
         return self._profiles[size]
 
     def copy_profile(self, size: str, name: str) -> Path:
-        """A fresh copy of the ``size`` profile folder, for a workload that writes."""
+        """A fresh copy of the ``size`` profile folder, for a workload that writes.
+
+        The copies of the same size that earlier workloads made are removed first: they are
+        not used again, and at the xlarge size two of them (about 20 GB each) beside the
+        profile would not fit on the benchmark machine's disk.
+        """
         target = self.work / "copies" / f"{size}-{name}"
-        shutil.rmtree(target, ignore_errors=True)
+        for old in (self.work / "copies").glob(f"{size}-*"):
+            shutil.rmtree(old, ignore_errors=True)
         shutil.copytree(self.profile(size).data_dir, target)
         return target
 
