@@ -18,7 +18,8 @@ checks that the READMEs hold exactly this output.
 Order of reviews: the passes below, in the order they happened; inside round 5 the fresh
 checks (t*, u*) came before the review of the rewrites (v*); inside round 6 the sample's two
 judgements (w*, q*) and the check of the rest (k*) came before the rewrites, their review (n*)
-and the sample of the new version (p*).
+and the sample of the new version (p*); inside round 7 the review of the rewrites outside the
+new sample (c*) ran beside the sample's two judgements (s*, then t*).
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ SECOND_OPINION = "round-6/q"  # the same 200, judged again by two other reviewer
 REST = "round-6/k"  # the other 800 of 1.2.0, about 267 questions a reviewer
 REWRITES = "round-6/n"  # the review of round 6's rewrites
 SAMPLE_NEW = "round-6/p"  # a random sample of 200 of version 1.3.0, after the rewrites
+# Round 7's passes (docs/bank-review/round-7/protocol.md, written before them).
+TOFIX7 = REVIEWS / "round-7" / "tofix-ids.json"  # every question judged cued at its 1.3.0 revision
+REWRITES7 = "round-7/c"  # the review of round 7's rewrites outside the new sample
+SAMPLE7 = "round-7/s"  # a random sample of 200 of version 1.4.0, 66 to 67 questions a reviewer
+SAMPLE7_SECOND = "round-7/t"  # the same 200, judged again by three other reviewers
 
 # The review passes in the order they happened: (label, what was reviewed, record-file prefixes).
 PASSES = [
@@ -64,6 +70,9 @@ PASSES = [
     ("6", "a fresh check of the rest of 1.2.0", [REST]),
     ("6", "the questions rewritten after round 6's checks", [REWRITES]),
     ("6", "a fresh random sample of 1.3.0", [SAMPLE_NEW]),
+    ("7", "the questions rewritten in round 7, outside the new sample", [REWRITES7]),
+    ("7", "a fresh random sample of 1.4.0", [SAMPLE7]),
+    ("7", "the same sample, judged again by other fresh reviewers", [SAMPLE7_SECOND]),
 ]
 
 
@@ -112,8 +121,8 @@ def share(k: int, n: int) -> str:
     return f"{k} ({pct(k, n)})" if n else "0"
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion k/n."""
+def wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion k/n (k may be a sum of shares)."""
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -208,7 +217,9 @@ def summary() -> str:
     since = [
         r["id"]
         for r in wrong
-        if questions[r["id"]].get("revision", 1) > r["revision"] and last[r["id"]]["agreed"]
+        if questions[r["id"]].get("revision", 1) > r["revision"]
+        and r["id"] in last
+        and last[r["id"]]["agreed"]
     ]
     line = (
         f"**Keys.** The latest review of each question's current revision agreed with the key "
@@ -227,9 +238,16 @@ def summary() -> str:
     out += [line, ""]
 
     # Cued.
-    new = records(SAMPLE_NEW)
-    k, m = sum(bool(r["cued"]) for r in new), len(new)
-    high = wilson(k, m)[1] if m else 1.0
+    first7 = {r["id"]: bool(r["cued"]) for r in records(SAMPLE7)}
+    second7 = {r["id"]: bool(r["cued"]) for r in records(SAMPLE7_SECOND)}
+    sample_ids = sorted(set(first7) & set(second7))
+    m = len(sample_ids)
+    k1 = sum(first7[i] for i in sample_ids)
+    k2 = sum(second7[i] for i in sample_ids)
+    pooled = (k1 + k2) / 2  # questions' shares of their two opinions, summed
+    high = wilson(pooled, m)[1] if m else 1.0
+    old_sample = records(SAMPLE_NEW)
+    k_old = sum(bool(r["cued"]) for r in old_sample)
     first = {r["id"]: bool(r["cued"]) for r in records(SAMPLE_OLD)}
     second = {r["id"]: bool(r["cued"]) for r in records(SECOND_OPINION)}
     rest = records(REST)
@@ -238,24 +256,51 @@ def summary() -> str:
     rewritten = {r["id"] for r in rewrites}
     cued_last = sum(bool(r["cued"]) for r in last.values())
     both, pairs, turned = flips(ordered)
-    verdict = "is shown to be met" if high <= 0.10 else "is NOT shown to be met"
+    verdict = "is shown to be met" if m and high <= 0.10 else "is NOT shown to be met"
     out += [f"**Judged cued (the target is at most 10%): the target {verdict}.**"]
     if m:
+        both7 = sum(first7[i] and second7[i] for i in sample_ids)
+        either7 = sum(first7[i] or second7[i] for i in sample_ids)
+        low7, high7 = wilson(pooled, m)
         out.append(
-            f"- The newest random sample, of version 1.3.0 after round 6's rewrites: fresh "
-            f"reviewers ({batch(SAMPLE_NEW)} questions each) judged **{k} of {m} ({pct(k, m)}) "
-            f"cued, {interval(k, m)}**; each reviewer's share: {spread(SAMPLE_NEW)}."
+            f"- The newest random sample, {m} questions of version 1.4.0 after round 7's "
+            f"rewrites, judged twice by fresh reviewers ({batch(SAMPLE7)} questions each): the "
+            f"first judged {share(k1, m)} cued ({interval(k1, m)}; each reviewer: "
+            f"{spread(SAMPLE7)}), the second {share(k2, m)} ({interval(k2, m)}; "
+            f"{spread(SAMPLE7_SECOND)}). **Together {k1 + k2} of {2 * m} "
+            f"judgements ({pct(k1 + k2, 2 * m)}) were cued, 95% interval {100 * low7:.0f}% to "
+            f"{100 * high7:.0f}%** (counted over the {m} questions, since two opinions of one "
+            f"question are not independent); both reviewers judged {both7} cued, one or the "
+            f"other {either7} (Cohen's kappa {kappa(first7, second7):.2f}). The two sets of "
+            f"reviewers differ again (the second judged far fewer cued), so the figure leans on "
+            f"which reviewers judge; by the first set alone the interval's upper end is "
+            f"{100 * wilson(k1, m)[1]:.0f}%."
         )
     else:
-        out.append("- No random sample of version 1.3.0 has been judged yet.")
-    k1, k2 = sum(first.values()), sum(second.values())
+        out.append("- No random sample of version 1.4.0 has been judged yet.")
+    out.append(
+        f"- The random sample of version 1.3.0, before round 7: fresh reviewers "
+        f"({batch(SAMPLE_NEW)} questions each) judged {share(k_old, len(old_sample))} cued "
+        f"({interval(k_old, len(old_sample))}; each reviewer: {spread(SAMPLE_NEW)})."
+    )
+    o1, o2 = sum(first.values()), sum(second.values())
     both_cued = sum(first[i] and second[i] for i in first)
     either = sum(first[i] or second.get(i, False) for i in first)
+    tofix = json.loads(TOFIX7.read_text("utf-8")) if TOFIX7.is_file() else []
+    judged_at = {
+        r["id"]: r["revision"]
+        for p in (SAMPLE_OLD, SECOND_OPINION, REST, REWRITES, SAMPLE_NEW)
+        for r in records(p)
+    }
+    redone = [i for i in tofix if questions[i].get("revision", 1) > judged_at.get(i, 0)]
+    rewrites7 = records(REWRITES7)
+    in_sample = [i for i in redone if i in first7 and i in second7]
+    in_sample_cued = sum(first7[i] + second7[i] for i in in_sample)
     out += [
         f"- The random sample of 1.2.0 ({len(first)} questions), judged twice by fresh reviewers "
         f"({batch(SAMPLE_OLD)}, then {batch(SECOND_OPINION)} questions each): the first judged "
-        f"{share(k1, len(first))} cued ({interval(k1, len(first))}; each reviewer: "
-        f"{spread(SAMPLE_OLD)}), the second {share(k2, len(second))} "
+        f"{share(o1, len(first))} cued ({interval(o1, len(first))}; each reviewer: "
+        f"{spread(SAMPLE_OLD)}), the second {share(o2, len(second))} "
         f"({spread(SECOND_OPINION)}); both judged {both_cued} cued and one or the other {either} "
         f"(Cohen's kappa {kappa(first, second):.2f}: the reviewers agree only moderately on "
         f"which questions are cued).",
@@ -281,10 +326,31 @@ def summary() -> str:
             if rewrites
             else "; the rewrites have not been reviewed yet."
         ),
-        f"- By the latest review of each question's current revision, {cued_last} of {n:,} "
-        f"({pct(cued_last, n)}) "
-        f'are judged cued. That figure is low only because a question judged "not cued" once '
-        f"was not judged again, while those judged cued were rewritten and judged afresh.",
+    ]
+    if tofix:
+        out.append(
+            f"- Round 7 rewrote {len(redone)} of the {len(tofix)} questions whose 1.3.0 revision "
+            f"some fresh reviewer had judged cued, in any round"
+            + (
+                f" (not rewritten: {', '.join(sorted(set(tofix) - set(redone)))})"
+                if set(tofix) - set(redone)
+                else ""
+            )
+            + (
+                f"; fresh reviewers of the {len(rewrites7)} rewrites outside the new sample "
+                f"judged {share(sum(bool(r['cued']) for r in rewrites7), len(rewrites7))} cued, "
+                f"and of the {2 * len(in_sample)} judgements of the {len(in_sample)} inside it, "
+                f"{in_sample_cued} were cued."
+                if rewrites7
+                else "; the rewrites have not been reviewed yet."
+            )
+        )
+    out += [
+        f"- By the latest review of each question's current revision, {cued_last} of "
+        f"{len(last):,} ({pct(cued_last, len(last))}) "
+        + ("" if len(last) == n else f"(the {len(last):,} questions that have one) ")
+        + 'are judged cued. That figure is low only because a question judged "not cued" once '
+        "was not judged again, while those judged cued were rewritten and judged afresh.",
         f'- The judgement is noisy: of {pairs:,} cases where one reviewer judged a question "not '
         f'cued" and a later fresh reviewer judged the same revision, **{share(turned, pairs)}** '
         f"were judged cued the second time ({interval(turned, pairs)}; {both:,} revisions were "
@@ -293,19 +359,20 @@ def summary() -> str:
         heuristics_line(questions),
         "",
         "Per skill area, by the latest review of each question's current revision and by the "
-        "newest random sample:",
+        "newest random sample (both judgements of each of its questions):",
         "",
     ]
-    sample_by = per_skill(new, skill_of)
+    newest = [*records(SAMPLE7), *records(SAMPLE7_SECOND)]
+    sample_by = per_skill(newest, skill_of)
     out += [
         "| skill area | questions | key agreed, latest | judged cued, latest "
-        "| judged cued, newest sample |",
+        "| judged cued, newest sample (judgements) |",
         "|---|---:|---:|---:|---:|",
     ]
     for title, (q, agreed, cued) in per_skill(list(last.values()), skill_of).items():
         s_n, _s_agreed, s_cued = sample_by.get(title, (0, 0, 0))
-        newest = f"{s_cued} of {s_n} ({pct(s_cued, s_n)})" if s_n else "none drawn"
-        out.append(f"| {title} | {q} | {agreed} | {share(cued, q)} | {newest} |")
+        drawn = f"{s_cued} of {s_n} ({pct(s_cued, s_n)})" if s_n else "none drawn"
+        out.append(f"| {title} | {q} | {agreed} | {share(cued, q)} | {drawn} |")
     return "\n".join(out)
 
 
