@@ -19,7 +19,8 @@ Order of reviews: the passes below, in the order they happened; inside round 5 t
 checks (t*, u*) came before the review of the rewrites (v*); inside round 6 the sample's two
 judgements (w*, q*) and the check of the rest (k*) came before the rewrites, their review (n*)
 and the sample of the new version (p*); inside round 7 the review of the rewrites outside the
-new sample (c*) ran beside the sample's two judgements (s*, then t*).
+new sample (c*) ran beside the sample's two judgements (s*, then t*), and the review of the
+questions rewritten once more after them (d*) came last.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ TOFIX7 = REVIEWS / "round-7" / "tofix-ids.json"  # every question judged cued at
 REWRITES7 = "round-7/c"  # the review of round 7's rewrites outside the new sample
 SAMPLE7 = "round-7/s"  # a random sample of 200 of version 1.4.0, 66 to 67 questions a reviewer
 SAMPLE7_SECOND = "round-7/t"  # the same 200, judged again by three other reviewers
+SECOND_PASS7 = "round-7/d"  # the review of the questions rewritten again after those reviews
 
 # The review passes in the order they happened: (label, what was reviewed, record-file prefixes).
 PASSES = [
@@ -73,6 +75,7 @@ PASSES = [
     ("7", "the questions rewritten in round 7, outside the new sample", [REWRITES7]),
     ("7", "a fresh random sample of 1.4.0", [SAMPLE7]),
     ("7", "the same sample, judged again by other fresh reviewers", [SAMPLE7_SECOND]),
+    ("7", "the questions rewritten again after round 7's reviews", [SECOND_PASS7]),
 ]
 
 
@@ -344,6 +347,15 @@ def summary() -> str:
                 if rewrites7
                 else "; the rewrites have not been reviewed yet."
             )
+        )
+    second_pass = records(SECOND_PASS7)
+    if second_pass:
+        out.append(
+            f"- After those reviews, the {len(second_pass)} questions still judged cued at their "
+            f"current revision (by a round-7 reviewer, or earlier for the ones round 7 had left) "
+            f"were rewritten once more; a fresh reviewer judged "
+            f"{share(sum(bool(r['cued']) for r in second_pass), len(second_pass))} of them "
+            f"cued. The sample above was judged before this pass and the five fixes."
         )
     out += [
         f"- By the latest review of each question's current revision, {cued_last} of "
