@@ -295,9 +295,12 @@ def summary() -> str:
         for p in (SAMPLE_OLD, SECOND_OPINION, REST, REWRITES, SAMPLE_NEW)
         for r in records(p)
     }
-    redone = [i for i in tofix if questions[i].get("revision", 1) > judged_at.get(i, 0)]
     rewrites7 = records(REWRITES7)
-    in_sample = [i for i in redone if i in first7 and i in second7]
+    # Rewritten by round 7's first pass: judged afresh either outside the sample (c*) or, at a
+    # revision above the one judged cued before, inside it (s*).
+    seen7 = {r["id"]: r["revision"] for r in records(SAMPLE7)}
+    in_sample = [i for i in tofix if i in seen7 and seen7[i] > judged_at.get(i, 0)]
+    redone = sorted({r["id"] for r in rewrites7} | set(in_sample))
     in_sample_cued = sum(first7[i] + second7[i] for i in in_sample)
     out += [
         f"- The random sample of 1.2.0 ({len(first)} questions), judged twice by fresh reviewers "
@@ -332,10 +335,10 @@ def summary() -> str:
     ]
     if tofix:
         out.append(
-            f"- Round 7 rewrote {len(redone)} of the {len(tofix)} questions whose 1.3.0 revision "
-            f"some fresh reviewer had judged cued, in any round"
+            f"- Round 7's first pass rewrote {len(redone)} of the {len(tofix)} questions whose "
+            f"1.3.0 revision some fresh reviewer had judged cued, in any round"
             + (
-                f" (not rewritten: {', '.join(sorted(set(tofix) - set(redone)))})"
+                f" (left for the second pass: {', '.join(sorted(set(tofix) - set(redone)))})"
                 if set(tofix) - set(redone)
                 else ""
             )
