@@ -29,6 +29,12 @@ LEARNING_MODEL = ROOT / "docs" / "learning-model.md"
 # The README's budgets, in the order of its tables: (run name, days, minutes a day).
 BUDGETS = (("60x30", 60, 30), ("45x20", 45, 20), ("30x15", 30, 15))
 BASELINES = ("shuffled", "uniform", "due_first")
+# How the paired table names a baseline under which the line is never reached.
+SHORT_NAMES = {
+    "shuffled": "shuffled coverage",
+    "uniform": "uniform random",
+    "due_first": "due-first",
+}
 MINUS = "\u2212"
 
 Doc = dict[str, Any]
@@ -132,12 +138,12 @@ def _points(x: float, ci: list[float]) -> str:
     return f"{signed(100 * x, digits)} ({low} to {high})"
 
 
-def _minutes_difference(x: float | None, ci: list[float | None]) -> str:
+def _minutes_difference(x: float | None, ci: list[float | None], baseline: str) -> str:
     """Planner minus baseline in median minutes to the pass line with its interval (null:
-    the median learner never reaches the line under the baseline, which in these runs is
-    the flashcard baseline; an unbounded end is an interval end that never reaches it)."""
+    the median learner never reaches the line under ``baseline``; an unbounded end is an
+    interval end that never reaches it)."""
     if x is None:
-        return "never reached under due-first"
+        return f"never reached under {baseline}"
     low, high = ("unbounded" if v is None else signed(v, 0) for v in ci)
     return f"{signed(x, 0)} ({low} to {high})"
 
@@ -167,7 +173,9 @@ def paired_table() -> str:
                         names[baseline],
                         _points(d["pass_rate_difference"], d["pass_rate_difference_ci"]),
                         _minutes_difference(
-                            d["minutes_to_pass_difference"], d["minutes_to_pass_difference_ci"]
+                            d["minutes_to_pass_difference"],
+                            d["minutes_to_pass_difference_ci"],
+                            SHORT_NAMES[baseline],
                         ),
                         f"{d['learners_ahead']}{of}",
                         f"{d['learners_sooner']}{of}",
